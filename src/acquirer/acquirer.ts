@@ -1,0 +1,67 @@
+import type { Initiator } from '../domain/transaction.js';
+import type { Secret } from '../domain/secret.js';
+import type { ClearCard } from '../vault/vault.js';
+
+/**
+ * The card network behind Kartoteka. Connectors only translate: a decline is a returned value, and only an
+ * integration failure (network error, malformed answer) throws. Every call carries the gateway's transaction
+ * id as `reference`, which the acquirer must treat as an idempotency key: the same reference never charges
+ * twice, and `lookup` can tell what happened to it after a crash.
+ */
+export interface Acquirer {
+  readonly name: string;
+  /** Whether the card needs a 3-D Secure challenge for a customer-initiated first payment. */
+  threeDSecure(card: ClearCard): Promise<ThreeDSecureDecision>;
+  authorize(request: AuthorizeRequest): Promise<AcquirerResult>;
+  capture(request: FollowUpRequest): Promise<AcquirerResult>;
+  void(request: FollowUpRequest): Promise<AcquirerResult>;
+  refund(request: RefundRequest): Promise<AcquirerResult>;
+  /** What the acquirer knows about an operation done under `reference`; undefined when it never saw it. */
+  lookup(reference: string, operation: AcquirerOperation): Promise<AcquirerResult | undefined>;
+}
+
+export type ThreeDSecureDecision = 'challenge' | 'frictionless';
+export type AcquirerOperation = 'authorize' | 'capture' | 'void' | 'refund';
+
+/** How a stored card is used: the first (CIT, stored for later), a later use, or a one-off payment. */
+export type StoredCredentialUse = 'first' | 'subsequent' | 'none';
+
+export interface AuthorizeRequest {
+  reference: string;
+  amount: number;
+  currency: string;
+  card: ClearCard;
+  /** Present only within the request that carried it: the CVV is never stored. */
+  cvv?: Secret<string> | undefined;
+  initiator: Initiator;
+  storedCredential: StoredCredentialUse;
+  /** For later uses: the network transaction id of the first payment. */
+  quotedNetworkTxnId?: string | null | undefined;
+  /** Outcome of 3-D Secure, when the payer went through it. */
+  threeDSecure?: 'passed' | 'frictionless' | undefined;
+  /** false for pre-authorisation: the funds are held until captured or voided. */
+  capture: boolean;
+}
+
+export interface FollowUpRequest {
+  reference: string;
+  amount: number;
+  currency: string;
+}
+
+export interface RefundRequest {
+  /** The refund's own transaction id. */
+  reference: string;
+  /** The sale being refunded. */
+  saleReference: string;
+  amount: number;
+  currency: string;
+}
+
+export interface AcquirerResult {
+  outcome: 'approved' | 'declined' | 'error';
+  /** imoje result code, e.g. CODE_000, CODE_05. */
+  code: string;
+  /** The network's transaction id (scheme reference), issued for approved payments. */
+  networkTxnId?: string | undefined;
+}

@@ -1,0 +1,165 @@
+import { randomInt } from 'node:crypto';
+import { isExpired } from '../../domain/card.js';
+import type { ClearCard } from '../../vault/vault.js';
+import type {
+  Acquirer,
+  AcquirerOperation,
+  AcquirerResult,
+  AuthorizeRequest,
+  FollowUpRequest,
+  RefundRequest,
+  ThreeDSecureDecision,
+} from '../acquirer.js';
+import type { LedgerEntry, SandboxLedger } from './ledger.js';
+import { declineCode, testCardFor } from './test-cards.js';
+
+function networkTxnId(): string {
+  // Visa-style 15-digit transaction identifier; opaque to the gateway.
+  let id = String(randomInt(1, 10));
+  for (let i = 0; i < 14; i++) id += String(randomInt(0, 10));
+  return id;
+}
+
+function toResult(entry: LedgerEntry): AcquirerResult {
+  return { outcome: entry.outcome, code: entry.code, networkTxnId: entry.networkTxnId ?? undefined };
+}
+
+/**
+ * The simulated card network of imoje-api.md §9. Behaves like a real acquirer from the gateway's point of
+ * view: decisions come from the card number, every operation is idempotent by reference, and its ledger is
+ * its own.
+ */
+export class SandboxAcquirer implements Acquirer {
+  readonly name = 'sandbox';
+
+  constructor(
+    private readonly ledger: SandboxLedger,
+    private readonly now: () => Date,
+  ) {}
+
+  async threeDSecure(card: ClearCard): Promise<ThreeDSecureDecision> {
+    return testCardFor(card.pan.reveal()).threeDSecure;
+  }
+
+  async authorize(request: AuthorizeRequest): Promise<AcquirerResult> {
+    const existing = await this.ledger.find(request.reference, 'authorize');
+    if (existing) return toResult(existing);
+    const entry = this.decideAuthorization(request);
+    return toResult(await this.ledger.record(entry));
+  }
+
+  private decideAuthorization(request: AuthorizeRequest): LedgerEntry {
+    const pan = request.card.pan.reveal();
+    const behaviour = testCardFor(pan);
+    const later = request.storedCredential === 'subsequent';
+    let outcome = later ? behaviour.later : behaviour.first;
+    let code =
+      outcome === 'approved' ? 'CODE_000' : outcome === 'error' ? 'CODE_99' : declineCode(request.amount);
+    if (outcome === 'approved' && isExpired(request.card, this.now())) {
+      outcome = 'declined';
+      code = 'CODE_54';
+    }
+    if (outcome === 'approved' && later && request.initiator === 'MIT' && !request.quotedNetworkTxnId) {
+      // A merchant-initiated payment must quote the first payment; networks refuse it otherwise.
+      outcome = 'declined';
+      code = 'CODE_SD';
+    }
+    return {
+      reference: request.reference,
+      operation: 'authorize',
+      saleReference: null,
+      amount: request.amount,
+      currency: request.currency,
+      maskedPan: request.card.masked,
+      initiator: request.initiator,
+      storedCredential: request.storedCredential,
+      quotedNetworkTxnId: request.quotedNetworkTxnId ?? null,
+      threeDs: request.threeDSecure ?? null,
+      captured: outcome === 'approved' && request.capture,
+      outcome,
+      code,
+      networkTxnId: outcome === 'approved' ? networkTxnId() : null,
+      createdAt: this.now().getTime(),
+    };
+  }
+
+  async capture(request: FollowUpRequest): Promise<AcquirerResult> {
+    return this.followUp('capture', request);
+  }
+
+  async void(request: FollowUpRequest): Promise<AcquirerResult> {
+    return this.followUp('void', request);
+  }
+
+  private async followUp(operation: 'capture' | 'void', request: FollowUpRequest): Promise<AcquirerResult> {
+    const existing = await this.ledger.find(request.reference, operation);
+    if (existing) return toResult(existing);
+    const auth = await this.ledger.find(request.reference, 'authorize');
+    const ok = auth !== undefined && auth.outcome === 'approved' && !auth.captured;
+    const entry = this.followUpEntry(operation, request, auth, ok);
+    return toResult(await this.ledger.record(entry));
+  }
+
+  private followUpEntry(
+    operation: 'capture' | 'void',
+    request: FollowUpRequest,
+    auth: LedgerEntry | undefined,
+    ok: boolean,
+  ): LedgerEntry {
+    return {
+      reference: request.reference,
+      operation,
+      saleReference: request.reference,
+      amount: request.amount,
+      currency: request.currency,
+      maskedPan: auth?.maskedPan ?? null,
+      initiator: null,
+      storedCredential: null,
+      quotedNetworkTxnId: null,
+      threeDs: null,
+      captured: operation === 'capture' && ok,
+      outcome: ok ? 'approved' : 'declined',
+      code: ok ? 'CODE_000' : 'CODE_12',
+      networkTxnId: null,
+      createdAt: this.now().getTime(),
+    };
+  }
+
+  async refund(request: RefundRequest): Promise<AcquirerResult> {
+    const existing = await this.ledger.find(request.reference, 'refund');
+    if (existing) return toResult(existing);
+    const charged = await this.chargedAmount(request.saleReference);
+    const entry: LedgerEntry = {
+      reference: request.reference,
+      operation: 'refund',
+      saleReference: request.saleReference,
+      amount: request.amount,
+      currency: request.currency,
+      maskedPan: null,
+      initiator: null,
+      storedCredential: null,
+      quotedNetworkTxnId: null,
+      threeDs: null,
+      captured: false,
+      outcome: 'approved',
+      code: 'CODE_000',
+      networkTxnId: null,
+      createdAt: this.now().getTime(),
+    };
+    return toResult(await this.ledger.recordRefund(entry, charged));
+  }
+
+  /** What was actually taken from the card: a captured authorization, or a captured pre-authorisation. */
+  private async chargedAmount(saleReference: string): Promise<number> {
+    const auth = await this.ledger.find(saleReference, 'authorize');
+    if (!auth || auth.outcome !== 'approved') return 0;
+    if (auth.captured) return auth.amount;
+    const capture = await this.ledger.find(saleReference, 'capture');
+    return capture?.outcome === 'approved' ? capture.amount : 0;
+  }
+
+  async lookup(reference: string, operation: AcquirerOperation): Promise<AcquirerResult | undefined> {
+    const entry = await this.ledger.find(reference, operation);
+    return entry ? toResult(entry) : undefined;
+  }
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { newApiToken, newMerchantId, newServiceKey } from '../domain/ids.js';
+import type { Clock } from '../domain/clock.js';
+import { hashToken } from '../domain/token-hash.js';
+import type { Merchant, Shop } from '../storage/merchant-repo.js';
+import type { Storage } from '../storage/storage.js';
+
+export interface ShopOptions {
+  name?: string | undefined;
+  pciEnabled?: boolean | undefined;
+  preauthEnabled?: boolean | undefined;
+  notificationUrl?: string | null | undefined;
+}
+
+/** Merchants, shops and tokens: what the admin CLI manages. Secrets are returned once and stored hashed. */
+export class Accounts {
+  constructor(
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+  ) {}
+
+  async createMerchant(name: string): Promise<Merchant> {
+    const merchant = { id: newMerchantId(), name, createdAt: this.clock.now() };
+    await this.storage.repos.merchants.insertMerchant(merchant);
+    return merchant;
+  }
+
+  async createShop(merchantId: string, options: ShopOptions = {}): Promise<Shop> {
+    const merchant = await this.storage.repos.merchants.getMerchant(merchantId);
+    if (!merchant) throw new Error(`no merchant ${merchantId}`);
+    if (options.notificationUrl) assertUrl(options.notificationUrl);
+    const shop: Shop = {
+      id: randomUUID(),
+      merchantId,
+      name: options.name ?? 'Shop',
+      serviceKey: newServiceKey(),
+      pciEnabled: options.pciEnabled ?? false,
+      preauthEnabled: options.preauthEnabled ?? false,
+      notificationUrl: options.notificationUrl ?? null,
+      createdAt: this.clock.now(),
+    };
+    await this.storage.repos.merchants.insertShop(shop);
+    return shop;
+  }
+
+  async updateShop(merchantId: string, shopId: string, options: ShopOptions): Promise<Shop> {
+    if (options.notificationUrl) assertUrl(options.notificationUrl);
+    const shop = await this.storage.repos.merchants.updateShop(merchantId, shopId, options);
+    if (!shop) throw new Error(`no shop ${shopId} for merchant ${merchantId}`);
+    return shop;
+  }
+
+  /** Returns the token in clear: this is the only time it is ever visible. */
+  async createToken(merchantId: string, label = 'default'): Promise<{ id: string; token: string }> {
+    const merchant = await this.storage.repos.merchants.getMerchant(merchantId);
+    if (!merchant) throw new Error(`no merchant ${merchantId}`);
+    const token = newApiToken();
+    const id = randomUUID();
+    await this.storage.repos.merchants.insertToken({
+      id,
+      merchantId,
+      label,
+      tokenHash: hashToken(token),
+      createdAt: this.clock.now(),
+      revokedAt: null,
+    });
+    return { id, token };
+  }
+
+  revokeToken(id: string): Promise<boolean> {
+    return this.storage.repos.merchants.revokeToken(id, this.clock.now());
+  }
+}
+
+function assertUrl(url: string): void {
+  if (!/^https?:\/\/[^\s]+$/.test(url) || url.length > 300)
+    throw new Error(`not an absolute http(s) URL: ${url}`);
+}
+
+export interface SandboxCredentials {
+  merchantId: string;
+  serviceId: string;
+  serviceKey: string;
+  token: string;
+}
+
+/** First start in sandbox mode: one merchant with one PCI-enabled shop and a token, so curl works at once. */
+export async function bootstrapSandbox(
+  accounts: Accounts,
+  storage: Storage,
+): Promise<SandboxCredentials | null> {
+  if ((await storage.repos.merchants.countMerchants()) > 0) return null;
+  const merchant = await accounts.createMerchant('Sandbox merchant');
+  const shop = await accounts.createShop(merchant.id, { name: 'Sandbox shop', pciEnabled: true });
+  const { token } = await accounts.createToken(merchant.id, 'sandbox');
+  return { merchantId: merchant.id, serviceId: shop.id, serviceKey: shop.serviceKey, token };
+}

@@ -1,0 +1,176 @@
+import type { Command } from 'commander';
+import { Accounts } from '../admin/accounts.js';
+import { loadConfig } from '../config/config.js';
+import { systemClock } from '../domain/clock.js';
+import { pendingMigrations, migrateToLatest } from '../storage/migrate.js';
+import { openStorage } from '../storage/open.js';
+import type { Storage } from '../storage/storage.js';
+
+async function withStorage<T>(work: (storage: Storage, accounts: Accounts) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const storage = await openStorage(config.database);
+  try {
+    return await work(storage, new Accounts(storage, systemClock));
+  } finally {
+    await storage.close();
+  }
+}
+
+function print(value: unknown, json: boolean): void {
+  if (json) process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  else if (Array.isArray(value)) console.table(value);
+  else
+    process.stdout.write(
+      Object.entries(value as Record<string, unknown>)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join('\n') + '\n',
+    );
+}
+
+const onOff = (value: string): boolean => {
+  if (!/^(on|off)$/.test(value)) throw new Error(`expected on or off, got ${value}`);
+  return value === 'on';
+};
+
+/** Admin CLI: merchants, shops and tokens. Secrets are printed once; tokens are stored hashed. */
+export function adminCommands(program: Command): void {
+  program
+    .command('migrate')
+    .description('apply pending database migrations (start-up does this too)')
+    .action(async () => {
+      const config = loadConfig();
+      const storage = await openStorage(config.database, false);
+      try {
+        const pending = await pendingMigrations(storage.db);
+        const results = await migrateToLatest(storage.db);
+        process.stdout.write(
+          pending.length === 0
+            ? 'schema is up to date\n'
+            : results.map((r) => `${r.status}: ${r.migrationName}`).join('\n') + '\n',
+        );
+      } finally {
+        await storage.close();
+      }
+    });
+
+  const merchant = program.command('merchant').description('manage merchants');
+  merchant
+    .command('create')
+    .requiredOption('--name <name>', 'merchant name')
+    .option('--json', 'print JSON')
+    .action(async (opts: { name: string; json?: boolean }) =>
+      withStorage(async (_s, accounts) => print(await accounts.createMerchant(opts.name), !!opts.json)),
+    );
+  merchant
+    .command('list')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) =>
+      withStorage(async (storage) => print(await storage.repos.merchants.listMerchants(), !!opts.json)),
+    );
+
+  const shop = program.command('shop').description('manage shops (services)');
+  shop
+    .command('create')
+    .requiredOption('--merchant <merchantId>', 'merchant id')
+    .option('--name <name>', 'shop name', 'Shop')
+    .option('--pci <on|off>', 'shop may send card data (PCI DSS)', onOff, false)
+    .option('--preauth <on|off>', 'pre-authorisation: paid card payments stop at authorized', onOff, false)
+    .option('--notification-url <url>', 'where notifications go')
+    .option('--json', 'print JSON')
+    .action(
+      async (opts: {
+        merchant: string;
+        name: string;
+        pci: boolean;
+        preauth: boolean;
+        notificationUrl?: string;
+        json?: boolean;
+      }) =>
+        withStorage(async (_s, accounts) => {
+          const created = await accounts.createShop(opts.merchant, {
+            name: opts.name,
+            pciEnabled: opts.pci,
+            preauthEnabled: opts.preauth,
+            notificationUrl: opts.notificationUrl ?? null,
+          });
+          print(
+            { ...created, note: 'serviceKey is the shop secret for signatures; keep it safe' },
+            !!opts.json,
+          );
+        }),
+    );
+  shop
+    .command('update')
+    .requiredOption('--merchant <merchantId>', 'merchant id')
+    .requiredOption('--shop <serviceId>', 'shop id')
+    .option('--name <name>', 'shop name')
+    .option('--pci <on|off>', 'PCI DSS', onOff)
+    .option('--preauth <on|off>', 'pre-authorisation', onOff)
+    .option('--notification-url <url>', 'where notifications go ("" to clear)')
+    .option('--json', 'print JSON')
+    .action(
+      async (opts: {
+        merchant: string;
+        shop: string;
+        name?: string;
+        pci?: boolean;
+        preauth?: boolean;
+        notificationUrl?: string;
+        json?: boolean;
+      }) =>
+        withStorage(async (_s, accounts) => {
+          const updated = await accounts.updateShop(opts.merchant, opts.shop, {
+            name: opts.name,
+            pciEnabled: opts.pci,
+            preauthEnabled: opts.preauth,
+            notificationUrl: opts.notificationUrl === undefined ? undefined : opts.notificationUrl || null,
+          });
+          const { serviceKey: _hidden, ...shown } = updated;
+          print(shown, !!opts.json);
+        }),
+    );
+  shop
+    .command('list')
+    .option('--merchant <merchantId>', 'only this merchant')
+    .option('--json', 'print JSON')
+    .action(async (opts: { merchant?: string; json?: boolean }) =>
+      withStorage(async (storage) => {
+        const shops = await storage.repos.merchants.listShops(opts.merchant);
+        print(
+          shops.map(({ serviceKey: _hidden, ...s }) => s),
+          !!opts.json,
+        );
+      }),
+    );
+
+  const token = program.command('token').description('manage API tokens');
+  token
+    .command('create')
+    .requiredOption('--merchant <merchantId>', 'merchant id')
+    .option('--label <label>', 'what the token is for', 'default')
+    .option('--json', 'print JSON')
+    .action(async (opts: { merchant: string; label: string; json?: boolean }) =>
+      withStorage(async (_s, accounts) => {
+        const created = await accounts.createToken(opts.merchant, opts.label);
+        print({ ...created, note: 'shown once; only its hash is stored' }, !!opts.json);
+      }),
+    );
+  token
+    .command('list')
+    .option('--merchant <merchantId>', 'only this merchant')
+    .option('--json', 'print JSON')
+    .action(async (opts: { merchant?: string; json?: boolean }) =>
+      withStorage(async (storage) =>
+        print(await storage.repos.merchants.listTokens(opts.merchant), !!opts.json),
+      ),
+    );
+  token
+    .command('revoke')
+    .argument('<tokenId>', 'token id (from token list)')
+    .action(async (id: string) =>
+      withStorage(async (_s, accounts) => {
+        if (!(await accounts.revokeToken(id))) throw new Error(`no active token ${id}`);
+        process.stdout.write(`revoked ${id}\n`);
+      }),
+    );
+}

@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { PostgresOptions, SqliteOptions } from '../storage/connect.js';
+
+export type Mode = 'sandbox' | 'production';
+
+export interface Config {
+  readonly mode: Mode;
+  readonly host: string;
+  readonly port: number;
+  /** Base URL payers' browsers reach the gateway at (3-D Secure pages, widget); derived from host:port if unset. */
+  readonly publicUrl: string | null;
+  readonly dataDir: string;
+  readonly database: SqliteOptions | PostgresOptions;
+  readonly masterKeyFile: string;
+  readonly acquirer: string;
+  readonly logLevel: string;
+  readonly logFile: string | null;
+  readonly bodyLimitBytes: number;
+  readonly challengeTtlMs: number;
+  readonly idempotencyTtlMs: number;
+  readonly notifyTimeoutMs: number;
+  readonly worker: boolean;
+  readonly workerPollMs: number;
+  /** Create a sandbox merchant with one PCI shop when the database has no merchant yet. */
+  readonly bootstrapSandbox: boolean;
+  readonly adminToken: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Every setting, its environment variable and default; `docs/configuration.md` documents the same list. */
+export const SETTINGS = {
+  KARTOTEKA_CONFIG: 'JSON file with any of these keys; the environment overrides it',
+  KARTOTEKA_MODE: 'sandbox (default) or production',
+  KARTOTEKA_HOST: 'listen address (default 127.0.0.1)',
+  KARTOTEKA_PORT: 'listen port (default 8080; 0 picks a free one)',
+  KARTOTEKA_PUBLIC_URL: 'base URL browsers use to reach the gateway (default http://HOST:PORT)',
+  KARTOTEKA_DATA_DIR: 'data directory for the SQLite file and key file (default ./.kartoteka)',
+  KARTOTEKA_DATABASE_URL: 'postgres://… selects PostgreSQL; unset = SQLite in the data directory',
+  KARTOTEKA_SQLITE_SYNCHRONOUS: 'full (default: survives power loss) or normal (survives a process crash)',
+  KARTOTEKA_PG_POOL_SIZE: 'PostgreSQL pool size (default 10)',
+  KARTOTEKA_PG_STATEMENT_TIMEOUT_MS: 'PostgreSQL statement timeout (default 5000)',
+  KARTOTEKA_MASTER_KEY_FILE: 'master key file (default DATA_DIR/master.key, created with mode 0600)',
+  KARTOTEKA_ACQUIRER: 'acquirer connector (default sandbox)',
+  KARTOTEKA_LOG_LEVEL: 'fatal|error|warn|info|debug|trace|silent (default info)',
+  KARTOTEKA_LOG_FILE: 'also write logs to this file',
+  KARTOTEKA_BODY_LIMIT: 'largest accepted request body in bytes (default 65536)',
+  KARTOTEKA_CHALLENGE_TTL_SECONDS:
+    'a 3-D Secure challenge nobody completes is rejected after this (default 900)',
+  KARTOTEKA_IDEMPOTENCY_TTL_HOURS: 'how long Idempotency-Key results are kept (default 24)',
+  KARTOTEKA_NOTIFY_TIMEOUT_MS: 'timeout of one notification delivery (default 10000)',
+  KARTOTEKA_WORKER:
+    'on (default): run the notification/chores worker in the server; off: run `kartoteka worker` apart',
+  KARTOTEKA_WORKER_POLL_MS: 'how often the worker looks for due work (default 1000)',
+  KARTOTEKA_BOOTSTRAP: 'on (default in sandbox mode): create a sandbox merchant when there is none',
+  KARTOTEKA_ADMIN_TOKEN: 'bearer token for the /admin endpoints (unset: admin endpoints disabled)',
+} as const;
+
+function readFileEnv(path: string): Env {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object`);
+  }
+  const out: Env = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!(key in SETTINGS)) throw new ConfigError(`config file ${path}: unknown setting ${key}`);
+    out[key] = String(value);
+  }
+  return out;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  return (
+    oneOf(env, name, ['on', 'off', 'true', 'false', '1', '0'], fallback ? 'on' : 'off').match(
+      /^(on|true|1)$/,
+    ) !== null
+  );
+}
+
+/** Reads the environment (and the optional config file) once, validates it, and freezes the result. */
+export function loadConfig(processEnv: Env = process.env, overrides: Env = {}): Config {
+  for (const key of Object.keys(overrides)) {
+    if (!(key in SETTINGS)) throw new ConfigError(`unknown setting ${key}`);
+  }
+  const configFile = overrides.KARTOTEKA_CONFIG ?? processEnv.KARTOTEKA_CONFIG;
+  const env: Env = { ...(configFile ? readFileEnv(configFile) : {}), ...pick(processEnv), ...overrides };
+
+  const mode = oneOf(env, 'KARTOTEKA_MODE', ['sandbox', 'production'] as const, 'sandbox');
+  const dataDir = resolve(env.KARTOTEKA_DATA_DIR || '.kartoteka');
+  const databaseUrl = env.KARTOTEKA_DATABASE_URL;
+  let database: SqliteOptions | PostgresOptions;
+  if (databaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+      throw new ConfigError('KARTOTEKA_DATABASE_URL must start with postgres:// (unset it for SQLite)');
+    }
+    database = {
+      kind: 'postgres',
+      url: databaseUrl,
+      poolSize: int(env, 'KARTOTEKA_PG_POOL_SIZE', 10, 1, 1000),
+      statementTimeoutMs: int(env, 'KARTOTEKA_PG_STATEMENT_TIMEOUT_MS', 5000, 100, 3_600_000),
+    };
+  } else {
+    database = {
+      kind: 'sqlite',
+      path: resolve(dataDir, 'kartoteka.db'),
+      synchronous: oneOf(env, 'KARTOTEKA_SQLITE_SYNCHRONOUS', ['full', 'normal'] as const, 'full'),
+    };
+  }
+  const publicUrl = env.KARTOTEKA_PUBLIC_URL ? env.KARTOTEKA_PUBLIC_URL.replace(/\/+$/, '') : null;
+  if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    throw new ConfigError('KARTOTEKA_PUBLIC_URL must be an absolute http(s) URL');
+  }
+  const config: Config = {
+    mode,
+    host: env.KARTOTEKA_HOST || '127.0.0.1',
+    port: int(env, 'KARTOTEKA_PORT', 8080, 0, 65535),
+    publicUrl,
+    dataDir,
+    database,
+    masterKeyFile: resolve(env.KARTOTEKA_MASTER_KEY_FILE || resolve(dataDir, 'master.key')),
+    acquirer: env.KARTOTEKA_ACQUIRER || 'sandbox',
+    logLevel: oneOf(
+      env,
+      'KARTOTEKA_LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
+    logFile: env.KARTOTEKA_LOG_FILE ? resolve(env.KARTOTEKA_LOG_FILE) : null,
+    bodyLimitBytes: int(env, 'KARTOTEKA_BODY_LIMIT', 65_536, 1024, 10_485_760),
+    challengeTtlMs: int(env, 'KARTOTEKA_CHALLENGE_TTL_SECONDS', 900, 1, 86_400) * 1000,
+    idempotencyTtlMs: int(env, 'KARTOTEKA_IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365) * 3_600_000,
+    notifyTimeoutMs: int(env, 'KARTOTEKA_NOTIFY_TIMEOUT_MS', 10_000, 100, 120_000),
+    worker: flag(env, 'KARTOTEKA_WORKER', true),
+    workerPollMs: int(env, 'KARTOTEKA_WORKER_POLL_MS', 1000, 10, 60_000),
+    bootstrapSandbox: flag(env, 'KARTOTEKA_BOOTSTRAP', mode === 'sandbox'),
+    adminToken: env.KARTOTEKA_ADMIN_TOKEN || null,
+  };
+  return Object.freeze(config);
+}
+
+function pick(env: Env): Env {
+  const out: Env = {};
+  for (const key of Object.keys(SETTINGS)) if (env[key] !== undefined) out[key] = env[key];
+  return out;
+}

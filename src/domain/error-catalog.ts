@@ -1,0 +1,90 @@
+/**
+ * Every error code Kartoteka can answer with, defined once. `docs/errors.md` is generated from this table
+ * (`npm run docs:errors`) and a test fails when the two drift apart.
+ *
+ * `TRX-ERROR-120301` is imoje's own code and must never change; the others follow imoje's
+ * `AREA-ERROR-NNNNNN` shape.
+ */
+export const ERROR_CATALOG = {
+  validation: { code: 'API-ERROR-100422', status: 422, message: 'Request validation failed.' },
+  malformedJson: { code: 'API-ERROR-100400', status: 422, message: 'Request body is not valid JSON.' },
+  unsupportedMediaType: {
+    code: 'API-ERROR-100415',
+    status: 415,
+    message: 'Unsupported Content-Type; send application/json.',
+  },
+  payloadTooLarge: { code: 'API-ERROR-100413', status: 413, message: 'Request body is too large.' },
+  unauthorized: { code: 'API-ERROR-100401', status: 401, message: 'Missing or invalid bearer token.' },
+  routeNotFound: { code: 'API-ERROR-100404', status: 404, message: 'No such endpoint.' },
+  methodNotAllowed: {
+    code: 'API-ERROR-100405',
+    status: 405,
+    message: 'Method not allowed for this endpoint.',
+  },
+  idempotencyKeyReused: {
+    code: 'API-ERROR-100409',
+    status: 409,
+    message: 'Idempotency-Key was already used with a different request.',
+  },
+  idempotencyInFlight: {
+    code: 'API-ERROR-100410',
+    status: 409,
+    message: 'A request with this Idempotency-Key is still being processed; retry later.',
+  },
+  rateLimited: { code: 'API-ERROR-100429', status: 429, message: 'Too many requests; slow down.' },
+  requestTimeout: { code: 'API-ERROR-100408', status: 408, message: 'Request took too long to arrive.' },
+  headerTooLarge: { code: 'API-ERROR-100431', status: 431, message: 'Request headers or URL are too large.' },
+  internal: { code: 'API-ERROR-100500', status: 500, message: 'Internal server error.' },
+  unavailable: {
+    code: 'API-ERROR-100503',
+    status: 503,
+    message: 'Service temporarily unavailable (database unreachable); retry later.',
+  },
+
+  shopNotFound: { code: 'SRV-ERROR-200404', status: 404, message: 'Service (shop) not found.' },
+  plainCardDataDisabled: {
+    code: 'TRX-ERROR-110403',
+    status: 403,
+    message: 'Cannot process transaction. Plain card data disabled.',
+  },
+  unsupportedPaymentMethod: {
+    code: 'TRX-ERROR-110422',
+    status: 422,
+    message: 'Unsupported payment method.',
+  },
+  invalidCard: { code: 'TRX-ERROR-110423', status: 422, message: 'Card data is invalid.' },
+  transactionNotFound: { code: 'TRX-ERROR-110404', status: 404, message: 'Transaction not found.' },
+  profileInactive: { code: 'TRX-ERROR-120301', status: 400, message: 'Payment profile inactive.' },
+  profileNotFound: { code: 'PRF-ERROR-130404', status: 404, message: 'Payment profile not found.' },
+  cidBoundToAnotherCard: {
+    code: 'PRF-ERROR-130400',
+    status: 400,
+    message:
+      'This cid already has an active payment profile for a different card; each card needs its own cid.',
+  },
+  firstTransactionInvalid: {
+    code: 'TRX-ERROR-140400',
+    status: 400,
+    message:
+      'firstTransactionId does not refer to a settled first payment of this merchant made with this card.',
+  },
+  notRefundable: {
+    code: 'TRX-ERROR-150400',
+    status: 400,
+    message: 'Only a settled sale can be refunded.',
+  },
+  refundExceedsBalance: {
+    code: 'TRX-ERROR-150401',
+    status: 400,
+    message: 'Refund amount exceeds the refundable balance.',
+  },
+  refundDeclined: { code: 'TRX-ERROR-150402', status: 400, message: 'The acquirer refused the refund.' },
+  captureNotAllowed: {
+    code: 'TRX-ERROR-160400',
+    status: 400,
+    message: 'Only an authorized transaction can be captured or voided.',
+  },
+  notificationNotFound: { code: 'NTF-ERROR-170404', status: 404, message: 'Notification not found.' },
+} as const;
+
+export type ErrorKey = keyof typeof ERROR_CATALOG;

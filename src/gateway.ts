@@ -1,0 +1,156 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+import { createAcquirer } from './acquirer/registry.js';
+import type { Acquirer } from './acquirer/acquirer.js';
+import { Accounts, bootstrapSandbox, type SandboxCredentials } from './admin/accounts.js';
+import type { Config } from './config/config.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { Authenticator } from './http/auth.js';
+import { buildHttpApp } from './http/app.js';
+import { createLogger } from './logger.js';
+import type { PaymentsDeps } from './payments/deps.js';
+import { Idempotency } from './payments/idempotency.js';
+import { openStorage } from './storage/open.js';
+import { SandboxLedgerStore } from './storage/sandbox-ledger-store.js';
+import type { Storage } from './storage/storage.js';
+import { loadOrCreateKeyring } from './vault/keyring.js';
+import { Vault } from './vault/vault.js';
+import { runChores } from './worker/chores.js';
+import { Worker } from './worker/worker.js';
+
+export interface GatewayOptions {
+  clock?: Clock;
+  /** An extra log destination (tests capture logs to search them for card numbers). */
+  logDestination?: DestinationStream;
+  /** Keep logs off stdout (tests); they still go to the log file and `logDestination`. */
+  quiet?: boolean;
+}
+
+export interface Gateway {
+  config: Config;
+  app: FastifyInstance;
+  storage: Storage;
+  accounts: Accounts;
+  acquirer: Acquirer;
+  ledger: SandboxLedgerStore;
+  payments: PaymentsDeps;
+  idempotency: Idempotency;
+  worker: Worker;
+  log: Logger;
+  /** Set when this start created the sandbox merchant, or read from the data directory on later starts. */
+  sandbox: SandboxCredentials | null;
+  listen(): Promise<string>;
+  url(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: the only place that picks concrete parts (SQLite or PostgreSQL, which acquirer) and
+ * wires them together.
+ */
+export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  const clock = options.clock ?? systemClock;
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const log = createLogger(config.logLevel, config.logFile, options.logDestination, !options.quiet);
+  const { keyring } = loadOrCreateKeyring(config.masterKeyFile);
+  const storage = await openStorage(config.database);
+  const ledger = new SandboxLedgerStore(storage.db, storage.dialect);
+  const acquirer = createAcquirer(config.acquirer, {
+    sandboxLedger: ledger,
+    now: () => new Date(clock.now()),
+  });
+  const vault = new Vault(keyring, storage.repos.cards);
+
+  let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const payments: PaymentsDeps = {
+    storage,
+    vault,
+    acquirer,
+    clock,
+    log,
+    publicUrl: () => baseUrl,
+    challengeTtlMs: config.challengeTtlMs,
+  };
+  const idempotency = new Idempotency({
+    storage,
+    clock,
+    ttlMs: config.idempotencyTtlMs,
+    leaseMs: 30_000,
+    waitMs: 10_000,
+  });
+  const auth = new Authenticator(() => storage.repos.merchants, clock);
+  const accounts = new Accounts(storage, clock);
+
+  const app = await buildHttpApp(
+    { payments, idempotency, auth, bodyLimitBytes: config.bodyLimitBytes, mode: config.mode },
+    log,
+  );
+
+  const worker = new Worker(
+    [
+      {
+        name: 'chores',
+        run: async () => {
+          const r = await runChores({ payments, idempotency, recoveryGraceMs: 60_000 });
+          return r.expired + r.recovered > 0;
+        },
+      },
+    ],
+    config.workerPollMs,
+    log,
+  );
+
+  const sandbox = config.bootstrapSandbox ? await sandboxCredentials(config, accounts, storage) : null;
+
+  return {
+    config,
+    app,
+    storage,
+    accounts,
+    acquirer,
+    ledger,
+    payments,
+    idempotency,
+    worker,
+    log,
+    sandbox,
+    async listen() {
+      const address = await app.listen({ host: config.host, port: config.port });
+      if (!config.publicUrl) {
+        const port = new URL(address).port;
+        const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+        baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      }
+      if (config.worker) worker.start();
+      return baseUrl;
+    },
+    url: () => baseUrl,
+    async close() {
+      await worker.stop();
+      await app.close();
+      await storage.close();
+    },
+  };
+}
+
+/**
+ * The sandbox merchant's credentials live in the data directory (mode 0600) so that every start can print
+ * them; the database itself keeps only the token's hash.
+ */
+async function sandboxCredentials(
+  config: Config,
+  accounts: Accounts,
+  storage: Storage,
+): Promise<SandboxCredentials | null> {
+  const file = resolve(config.dataDir, 'sandbox-credentials.json');
+  const created = await bootstrapSandbox(accounts, storage);
+  if (created) {
+    writeFileSync(file, JSON.stringify(created, null, 2) + '\n', { mode: 0o600 });
+    chmodSync(file, 0o600);
+    return created;
+  }
+  if (!existsSync(file)) return null;
+  return JSON.parse(readFileSync(file, 'utf8')) as SandboxCredentials;
+}

@@ -1,0 +1,51 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { registerBodyParsers } from './body-parsers.js';
+import { registerErrorHandling } from './error-handler.js';
+import type { HttpDeps } from './http-deps.js';
+import { challengeRoutes } from './routes/challenge.js';
+import { healthRoutes } from './routes/health.js';
+import { profileRoutes } from './routes/profiles.js';
+import { transactionRoutes } from './routes/transactions.js';
+
+export interface HttpExtensions {
+  /** Extra route groups registered at the root (widget, admin, docs), added by the composition root. */
+  plugins?: Array<(app: FastifyInstance) => void | Promise<void>>;
+  /** Extra merchant API routes, registered under /v1/merchant/:merchantId behind authentication. */
+  merchantRoutes?: Array<(app: FastifyInstance) => void | Promise<void>>;
+}
+
+/** Builds the HTTP app without listening, so tests can run it in-process or on a real port. */
+export async function buildHttpApp(
+  deps: HttpDeps,
+  logger: PinoLogger,
+  ext: HttpExtensions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimitBytes,
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: {
+      customOptions: { coerceTypes: false, allErrors: true, removeAdditional: false, useDefaults: false },
+    },
+  });
+  registerBodyParsers(app);
+  registerErrorHandling(app);
+  for (const plugin of ext.plugins ?? []) await plugin(app);
+
+  await app.register(
+    async (merchant) => {
+      merchant.addHook('onRequest', (request) => deps.auth.authenticate(request));
+      transactionRoutes(merchant, deps);
+      profileRoutes(merchant, deps);
+      for (const extra of ext.merchantRoutes ?? []) await extra(merchant);
+    },
+    { prefix: '/v1/merchant/:merchantId' },
+  );
+  challengeRoutes(app, deps);
+  healthRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,115 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type FieldError } from '../domain/domain-error.js';
+import type { ErrorKey } from '../domain/error-catalog.js';
+import { envelope } from './error-envelope.js';
+
+interface AjvLikeError {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** AJV's `/card/number` becomes imoje's `card.number`; a missing property names the property itself. */
+export function fieldErrors(validation: readonly AjvLikeError[], context?: string): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const v of validation) {
+    let path = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    if (v.keyword === 'required' && typeof v.params?.missingProperty === 'string') {
+      path = path ? `${path}.${v.params.missingProperty}` : v.params.missingProperty;
+    }
+    if (v.keyword === 'anyOf') continue; // the branch errors say more than "must match a schema in anyOf"
+    if (v.keyword === 'type' && v.params?.type === 'null') continue; // from Nullable(): the other branch explains
+    let message = v.message ?? 'is invalid';
+    if (v.keyword === 'enum' && Array.isArray(v.params?.allowedValues)) {
+      message = `must be one of ${(v.params.allowedValues as unknown[]).join(', ')}`;
+    }
+    const property = path || (context === 'body' ? 'body' : (context ?? 'request'));
+    const key = `${property}\0${message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ property, message });
+    }
+  }
+  return out;
+}
+
+/** Fastify's own client errors, mapped onto the catalog. */
+const FASTIFY_CODES: Record<string, ErrorKey> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payloadTooLarge',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupportedMediaType',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformedJson',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformedJson',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformedJson',
+  FST_ERR_BAD_URL: 'routeNotFound',
+  FST_ERR_ASYNC_CONSTRAINT: 'routeNotFound',
+};
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  const message = (err as { message?: unknown })?.message;
+  return (
+    (typeof code === 'string' &&
+      [
+        'ECONNREFUSED',
+        'ECONNRESET',
+        'ETIMEDOUT',
+        'EPIPE',
+        '57P01',
+        '57P02',
+        '57P03',
+        '08006',
+        '08001',
+        '08003',
+        '57014',
+      ].includes(code)) ||
+    (typeof message === 'string' &&
+      /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|SQLITE_BUSY/i.test(
+        message,
+      ))
+  );
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler(
+    (error: FastifyError | DomainError | Error, request: FastifyRequest, reply: FastifyReply) => {
+      const body = request.body;
+      if (error instanceof DomainError) {
+        return reply.code(error.status).send(envelope(error, body));
+      }
+      const fe = error as FastifyError & { validationContext?: string };
+      if (fe.validation) {
+        return reply
+          .code(422)
+          .send(envelope('validation', body, fieldErrors(fe.validation, fe.validationContext)));
+      }
+      const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+      if (mapped) {
+        const e = new DomainError(mapped);
+        return reply.code(e.status).send(envelope(e, mapped === 'payloadTooLarge' ? {} : body));
+      }
+      if (isDatabaseUnavailable(error)) {
+        request.log.warn({ err: error }, 'database unavailable');
+        return reply.code(503).header('retry-after', '1').send(envelope('unavailable', body));
+      }
+      if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+        return reply
+          .code(fe.statusCode === 400 ? 422 : fe.statusCode)
+          .send(envelope('validation', body, [{ property: 'request', message: fe.message }]));
+      }
+      request.log.error({ err: error }, 'unhandled error');
+      return reply.code(500).send(envelope('internal', body));
+    },
+  );
+
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .send(
+        envelope('routeNotFound', request.body, [
+          { property: 'path', message: `${request.method} ${request.url.split('?')[0]} does not exist.` },
+        ]),
+      );
+  });
+}

@@ -1,0 +1,11 @@
+import type { PaymentsDeps } from '../payments/deps.js';
+import type { Idempotency } from '../payments/idempotency.js';
+import type { Authenticator } from './auth.js';
+
+export interface HttpDeps {
+  payments: PaymentsDeps;
+  idempotency: Idempotency;
+  auth: Authenticator;
+  bodyLimitBytes: number;
+  mode: 'sandbox' | 'production';
+}

@@ -1,0 +1,139 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createCardTransaction } from '../../payments/create-card-transaction.js';
+import { debitProfile } from '../../payments/debit-profile.js';
+import { readTransaction } from '../../payments/read-transaction.js';
+import { recoverTransaction } from '../../payments/recover.js';
+import type { PaymentsDeps } from '../../payments/deps.js';
+import { transactionView } from '../../wire/transaction-view.js';
+import type { HttpDeps } from '../http-deps.js';
+import { respond, sendJson } from '../respond.js';
+import { ErrorResponse, MerchantParams } from '../schemas/common.js';
+import {
+  CreateTransactionBody,
+  DebitProfileBody,
+  TransactionParams,
+  TransactionResponse,
+} from '../schemas/transaction.js';
+
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+  422: ErrorResponse,
+};
+
+/** The answer a retried request gets for a transaction its first attempt created before dying. */
+export async function resumeTransaction(
+  deps: PaymentsDeps,
+  merchantId: string,
+  id: string,
+): Promise<object | undefined> {
+  const t = await deps.storage.repos.transactions.getTransaction(merchantId, id);
+  if (!t) return undefined;
+  const after = await recoverTransaction(deps, t);
+  if (after.stage === 'authorizing') return undefined;
+  const details = await readTransaction(deps, merchantId, id);
+  const body: Record<string, unknown> = {
+    transaction: transactionView(details.transaction, {
+      profile: details.profile,
+      shopNotificationUrl: details.shopNotificationUrl,
+    }),
+  };
+  if (after.stage === 'challenge') {
+    body.action = {
+      type: 'redirect',
+      url: `${deps.publicUrl()}/3ds/${id}`,
+      method: 'GET',
+      contentType: '',
+      contentBodyRaw: '',
+    };
+  }
+  return body;
+}
+
+export function transactionRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const p = deps.payments;
+
+  r.post(
+    '/transaction',
+    {
+      schema: {
+        summary:
+          'Create a card transaction: one-off 3-D Secure payment, card registration, FIRST or STANDARD',
+        tags: ['transactions'],
+        params: MerchantParams,
+        body: CreateTransactionBody,
+        response: { 200: TransactionResponse, ...errors },
+      },
+    },
+    async (request, reply) =>
+      respond(
+        deps.idempotency,
+        request,
+        reply,
+        async (ctx) => {
+          const created = await createCardTransaction(p, request.merchantId, request.body, ctx);
+          const shop = await p.storage.repos.merchants.getShopById(created.transaction.serviceId);
+          const body: Record<string, unknown> = {
+            transaction: transactionView(created.transaction, {
+              profile: created.profile,
+              shopNotificationUrl: shop?.notificationUrl,
+            }),
+          };
+          if (created.action) body.action = created.action;
+          return body;
+        },
+        (id) => resumeTransaction(p, request.merchantId, id),
+      ),
+  );
+
+  r.post(
+    '/transaction/profile',
+    {
+      schema: {
+        summary: 'Debit a stored card profile (OneClick or recurring)',
+        tags: ['profiles'],
+        params: MerchantParams,
+        body: DebitProfileBody,
+        response: { 200: TransactionResponse, ...errors },
+      },
+    },
+    async (request, reply) =>
+      respond(
+        deps.idempotency,
+        request,
+        reply,
+        async (ctx) => {
+          const { transaction, profile } = await debitProfile(p, request.merchantId, request.body, ctx);
+          return { transaction: transactionView(transaction, { profile }) };
+        },
+        (id) => resumeTransaction(p, request.merchantId, id),
+      ),
+  );
+
+  r.get(
+    '/transaction/:transactionId',
+    {
+      schema: {
+        summary: 'Read a transaction, with its refunds',
+        tags: ['transactions'],
+        params: TransactionParams,
+        response: { 200: TransactionResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const d = await readTransaction(p, request.merchantId, request.params.transactionId);
+      return sendJson(reply, {
+        transaction: transactionView(d.transaction, {
+          profile: d.profile,
+          refunds: d.transaction.type === 'sale' ? d.refunds : undefined,
+          shopNotificationUrl: d.shopNotificationUrl,
+        }),
+      });
+    },
+  );
+}

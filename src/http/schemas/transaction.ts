@@ -1,0 +1,107 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { TRANSACTION_STATUSES } from '../../domain/transaction.js';
+import { Amount, Cid, CurrencySchema, Opt, OrderId, Title, Url, Uuid } from './common.js';
+import { PaymentProfileSchema } from './profile.js';
+
+const Name = Type.String({ minLength: 1, maxLength: 100 });
+
+export const CustomerSchema = Type.Object({
+  firstName: Name,
+  lastName: Name,
+  email: Type.String({ minLength: 3, maxLength: 200, pattern: '^[^@\\s]+@[^@\\s]+$' }),
+  cid: Opt(Cid),
+  phone: Opt(Type.String({ maxLength: 20, pattern: '^[0-9\\+\\- ]+$' })),
+  company: Opt(Type.String({ maxLength: 200 })),
+  locale: Opt(Type.String({ maxLength: 10 })),
+});
+
+export const CardSchema = Type.Object({
+  number: Type.String({ maxLength: 32 }),
+  month: Type.String({ maxLength: 2 }),
+  year: Type.String({ maxLength: 4 }),
+  cvv: Opt(Type.String({ maxLength: 4 })),
+  firstName: Name,
+  lastName: Name,
+  firstTransactionId: Opt(Type.String({ minLength: 1, maxLength: 64 })),
+});
+
+export const CreateTransactionBody = Type.Object({
+  type: Type.Literal('sale'),
+  serviceId: Uuid,
+  amount: Amount,
+  currency: CurrencySchema,
+  orderId: OrderId,
+  title: Opt(Title),
+  paymentMethod: Type.String({ minLength: 1, maxLength: 50 }),
+  paymentMethodCode: Type.String({ minLength: 1, maxLength: 50 }),
+  successReturnUrl: Url,
+  failureReturnUrl: Url,
+  notificationUrl: Opt(Url),
+  customer: CustomerSchema,
+  card: Opt(CardSchema),
+  additionalData: Opt(Type.Object({}, { additionalProperties: true })),
+  profileType: Opt(Type.Union([Type.Literal('FIRST'), Type.Literal('STANDARD')])),
+  clientIp: Opt(Type.String({ maxLength: 45 })),
+  validTo: Opt(Type.Union([Type.String({ maxLength: 30 }), Type.Integer()])),
+  billing: Opt(Type.Object({}, { additionalProperties: true })),
+  shipping: Opt(Type.Object({}, { additionalProperties: true })),
+});
+export type CreateTransactionBody = Static<typeof CreateTransactionBody>;
+
+export const DebitProfileBody = Type.Object({
+  serviceId: Uuid,
+  paymentProfileId: Uuid,
+  amount: Amount,
+  currency: CurrencySchema,
+  orderId: OrderId,
+  title: Opt(Title),
+  notificationUrl: Opt(Url),
+});
+export type DebitProfileBody = Static<typeof DebitProfileBody>;
+
+const TransactionBase = {
+  id: Type.String(),
+  type: Type.Union([Type.Literal('sale'), Type.Literal('refund')]),
+  status: Type.Unsafe<string>({ type: 'string', enum: [...TRANSACTION_STATUSES] }),
+  source: Type.Union([Type.Literal('api'), Type.Literal('web')]),
+  created: Type.Integer({ description: 'Unix seconds' }),
+  modified: Type.Integer({ description: 'Unix seconds' }),
+  notificationUrl: Type.String(),
+  serviceId: Type.String(),
+  amount: Type.Integer(),
+  currency: Type.String(),
+  title: Type.String(),
+  orderId: Type.String(),
+  paymentMethod: Type.Literal('card'),
+  paymentMethodCode: Type.String(),
+  payment: Type.Object({ id: Type.String(), status: Type.String() }),
+  statusCode: Type.Optional(Type.String({ examples: ['CODE_000'] })),
+  statusCodeDescription: Type.Optional(Type.String({ examples: ['CODE_000 - OK'] })),
+  paymentProfile: Type.Optional(PaymentProfileSchema),
+  firstTransactionId: Type.Optional(Type.String()),
+  parentTransactionId: Type.Optional(Type.String()),
+};
+
+export const RefundTransactionSchema = Type.Object(TransactionBase);
+export const TransactionSchema = Type.Object({
+  ...TransactionBase,
+  refunds: Type.Optional(Type.Array(Type.Object({ transaction: RefundTransactionSchema }))),
+});
+
+export const RedirectActionSchema = Type.Object({
+  type: Type.Literal('redirect'),
+  url: Type.String(),
+  method: Type.Literal('GET'),
+  contentType: Type.Literal(''),
+  contentBodyRaw: Type.Literal(''),
+});
+
+export const TransactionResponse = Type.Object({
+  transaction: TransactionSchema,
+  action: Type.Optional(RedirectActionSchema),
+});
+
+export const TransactionParams = Type.Object({
+  merchantId: Type.String({ maxLength: 64 }),
+  transactionId: Uuid,
+});

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import type { PaymentProfile } from '../domain/profile.js';
+import type { Transaction } from '../domain/transaction.js';
+import type { Shop } from '../storage/merchant-repo.js';
+import type { Repos } from '../storage/storage.js';
+import { notificationBody } from './payload.js';
+
+/**
+ * Writes the notification for a status change. Must be called with the repos of the database transaction
+ * that makes the change (transactional outbox): the change and its notification commit together or not at all.
+ * Nothing is queued when neither the transaction nor the shop has a notification URL.
+ */
+export async function enqueueNotification(
+  repos: Repos,
+  t: Transaction,
+  profile: PaymentProfile | undefined,
+  shop: Shop,
+  now: number,
+): Promise<void> {
+  const url = t.notificationUrl ?? shop.notificationUrl;
+  if (!url) return;
+  await repos.notifications.enqueue({
+    id: randomUUID(),
+    transactionId: t.id,
+    merchantId: t.merchantId,
+    serviceId: t.serviceId,
+    url,
+    body: notificationBody(t, profile, shop.notificationUrl),
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    lastError: null,
+    createdAt: now,
+    deliveredAt: null,
+    lockedBy: null,
+    lockedUntil: null,
+  });
+}

@@ -1,0 +1,69 @@
+import type { AuthorizeRequest } from '../acquirer/acquirer.js';
+import type { Transaction } from '../domain/transaction.js';
+import type { PaymentsDeps } from './deps.js';
+import { finalize, outcomeOf, type Outcome } from './finalize.js';
+import type { PaymentProfile } from '../domain/profile.js';
+
+export type AuthorizeOptions = Omit<
+  AuthorizeRequest,
+  'reference' | 'amount' | 'currency' | 'card' | 'capture'
+>;
+
+/**
+ * Asks the acquirer to authorize a transaction already stored as `pending` (stage `authorizing`), then
+ * finalises it. If the acquirer call itself fails (an integration fault, not a decline), the outcome is
+ * unknown: we ask the acquirer what it recorded under our reference, and if it can't tell either, the
+ * transaction stays pending for the recovery chore rather than being guessed.
+ */
+export async function authorizeAndFinalize(
+  deps: PaymentsDeps,
+  t: Transaction,
+  capture: boolean,
+  options: AuthorizeOptions,
+): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined }> {
+  if (!t.cardId) throw new Error(`transaction ${t.id} has no card`);
+  let outcome: Outcome | undefined;
+  try {
+    const result = await deps.vault.withCard(t.cardId, (card) =>
+      deps.acquirer.authorize({
+        ...options,
+        reference: t.id,
+        amount: t.amount,
+        currency: t.currency,
+        card,
+        capture,
+      }),
+    );
+    outcome = outcomeOf(result, capture);
+  } catch (err) {
+    deps.log.error({ err, transactionId: t.id }, 'acquirer authorize failed; looking the payment up');
+    outcome = await lookupOutcome(deps, t.id, capture);
+  }
+  if (!outcome) {
+    const profile = t.profileId
+      ? await deps.storage.repos.profiles.getProfile(t.merchantId, t.profileId)
+      : undefined;
+    return { transaction: t, profile };
+  }
+  return finalize(deps, t, outcome, 'authorizing');
+}
+
+/** What the acquirer recorded under the reference; undefined when that can't be known right now. */
+export async function lookupOutcome(
+  deps: PaymentsDeps,
+  reference: string,
+  capture: boolean,
+): Promise<Outcome | undefined> {
+  try {
+    const found = await deps.acquirer.lookup(reference, 'authorize');
+    // Never reached the acquirer: nothing was charged, so the payment failed.
+    if (!found) return { status: 'error', statusCode: 'CODE_99' };
+    return outcomeOf(found, capture);
+  } catch (err) {
+    deps.log.error(
+      { err, transactionId: reference },
+      'acquirer lookup failed; leaving the payment for recovery',
+    );
+    return undefined;
+  }
+}

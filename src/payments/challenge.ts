@@ -1,0 +1,96 @@
+import type { PaymentProfile } from '../domain/profile.js';
+import type { Transaction } from '../domain/transaction.js';
+import type { Shop } from '../storage/merchant-repo.js';
+import { authorizeAndFinalize } from './authorize.js';
+import type { PaymentsDeps } from './deps.js';
+import { finalize, StageChangedError } from './finalize.js';
+
+export type ChallengeView =
+  | { kind: 'unknown' }
+  | { kind: 'final'; transaction: Transaction }
+  | { kind: 'open'; transaction: Transaction; shop: Shop; maskedCard: string; brand: string };
+
+/** What the 3-D Secure page shows. */
+export async function viewChallenge(deps: PaymentsDeps, id: string): Promise<ChallengeView> {
+  const repos = deps.storage.repos;
+  const t = await repos.transactions.getTransactionById(id);
+  if (!t) return { kind: 'unknown' };
+  if (t.stage !== 'challenge') return { kind: 'final', transaction: t };
+  const shop = await repos.merchants.getShopById(t.serviceId);
+  const card = t.cardId ? await repos.cards.getCard(t.cardId) : undefined;
+  if (!shop || !card) return { kind: 'unknown' };
+  return { kind: 'open', transaction: t, shop, maskedCard: `****${card.last4}`, brand: card.brand };
+}
+
+export type ChallengeResult =
+  | { kind: 'unknown' }
+  | { kind: 'final'; transaction: Transaction }
+  | {
+      kind: 'completed';
+      transaction: Transaction;
+      profile: PaymentProfile | undefined;
+      redirectUrl: string | null;
+    };
+
+/**
+ * The payer passed or failed the challenge. Exactly one completion wins (compare-and-set on the stage); a
+ * second submission, or one after expiry, changes nothing.
+ */
+export async function completeChallenge(
+  deps: PaymentsDeps,
+  id: string,
+  passed: boolean,
+): Promise<ChallengeResult> {
+  const repos = deps.storage.repos;
+  const t = await repos.transactions.getTransactionById(id);
+  if (!t) return { kind: 'unknown' };
+  if (t.stage !== 'challenge') return { kind: 'final', transaction: t };
+  const shop = await repos.merchants.getShopById(t.serviceId);
+  if (!shop) return { kind: 'unknown' };
+  try {
+    let result: { transaction: Transaction; profile: PaymentProfile | undefined };
+    if (!passed) {
+      result = await finalize(deps, t, { status: 'rejected', statusCode: 'CODE_570' }, 'challenge');
+    } else {
+      const now = deps.clock.now();
+      const claimed = await repos.transactions.updateTransaction(
+        t.id,
+        { stage: 'authorizing', modifiedAt: now, challengeExpiresAt: null },
+        { stage: 'challenge' },
+      );
+      if (!claimed) throw new StageChangedError(t.id);
+      result = await authorizeAndFinalize(
+        deps,
+        { ...t, stage: 'authorizing', modifiedAt: now },
+        !shop.preauthEnabled,
+        {
+          initiator: 'CIT',
+          storedCredential: t.registers || t.profileVariant === 'FIRST' ? 'first' : 'none',
+          threeDSecure: 'passed',
+        },
+      );
+    }
+    const ok = result.transaction.status === 'settled' || result.transaction.status === 'authorized';
+    return { kind: 'completed', ...result, redirectUrl: ok ? t.successReturnUrl : t.failureReturnUrl };
+  } catch (err) {
+    if (!(err instanceof StageChangedError)) throw err;
+    const latest = await repos.transactions.getTransactionById(id);
+    return { kind: 'final', transaction: latest ?? t };
+  }
+}
+
+/** A challenge nobody completed in time ends as rejected with CODE_570, and its notification goes out. */
+export async function expireAbandonedChallenges(deps: PaymentsDeps, limit = 100): Promise<number> {
+  const now = deps.clock.now();
+  const stale = await deps.storage.repos.transactions.listInStage('challenge', now, limit);
+  let expired = 0;
+  for (const t of stale) {
+    try {
+      await finalize(deps, t, { status: 'rejected', statusCode: 'CODE_570' }, 'challenge');
+      expired++;
+    } catch (err) {
+      if (!(err instanceof StageChangedError)) throw err;
+    }
+  }
+  return expired;
+}

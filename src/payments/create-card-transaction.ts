@@ -1,0 +1,150 @@
+import { validateCardFields } from '../domain/card.js';
+import { DomainError, validationError } from '../domain/domain-error.js';
+import { decideRegistration, type PaymentProfile } from '../domain/profile.js';
+import {
+  PAYMENT_METHOD_CODES,
+  profileTypeFor,
+  type PaymentMethodCode,
+  type Transaction,
+  type TransactionSource,
+} from '../domain/transaction.js';
+import { Secret } from '../domain/secret.js';
+import { authorizeAndFinalize } from './authorize.js';
+import { debitWithoutProfile } from './debit-without-profile.js';
+import type { PaymentsDeps, RequestContext } from './deps.js';
+import type { CardInput, CreateTransactionInput } from './inputs.js';
+import { storePending } from './store-pending.js';
+
+export interface RedirectAction {
+  type: 'redirect';
+  url: string;
+  method: 'GET';
+  contentType: '';
+  contentBodyRaw: '';
+}
+
+export interface CreatedTransaction {
+  transaction: Transaction;
+  profile: PaymentProfile | undefined;
+  action?: RedirectAction;
+}
+
+/**
+ * `POST /transaction` with a card: a one-off 3-D Secure payment (`ecom3ds`), a card registration that creates a
+ * OneClick or recurring profile, or the profile-less `FIRST`/`STANDARD` variant. The transaction is stored as
+ * pending before the acquirer is asked, with its id as the acquirer's idempotency reference.
+ */
+export async function createCardTransaction(
+  deps: PaymentsDeps,
+  merchantId: string,
+  input: CreateTransactionInput,
+  ctx: RequestContext,
+  source: TransactionSource = 'api',
+): Promise<CreatedTransaction> {
+  if (input.paymentMethod !== 'card') {
+    throw new DomainError('unsupportedPaymentMethod', [
+      {
+        property: 'paymentMethod',
+        message: `Payment method "${input.paymentMethod}" is not supported; use "card".`,
+      },
+    ]);
+  }
+  const code = input.paymentMethodCode as PaymentMethodCode;
+  if (!PAYMENT_METHOD_CODES.includes(code)) {
+    throw validationError('paymentMethodCode', `Must be one of ${PAYMENT_METHOD_CODES.join(', ')}.`);
+  }
+  const shop = await deps.storage.repos.merchants.getShop(merchantId, input.serviceId);
+  if (!shop) throw new DomainError('shopNotFound', [{ property: 'serviceId', message: 'No such service.' }]);
+  const card = input.card;
+  if (!card) {
+    throw validationError(
+      'card',
+      'Card data is required; shops without PCI DSS take cards through the widget.',
+    );
+  }
+  if (!shop.pciEnabled && source === 'api') throw new DomainError('plainCardDataDisabled');
+
+  const variant = input.profileType ?? null;
+  const stored = profileTypeFor(code);
+  if (stored === null && variant) {
+    throw validationError('profileType', 'profileType applies only to oneclick and recurring payments.');
+  }
+  if (stored !== null && !input.customer.cid) {
+    throw validationError('customer.cid', 'cid is required for oneclick and recurring payments.');
+  }
+  checkCard(card, variant, new Date(deps.clock.now()));
+
+  if (variant === 'STANDARD') {
+    return debitWithoutProfile(deps, merchantId, shop, input, card, ctx, source);
+  }
+
+  const fingerprint = deps.vault.fingerprint(card.number);
+  const registers = variant === 'FIRST' ? null : stored;
+  if (registers && input.customer.cid) {
+    const existing = await deps.storage.repos.profiles.listByCid(merchantId, input.customer.cid);
+    if (decideRegistration(existing, fingerprint, registers).kind === 'conflict') {
+      throw new DomainError('cidBoundToAnotherCard', [
+        { property: 'customer.cid', message: 'This cid already has an active profile for another card.' },
+      ]);
+    }
+  }
+
+  const t = await storePending(deps, merchantId, shop, input, card, ctx, source, {
+    paymentMethodCode: code,
+    registers,
+    profileVariant: variant,
+    initiator: 'CIT',
+    profileId: null,
+    quotedNetworkTxnId: null,
+  });
+
+  const decision = await deps.vault.withCard(t.cardId!, (clear) => deps.acquirer.threeDSecure(clear));
+  if (decision === 'challenge') {
+    const now = deps.clock.now();
+    const challenged: Transaction = {
+      ...t,
+      stage: 'challenge',
+      challengeExpiresAt: now + deps.challengeTtlMs,
+    };
+    await deps.storage.repos.transactions.updateTransaction(
+      t.id,
+      { stage: 'challenge', challengeExpiresAt: challenged.challengeExpiresAt },
+      { stage: 'authorizing' },
+    );
+    return {
+      transaction: challenged,
+      profile: undefined,
+      action: {
+        type: 'redirect',
+        url: `${deps.publicUrl()}/3ds/${t.id}`,
+        method: 'GET',
+        contentType: '',
+        contentBodyRaw: '',
+      },
+    };
+  }
+  return authorizeAndFinalize(deps, t, !shop.preauthEnabled, {
+    cvv: card.cvv ? new Secret(card.cvv) : undefined,
+    initiator: 'CIT',
+    storedCredential: stored ? 'first' : 'none',
+    threeDSecure: 'frictionless',
+  });
+}
+
+function checkCard(card: CardInput, variant: string | null, now: Date): void {
+  const errors = validateCardFields(card, now, { cvvRequired: variant !== 'STANDARD' });
+  if (variant === 'STANDARD') {
+    if (card.cvv)
+      errors.push({
+        property: 'card.cvv',
+        message: 'A STANDARD payment carries firstTransactionId instead of cvv.',
+      });
+    if (!card.firstTransactionId) {
+      errors.push({
+        property: 'card.firstTransactionId',
+        message: 'firstTransactionId is required for STANDARD.',
+      });
+    }
+  }
+  if (errors.length > 0) throw new DomainError('invalidCard', errors);
+}

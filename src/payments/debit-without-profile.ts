@@ -1,0 +1,58 @@
+import { DomainError } from '../domain/domain-error.js';
+import type { PaymentMethodCode, TransactionSource } from '../domain/transaction.js';
+import type { Shop } from '../storage/merchant-repo.js';
+import { authorizeAndFinalize } from './authorize.js';
+import type { CreatedTransaction } from './create-card-transaction.js';
+import type { PaymentsDeps, RequestContext } from './deps.js';
+import type { CardInput, CreateTransactionInput } from './inputs.js';
+import { storePending } from './store-pending.js';
+
+/**
+ * `profileType: "STANDARD"`: a later payment on a card the shop keeps itself, quoting the network id of a
+ * settled first payment (FIRST or a profile registration) of the same merchant and the same card.
+ * No 3-D Secure; recurring runs merchant-initiated.
+ */
+export async function debitWithoutProfile(
+  deps: PaymentsDeps,
+  merchantId: string,
+  shop: Shop,
+  input: CreateTransactionInput,
+  card: CardInput,
+  ctx: RequestContext,
+  source: TransactionSource,
+): Promise<CreatedTransaction> {
+  const firstTransactionId = card.firstTransactionId ?? '';
+  const repos = deps.storage.repos;
+  const first = await repos.transactions.findByNetworkTxnId(merchantId, firstTransactionId);
+  const isFirstPayment = first && (first.profileVariant === 'FIRST' || first.registers !== null);
+  const firstCard = first?.cardId ? await repos.cards.getCard(first.cardId) : undefined;
+  if (
+    !first ||
+    !isFirstPayment ||
+    first.status !== 'settled' ||
+    !firstCard ||
+    firstCard.fingerprint !== deps.vault.fingerprint(card.number)
+  ) {
+    throw new DomainError('firstTransactionInvalid', [
+      {
+        property: 'card.firstTransactionId',
+        message: 'No settled first payment of this merchant with this card has that id.',
+      },
+    ]);
+  }
+  const code = input.paymentMethodCode as PaymentMethodCode;
+  const initiator = code === 'recurring' ? 'MIT' : 'CIT';
+  const t = await storePending(deps, merchantId, shop, input, card, ctx, source, {
+    paymentMethodCode: code,
+    registers: null,
+    profileVariant: 'STANDARD',
+    initiator,
+    profileId: null,
+    quotedNetworkTxnId: firstTransactionId,
+  });
+  return authorizeAndFinalize(deps, t, !shop.preauthEnabled, {
+    initiator,
+    storedCredential: 'subsequent',
+    quotedNetworkTxnId: firstTransactionId,
+  });
+}

@@ -1,0 +1,27 @@
+import type { Acquirer } from '../acquirer/acquirer.js';
+import type { Clock } from '../domain/clock.js';
+import type { Storage } from '../storage/storage.js';
+import type { Vault } from '../vault/vault.js';
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** What the use cases need; the composition root provides the concrete parts. */
+export interface PaymentsDeps {
+  storage: Storage;
+  vault: Vault;
+  acquirer: Acquirer;
+  clock: Clock;
+  log: Logger;
+  /** Base URL of the gateway as the payer's browser sees it (for 3-D Secure pages). */
+  publicUrl(): string;
+  challengeTtlMs: number;
+}
+
+/** Per-request context: the Idempotency-Key (if any) a created transaction is tied to. */
+export interface RequestContext {
+  idempotency?: { merchantId: string; key: string } | undefined;
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { AcquirerResult } from '../acquirer/acquirer.js';
+import { decideRegistration, type PaymentProfile } from '../domain/profile.js';
+import type { Transaction, TransactionStage, TransactionStatus } from '../domain/transaction.js';
+import { enqueueNotification } from '../notifications/outbox.js';
+import type { Repos } from '../storage/storage.js';
+import type { PaymentsDeps } from './deps.js';
+
+export interface Outcome {
+  status: TransactionStatus;
+  statusCode: string;
+  networkTxnId?: string | undefined;
+}
+
+/** Maps what the acquirer answered to the imoje status; pre-authorised approvals stop at `authorized`. */
+export function outcomeOf(result: AcquirerResult, captured: boolean): Outcome {
+  if (result.outcome === 'approved') {
+    return {
+      status: captured ? 'settled' : 'authorized',
+      statusCode: result.code,
+      networkTxnId: result.networkTxnId,
+    };
+  }
+  return { status: result.outcome === 'declined' ? 'rejected' : 'error', statusCode: result.code };
+}
+
+export class StageChangedError extends Error {
+  constructor(readonly transactionId: string) {
+    super(`transaction ${transactionId} left its stage concurrently`);
+  }
+}
+
+/**
+ * Applies a payment's outcome in one database transaction: the status change, the profile a successful
+ * registration creates (or refreshes), and the notification row. Compare-and-set on the stage, so two
+ * finalisers of one transaction (a request and the recovery chore) cannot both win.
+ */
+export async function finalize(
+  deps: PaymentsDeps,
+  t: Transaction,
+  outcome: Outcome,
+  expectedStage: TransactionStage,
+): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined }> {
+  const now = deps.clock.now();
+  return deps.storage.transaction(async (repos) => {
+    const paid = outcome.status === 'settled' || outcome.status === 'authorized';
+    let profile: PaymentProfile | undefined;
+    if (paid && t.registers && t.cardId) {
+      profile = await registerProfile(repos, t, outcome.networkTxnId ?? '', now, deps);
+    } else if (t.profileId) {
+      profile = await repos.profiles.getProfile(t.merchantId, t.profileId);
+    }
+    const updated: Transaction = {
+      ...t,
+      status: outcome.status,
+      stage: 'done',
+      statusCode: outcome.statusCode,
+      networkTxnId: outcome.networkTxnId ?? t.networkTxnId,
+      profileId: profile?.id ?? t.profileId,
+      modifiedAt: now,
+      challengeExpiresAt: null,
+    };
+    const changed = await repos.transactions.updateTransaction(
+      t.id,
+      {
+        status: updated.status,
+        stage: 'done',
+        statusCode: updated.statusCode,
+        networkTxnId: updated.networkTxnId,
+        profileId: updated.profileId,
+        modifiedAt: now,
+        challengeExpiresAt: null,
+      },
+      { stage: expectedStage },
+    );
+    if (!changed) throw new StageChangedError(t.id);
+    const shop = await repos.merchants.getShopById(t.serviceId);
+    if (shop) await enqueueNotification(repos, updated, profile, shop, now);
+    return { transaction: updated, profile };
+  });
+}
+
+async function registerProfile(
+  repos: Repos,
+  t: Transaction,
+  networkTxnId: string,
+  now: number,
+  deps: PaymentsDeps,
+): Promise<PaymentProfile | undefined> {
+  const card = t.cardId ? await repos.cards.getCard(t.cardId) : undefined;
+  const cid = t.customer?.cid;
+  if (!card || !cid || !t.registers) return undefined;
+  const existing = await repos.profiles.listByCid(t.merchantId, cid);
+  const decision = decideRegistration(existing, card.fingerprint, t.registers);
+  const holder = {
+    firstName: t.customer?.firstName ?? card.firstName,
+    lastName: t.customer?.lastName ?? card.lastName,
+    email: t.customer?.email ?? '',
+  };
+  if (decision.kind === 'conflict') {
+    // Checked before charging; reaching this means a concurrent registration bound the cid first.
+    deps.log.warn({ transactionId: t.id }, 'registration paid but cid was bound to another card meanwhile');
+    return undefined;
+  }
+  if (decision.kind === 'refresh') {
+    await repos.profiles.refresh(decision.profile.id, {
+      cardId: card.id,
+      ...holder,
+      firstTransactionId: networkTxnId,
+      modifiedAt: now,
+    });
+    return repos.profiles.getProfile(t.merchantId, decision.profile.id);
+  }
+  const id = randomUUID();
+  await repos.profiles.insertProfile({
+    id,
+    merchantId: t.merchantId,
+    serviceId: t.serviceId,
+    cid,
+    type: t.registers,
+    isActive: 1,
+    cardId: card.id,
+    fingerprint: card.fingerprint,
+    ...holder,
+    firstTransactionId: networkTxnId,
+    createdAt: now,
+    modifiedAt: now,
+  });
+  return repos.profiles.getProfile(t.merchantId, id);
+}

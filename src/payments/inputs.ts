@@ -1,0 +1,40 @@
+import type { Currency } from '../domain/money.js';
+import type { Customer, ProfileVariant } from '../domain/transaction.js';
+
+/** `POST /transaction`, after the HTTP layer has checked shapes, lengths and patterns. */
+export interface CreateTransactionInput {
+  serviceId: string;
+  amount: number;
+  currency: Currency;
+  orderId: string;
+  title?: string | null | undefined;
+  paymentMethod: string;
+  paymentMethodCode: string;
+  successReturnUrl: string;
+  failureReturnUrl: string;
+  notificationUrl?: string | null | undefined;
+  customer: Customer;
+  card?: CardInput | null | undefined;
+  profileType?: ProfileVariant | null | undefined;
+}
+
+export interface CardInput {
+  number: string;
+  month: string;
+  year: string;
+  cvv?: string | null | undefined;
+  firstName: string;
+  lastName: string;
+  firstTransactionId?: string | null | undefined;
+}
+
+/** `POST /transaction/profile`. */
+export interface DebitProfileInput {
+  serviceId: string;
+  paymentProfileId: string;
+  amount: number;
+  currency: Currency;
+  orderId: string;
+  title?: string | null | undefined;
+  notificationUrl?: string | null | undefined;
+}

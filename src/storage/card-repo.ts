@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import type { CardBrand } from '../domain/card.js';
+import type { CardStore, SealedCard } from '../vault/sealed-card.js';
+import type { Database } from './schema.js';
+
+export class CardRepo implements CardStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insertCard(card: SealedCard): Promise<void> {
+    await this.db.insertInto('cards').values(card).execute();
+  }
+
+  async getCard(id: string): Promise<SealedCard | undefined> {
+    const row = await this.db.selectFrom('cards').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && { ...row, brand: row.brand as CardBrand };
+  }
+
+  async listCardsForRewrap(belowVersion: number, limit: number): Promise<SealedCard[]> {
+    const rows = await this.db
+      .selectFrom('cards')
+      .selectAll()
+      .where('keyVersion', '<', belowVersion)
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ ...row, brand: row.brand as CardBrand }));
+  }
+
+  async updateWrappedKey(card: SealedCard): Promise<void> {
+    await this.db
+      .updateTable('cards')
+      .set({ wrappedKey: card.wrappedKey, keyVersion: card.keyVersion })
+      .where('id', '=', card.id)
+      .execute();
+  }
+}

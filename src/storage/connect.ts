@@ -1,0 +1,64 @@
+import SQLite from 'better-sqlite3';
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface SqliteOptions {
+  kind: 'sqlite';
+  path: string;
+  /** FULL survives power loss; NORMAL survives a process crash but may lose the last commits on power loss. */
+  synchronous: 'full' | 'normal';
+}
+
+export interface PostgresOptions {
+  kind: 'postgres';
+  url: string;
+  poolSize: number;
+  statementTimeoutMs: number;
+}
+
+export interface Connection {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+export function connect(options: SqliteOptions | PostgresOptions): Connection {
+  if (options.kind === 'sqlite') {
+    const database = new SQLite(options.path);
+    database.pragma('journal_mode = WAL');
+    database.pragma(`synchronous = ${options.synchronous.toUpperCase()}`);
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database }),
+      plugins: [new CamelCasePlugin()],
+    });
+    return { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    statement_timeout: options.statementTimeoutMs,
+    connectionTimeoutMillis: 5000,
+    // Times are Unix milliseconds in bigint columns; they fit a JS number exactly.
+    types: {
+      getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID || oid === NUMERIC_OID
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format ?? 'text'),
+    },
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new CamelCasePlugin()],
+  });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}

@@ -1,0 +1,92 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export type IdempotencyRecord = Database['idempotencyKeys'];
+
+export class IdempotencyRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Claims the key; false when it already exists (then read it with `getKey`). */
+  async claim(record: IdempotencyRecord): Promise<boolean> {
+    const result = await this.db
+      .insertInto('idempotencyKeys')
+      .values(record)
+      .onConflict((oc) => oc.columns(['merchantId', 'key']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async getKey(merchantId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    return this.db
+      .selectFrom('idempotencyKeys')
+      .selectAll()
+      .where('merchantId', '=', merchantId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+  }
+
+  async complete(merchantId: string, key: string, status: number, body: string): Promise<void> {
+    await this.db
+      .updateTable('idempotencyKeys')
+      .set({ state: 'done', responseStatus: status, responseBody: body })
+      .where('merchantId', '=', merchantId)
+      .where('key', '=', key)
+      .execute();
+  }
+
+  async attachTransaction(merchantId: string, key: string, transactionId: string): Promise<void> {
+    await this.db
+      .updateTable('idempotencyKeys')
+      .set({ transactionId })
+      .where('merchantId', '=', merchantId)
+      .where('key', '=', key)
+      .execute();
+  }
+
+  /**
+   * Forgets a claim whose request failed before it stored a transaction, so a retry may run again. A claim
+   * with a transaction stays: the retry must resume that transaction, never create a second one.
+   */
+  async release(merchantId: string, key: string): Promise<void> {
+    await this.db
+      .deleteFrom('idempotencyKeys')
+      .where('merchantId', '=', merchantId)
+      .where('key', '=', key)
+      .where('state', '=', 'in_flight')
+      .where('transactionId', 'is', null)
+      .execute();
+  }
+
+  /** Takes over an abandoned claim (its holder crashed): only one taker wins. */
+  async takeOver(merchantId: string, key: string, expectedLease: number, newLease: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('idempotencyKeys')
+      .set({ leaseUntil: newLease })
+      .where('merchantId', '=', merchantId)
+      .where('key', '=', key)
+      .where('state', '=', 'in_flight')
+      .where('leaseUntil', '=', expectedLease)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async deleteExpired(now: number, limit: number): Promise<number> {
+    const expired = this.db
+      .selectFrom('idempotencyKeys')
+      .select(['merchantId', 'key'])
+      .where('expiresAt', '<', now)
+      .limit(limit);
+    const rows = await expired.execute();
+    let deleted = 0;
+    for (const row of rows) {
+      const r = await this.db
+        .deleteFrom('idempotencyKeys')
+        .where('merchantId', '=', row.merchantId)
+        .where('key', '=', row.key)
+        .where('expiresAt', '<', now)
+        .executeTakeFirst();
+      deleted += Number(r.numDeletedRows);
+    }
+    return deleted;
+  }
+}

@@ -1,0 +1,141 @@
+import type { Kysely } from 'kysely';
+import type { Dialect } from './connect.js';
+import type { Database } from './schema.js';
+
+export type NotificationRow = Database['notifications'];
+export type NotificationAttemptRow = Database['notificationAttempts'];
+export type NotificationStatus = 'pending' | 'delivered' | 'failed';
+
+export class NotificationRepo {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** Called inside the transaction that changes the status, so the two commit or roll back together. */
+  async enqueue(row: Omit<NotificationRow, 'ordinal'>): Promise<void> {
+    const last = await this.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.max('ordinal').as('max'))
+      .where('transactionId', '=', row.transactionId)
+      .executeTakeFirst();
+    await this.db
+      .insertInto('notifications')
+      .values({ ...row, ordinal: Number(last?.max ?? 0) + 1 })
+      .execute();
+  }
+
+  /**
+   * Claims up to `limit` due notifications for `owner` until `lockUntil`. A notification is due only when no
+   * earlier notification of the same transaction is still pending, so one transaction's events arrive in order.
+   */
+  async claimDue(owner: string, now: number, lockUntil: number, limit: number): Promise<NotificationRow[]> {
+    const due = (db: Kysely<Database>) => {
+      let q = db
+        .selectFrom('notifications as n')
+        .select('n.id')
+        .where('n.status', '=', 'pending')
+        .where('n.nextAttemptAt', '<=', now)
+        .where((eb) => eb.or([eb('n.lockedUntil', 'is', null), eb('n.lockedUntil', '<', now)]))
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('notifications as e')
+                .select('e.id')
+                .whereRef('e.transactionId', '=', 'n.transactionId')
+                .whereRef('e.ordinal', '<', 'n.ordinal')
+                .where('e.status', '=', 'pending'),
+            ),
+          ),
+        )
+        .orderBy('n.nextAttemptAt')
+        .limit(limit);
+      if (this.dialect === 'postgres') q = q.forUpdate().skipLocked();
+      return q;
+    };
+    return this.db.transaction().execute(async (trx) => {
+      const ids = (await due(trx).execute()).map((r) => r.id);
+      if (ids.length === 0) return [];
+      await trx
+        .updateTable('notifications')
+        .set({ lockedBy: owner, lockedUntil: lockUntil })
+        .where('id', 'in', ids)
+        .execute();
+      return trx
+        .selectFrom('notifications')
+        .selectAll()
+        .where('id', 'in', ids)
+        .orderBy('nextAttemptAt')
+        .execute();
+    });
+  }
+
+  async recordAttempt(attempt: NotificationAttemptRow): Promise<void> {
+    await this.db.insertInto('notificationAttempts').values(attempt).execute();
+  }
+
+  /** Writes the outcome only if `owner` still holds the claim. */
+  async settle(
+    id: string,
+    owner: string,
+    patch: Pick<NotificationRow, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'deliveredAt'>,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('notifications')
+      .set({ ...patch, lockedBy: null, lockedUntil: null })
+      .where('id', '=', id)
+      .where('lockedBy', '=', owner)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async get(merchantId: string | null, id: string): Promise<NotificationRow | undefined> {
+    let q = this.db.selectFrom('notifications').selectAll().where('id', '=', id);
+    if (merchantId) q = q.where('merchantId', '=', merchantId);
+    return q.executeTakeFirst();
+  }
+
+  async list(filter: {
+    merchantId?: string | undefined;
+    status?: NotificationStatus | undefined;
+    transactionId?: string | undefined;
+    limit: number;
+  }): Promise<NotificationRow[]> {
+    let q = this.db
+      .selectFrom('notifications')
+      .selectAll()
+      .orderBy('createdAt', 'desc')
+      .orderBy('ordinal', 'desc');
+    if (filter.merchantId) q = q.where('merchantId', '=', filter.merchantId);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.transactionId) q = q.where('transactionId', '=', filter.transactionId);
+    return q.limit(filter.limit).execute();
+  }
+
+  async attempts(notificationId: string): Promise<NotificationAttemptRow[]> {
+    return this.db
+      .selectFrom('notificationAttempts')
+      .selectAll()
+      .where('notificationId', '=', notificationId)
+      .orderBy('attemptedAt')
+      .execute();
+  }
+
+  /** Puts a notification back in the queue, due now (operator's resend). */
+  async requeue(id: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('notifications')
+      .set({ status: 'pending', nextAttemptAt: now, lockedBy: null, lockedUntil: null })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.min('nextAttemptAt').as('next'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
+  }
+}

@@ -1,0 +1,94 @@
+import type { Kysely } from 'kysely';
+import type { PaymentProfile } from '../domain/profile.js';
+import type { ProfileType } from '../domain/transaction.js';
+import type { Database } from './schema.js';
+
+type Row = Database['paymentProfiles'];
+
+/** Profiles hold the card's display data through a join on cards, so a refresh only swaps card_id. */
+export class ProfileRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  private select() {
+    return this.db
+      .selectFrom('paymentProfiles as p')
+      .innerJoin('cards as c', 'c.id', 'p.cardId')
+      .selectAll('p')
+      .select(['c.last4', 'c.month', 'c.year', 'c.brand']);
+  }
+
+  private toProfile(
+    row: Row & { last4: string; month: string; year: string; brand: string },
+  ): PaymentProfile {
+    return {
+      id: row.id,
+      merchantId: row.merchantId,
+      serviceId: row.serviceId,
+      cid: row.cid,
+      type: row.type as ProfileType,
+      isActive: row.isActive === 1,
+      cardId: row.cardId,
+      fingerprint: row.fingerprint,
+      firstName: row.firstName,
+      lastName: row.lastName,
+      email: row.email,
+      maskedNumber: `****${row.last4}`,
+      month: row.month,
+      year: row.year,
+      organization: row.brand,
+      firstTransactionId: row.firstTransactionId,
+      createdAt: row.createdAt,
+      modifiedAt: row.modifiedAt,
+    };
+  }
+
+  async insertProfile(p: Omit<Row, never>): Promise<void> {
+    await this.db.insertInto('paymentProfiles').values(p).execute();
+  }
+
+  async getProfile(merchantId: string, id: string): Promise<PaymentProfile | undefined> {
+    const row = await this.select()
+      .where('p.merchantId', '=', merchantId)
+      .where('p.id', '=', id)
+      .executeTakeFirst();
+    return row && this.toProfile(row);
+  }
+
+  async listByCid(merchantId: string, cid: string): Promise<PaymentProfile[]> {
+    const rows = await this.select()
+      .where('p.merchantId', '=', merchantId)
+      .where('p.cid', '=', cid)
+      .orderBy('p.createdAt')
+      .orderBy('p.id')
+      .execute();
+    return rows.map((r) => this.toProfile(r));
+  }
+
+  /** Same card registered again: point the profile at the new card record (new expiry, holder). */
+  async refresh(
+    id: string,
+    patch: Pick<Row, 'cardId' | 'firstName' | 'lastName' | 'email' | 'firstTransactionId' | 'modifiedAt'>,
+  ): Promise<void> {
+    await this.db.updateTable('paymentProfiles').set(patch).where('id', '=', id).execute();
+  }
+
+  /** Deactivation is final; returns whether this call changed anything. */
+  async deactivate(merchantId: string, id: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('paymentProfiles')
+      .set({ isActive: 0, modifiedAt: now })
+      .where('merchantId', '=', merchantId)
+      .where('id', '=', id)
+      .where('isActive', '=', 1)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async countProfiles(): Promise<number> {
+    const row = await this.db
+      .selectFrom('paymentProfiles')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Table shapes as Kysely sees them (camelCase; the CamelCasePlugin maps to snake_case columns).
+ * Booleans are 0/1 integers and times are Unix milliseconds, so the same rows work on SQLite and PostgreSQL.
+ */
+export interface Database {
+  merchants: MerchantsTable;
+  shops: ShopsTable;
+  apiTokens: ApiTokensTable;
+  cards: CardsTable;
+  paymentProfiles: PaymentProfilesTable;
+  transactions: TransactionsTable;
+  idempotencyKeys: IdempotencyKeysTable;
+  notifications: NotificationsTable;
+  notificationAttempts: NotificationAttemptsTable;
+  sandboxLedger: SandboxLedgerTable;
+}
+
+export interface MerchantsTable {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface ShopsTable {
+  id: string;
+  merchantId: string;
+  name: string;
+  serviceKey: string;
+  pciEnabled: number;
+  preauthEnabled: number;
+  notificationUrl: string | null;
+  createdAt: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  merchantId: string;
+  tokenHash: string;
+  label: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface CardsTable {
+  id: string;
+  merchantId: string;
+  fingerprint: string;
+  keyVersion: number;
+  wrappedKey: string;
+  encryptedPan: string;
+  brand: string;
+  last4: string;
+  month: string;
+  year: string;
+  firstName: string;
+  lastName: string;
+  createdAt: number;
+}
+
+export interface PaymentProfilesTable {
+  id: string;
+  merchantId: string;
+  serviceId: string;
+  cid: string;
+  type: string;
+  isActive: number;
+  cardId: string;
+  fingerprint: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  firstTransactionId: string;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export interface TransactionsTable {
+  id: string;
+  merchantId: string;
+  serviceId: string;
+  type: string;
+  status: string;
+  stage: string;
+  source: string;
+  amount: number;
+  currency: string;
+  orderId: string;
+  title: string;
+  paymentMethodCode: string;
+  notificationUrl: string | null;
+  successReturnUrl: string | null;
+  failureReturnUrl: string | null;
+  customer: string | null;
+  cardId: string | null;
+  profileId: string | null;
+  registers: string | null;
+  profileVariant: string | null;
+  initiator: string;
+  statusCode: string | null;
+  networkTxnId: string | null;
+  quotedNetworkTxnId: string | null;
+  parentId: string | null;
+  createdAt: number;
+  modifiedAt: number;
+  challengeExpiresAt: number | null;
+}
+
+export interface IdempotencyKeysTable {
+  merchantId: string;
+  key: string;
+  requestHash: string;
+  state: string;
+  responseStatus: number | null;
+  responseBody: string | null;
+  transactionId: string | null;
+  createdAt: number;
+  expiresAt: number;
+  leaseUntil: number;
+}
+
+export interface NotificationsTable {
+  id: string;
+  /** 1, 2, … per transaction: delivery keeps this order for one transaction. */
+  ordinal: number;
+  transactionId: string;
+  merchantId: string;
+  serviceId: string;
+  url: string | null;
+  body: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  deliveredAt: number | null;
+  lockedBy: string | null;
+  lockedUntil: number | null;
+}
+
+export interface NotificationAttemptsTable {
+  id: string;
+  notificationId: string;
+  attemptedAt: number;
+  httpStatus: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface SandboxLedgerTable {
+  reference: string;
+  operation: string;
+  saleReference: string | null;
+  amount: number;
+  currency: string;
+  maskedPan: string | null;
+  initiator: string | null;
+  storedCredential: string | null;
+  quotedNetworkTxnId: string | null;
+  threeDs: string | null;
+  captured: number;
+  outcome: string;
+  code: string;
+  networkTxnId: string | null;
+  createdAt: number;
+}

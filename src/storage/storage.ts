@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import { CardRepo } from './card-repo.js';
+import type { Connection, Dialect } from './connect.js';
+import { IdempotencyRepo } from './idempotency-repo.js';
+import { MerchantRepo } from './merchant-repo.js';
+import { NotificationRepo } from './notification-repo.js';
+import { ProfileRepo } from './profile-repo.js';
+import type { Database } from './schema.js';
+import { TransactionRepo } from './transaction-repo.js';
+
+/** The repositories, bound either to the pool or to one database transaction. */
+export interface Repos {
+  merchants: MerchantRepo;
+  cards: CardRepo;
+  profiles: ProfileRepo;
+  transactions: TransactionRepo;
+  idempotency: IdempotencyRepo;
+  notifications: NotificationRepo;
+}
+
+function reposFor(db: Kysely<Database>, dialect: Dialect): Repos {
+  return {
+    merchants: new MerchantRepo(db),
+    cards: new CardRepo(db),
+    profiles: new ProfileRepo(db),
+    transactions: new TransactionRepo(db, dialect),
+    idempotency: new IdempotencyRepo(db),
+    notifications: new NotificationRepo(db, dialect),
+  };
+}
+
+export class Storage {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  readonly repos: Repos;
+
+  constructor(private readonly connection: Connection) {
+    this.db = connection.db;
+    this.dialect = connection.dialect;
+    this.repos = reposFor(this.db, this.dialect);
+  }
+
+  /** Runs `work` in one database transaction; everything it writes commits or rolls back together. */
+  transaction<T>(work: (repos: Repos) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(reposFor(trx, this.dialect)));
+  }
+
+  async ping(): Promise<void> {
+    await this.db.selectFrom('merchants').select('id').limit(1).execute();
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+}

@@ -1,0 +1,74 @@
+import { unixSeconds } from '../domain/clock.js';
+import { describeResultCode } from '../domain/result-codes.js';
+import type { PaymentProfile } from '../domain/profile.js';
+import type { Transaction } from '../domain/transaction.js';
+import { profileView, type PaymentProfileView } from './profile-view.js';
+
+/** imoje's `transaction` object, as the API returns it and notifications carry it. */
+export interface TransactionView {
+  id: string;
+  type: 'sale' | 'refund';
+  status: string;
+  source: 'api' | 'web';
+  created: number;
+  modified: number;
+  notificationUrl: string;
+  serviceId: string;
+  amount: number;
+  currency: string;
+  title: string;
+  orderId: string;
+  paymentMethod: 'card';
+  paymentMethodCode: string;
+  payment: { id: string; status: string };
+  statusCode?: string;
+  statusCodeDescription?: string;
+  paymentProfile?: PaymentProfileView;
+  firstTransactionId?: string;
+  /** For refunds: the sale they refund. */
+  parentTransactionId?: string;
+  refunds?: Array<{ transaction: TransactionView }>;
+}
+
+export interface TransactionViewExtras {
+  profile?: PaymentProfile | undefined;
+  refunds?: Transaction[] | undefined;
+  /** The shop's notification URL, shown when the transaction has none of its own. */
+  shopNotificationUrl?: string | null | undefined;
+}
+
+export function transactionView(t: Transaction, extras: TransactionViewExtras = {}): TransactionView {
+  const view: TransactionView = {
+    id: t.id,
+    type: t.type,
+    status: t.status,
+    source: t.source,
+    created: unixSeconds(t.createdAt),
+    modified: unixSeconds(t.modifiedAt),
+    notificationUrl: t.notificationUrl ?? extras.shopNotificationUrl ?? '',
+    serviceId: t.serviceId,
+    amount: t.amount,
+    currency: t.currency,
+    title: t.title,
+    orderId: t.orderId,
+    paymentMethod: 'card',
+    paymentMethodCode: t.paymentMethodCode,
+    payment: { id: t.id, status: t.status },
+  };
+  if (t.statusCode) {
+    view.statusCode = t.statusCode;
+    view.statusCodeDescription = describeResultCode(t.statusCode);
+  }
+  if (extras.profile) view.paymentProfile = profileView(extras.profile);
+  const isFirstPayment = t.profileVariant === 'FIRST' || t.registers !== null;
+  if (isFirstPayment && t.networkTxnId && (t.status === 'settled' || t.status === 'authorized')) {
+    view.firstTransactionId = t.networkTxnId;
+  }
+  if (t.parentId) view.parentTransactionId = t.parentId;
+  if (extras.refunds) {
+    view.refunds = extras.refunds.map((r) => ({
+      transaction: transactionView(r, { shopNotificationUrl: extras.shopNotificationUrl }),
+    }));
+  }
+  return view;
+}

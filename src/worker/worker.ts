@@ -1,0 +1,68 @@
+import type { Logger } from '../payments/deps.js';
+
+export interface WorkerTask {
+  name: string;
+  /** Runs one round; returns whether it did something (then the next round follows at once). */
+  run(): Promise<boolean>;
+}
+
+/**
+ * Runs tasks in rounds: immediately again while there is work, otherwise after `pollMs`. State lives in
+ * database rows, not timers, so stopping or crashing loses nothing; `stop()` waits for the round in progress.
+ */
+export class Worker {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+
+  constructor(
+    private readonly tasks: WorkerTask[],
+    private readonly pollMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** One round of every task, for tests and for `kartoteka worker --once`. */
+  async tick(): Promise<boolean> {
+    let busy = false;
+    for (const task of this.tasks) {
+      try {
+        if (await task.run()) busy = true;
+      } catch (err) {
+        this.log.error({ err, task: task.name }, 'worker task failed');
+      }
+    }
+    return busy;
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.tick().then((busy) => {
+        this.running = null;
+        this.schedule(busy ? 0 : this.pollMs);
+      });
+    }, delay);
+    this.timer.unref?.();
+  }
+
+  /** Wakes the worker now (new work was just queued). */
+  poke(): void {
+    if (this.stopped || this.running || !this.timer) return;
+    clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}
