@@ -28,7 +28,9 @@ describe('configuration', () => {
   it('bad values are refused with a message naming the variable', () => {
     expect(() => loadConfig({ KARTOTEKA_PORT: '99999' })).toThrow(ConfigError);
     expect(() => loadConfig({ KARTOTEKA_PORT: 'x' })).toThrow(/KARTOTEKA_PORT/);
-    expect(() => loadConfig({ KARTOTEKA_MODE: 'prod' })).toThrow(/KARTOTEKA_MODE must be one of sandbox, production/);
+    expect(() => loadConfig({ KARTOTEKA_MODE: 'prod' })).toThrow(
+      /KARTOTEKA_MODE must be one of sandbox, production/,
+    );
     expect(() => loadConfig({ KARTOTEKA_DATABASE_URL: 'mysql://x' })).toThrow(/postgres/);
     expect(() => loadConfig({}, { NOT_A_SETTING: '1' })).toThrow(/unknown setting/);
   });
