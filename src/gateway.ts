@@ -18,6 +18,7 @@ import type { Storage } from './storage/storage.js';
 import { checkMasterKey } from './vault/canary.js';
 import { loadOrCreateKeyring } from './vault/keyring.js';
 import { Vault } from './vault/vault.js';
+import { recoverStuckPayments } from './payments/recover.js';
 import { runChores } from './worker/chores.js';
 import { Worker } from './worker/worker.js';
 
@@ -87,11 +88,21 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     leaseMs: 30_000,
     waitMs: 10_000,
   });
-  const auth = new Authenticator(() => storage.repos.merchants, clock);
+  const auth = new Authenticator(() => storage.repos.merchants, clock, {
+    authFailuresPerMinute: config.authFailureLimit,
+    requestsPerSecondPerToken: config.rateLimitPerToken,
+  });
   const accounts = new Accounts(storage, clock);
 
   const app = await buildHttpApp(
-    { payments, idempotency, auth, bodyLimitBytes: config.bodyLimitBytes, mode: config.mode },
+    {
+      payments,
+      idempotency,
+      auth,
+      bodyLimitBytes: config.bodyLimitBytes,
+      requestTimeoutMs: config.requestTimeoutMs,
+      mode: config.mode,
+    },
     log,
   );
 
@@ -124,6 +135,12 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     log,
     sandbox,
     async listen() {
+      if (storage.dialect === 'sqlite') {
+        // SQLite has one writer process: anything left mid-flight belongs to a previous run that died, so it
+        // is reconciled now, before serving (PostgreSQL instances leave that to the chore's grace period).
+        await storage.repos.idempotency.expireAllLeases();
+        await recoverStuckPayments(payments, 0);
+      }
       const address = await app.listen({ host: config.host, port: config.port });
       if (!config.publicUrl) {
         const port = new URL(address).port;

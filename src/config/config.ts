@@ -25,6 +25,9 @@ export interface Config {
   /** Create a sandbox merchant with one PCI shop when the database has no merchant yet. */
   readonly bootstrapSandbox: boolean;
   readonly adminToken: string | null;
+  readonly rateLimitPerToken: number;
+  readonly authFailureLimit: number;
+  readonly requestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +65,11 @@ export const SETTINGS = {
   KARTOTEKA_WORKER_POLL_MS: 'how often the worker looks for due work (default 1000)',
   KARTOTEKA_BOOTSTRAP: 'on (default in sandbox mode): create a sandbox merchant when there is none',
   KARTOTEKA_ADMIN_TOKEN: 'bearer token for the /admin endpoints (unset: admin endpoints disabled)',
+  KARTOTEKA_RATE_LIMIT_PER_TOKEN: 'requests per second one API token may make (default 2000; 0 = no limit)',
+  KARTOTEKA_AUTH_FAILURE_LIMIT:
+    'failed authentications one IP address may make per minute before 429 (default 30)',
+  KARTOTEKA_REQUEST_TIMEOUT_MS:
+    'a request whose headers and body take longer to arrive gets 408 (default 30000)',
 } as const;
 
 function readFileEnv(path: string): Env {
@@ -166,6 +174,9 @@ export function loadConfig(processEnv: Env = process.env, overrides: Env = {}): 
     workerPollMs: int(env, 'KARTOTEKA_WORKER_POLL_MS', 1000, 10, 60_000),
     bootstrapSandbox: flag(env, 'KARTOTEKA_BOOTSTRAP', mode === 'sandbox'),
     adminToken: env.KARTOTEKA_ADMIN_TOKEN || null,
+    rateLimitPerToken: int(env, 'KARTOTEKA_RATE_LIMIT_PER_TOKEN', 2000, 0, 1_000_000),
+    authFailureLimit: int(env, 'KARTOTEKA_AUTH_FAILURE_LIMIT', 30, 1, 1_000_000),
+    requestTimeoutMs: int(env, 'KARTOTEKA_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
   };
   return Object.freeze(config);
 }

@@ -33,7 +33,14 @@ export const ERROR_CATALOG = {
   },
   rateLimited: { code: 'API-ERROR-100429', status: 429, message: 'Too many requests; slow down.' },
   requestTimeout: { code: 'API-ERROR-100408', status: 408, message: 'Request took too long to arrive.' },
-  headerTooLarge: { code: 'API-ERROR-100431', status: 431, message: 'Request headers or URL are too large.' },
+  headerTooLarge: { code: 'API-ERROR-100431', status: 431, message: 'Request headers are too large.' },
+  uriTooLong: { code: 'API-ERROR-100414', status: 414, message: 'Request URL is too long.' },
+  badRequest: { code: 'API-ERROR-100402', status: 400, message: 'Malformed HTTP request.' },
+  tooManyAuthFailures: {
+    code: 'API-ERROR-100430',
+    status: 429,
+    message: 'Too many failed authentication attempts from this address; wait a minute.',
+  },
   internal: { code: 'API-ERROR-100500', status: 500, message: 'Internal server error.' },
   unavailable: {
     code: 'API-ERROR-100503',

@@ -1,7 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import { clientErrorHandler, MAX_HEADER_BYTES, registerRequestLimits } from './abuse-limits.js';
 import { registerBodyParsers } from './body-parsers.js';
-import { registerErrorHandling } from './error-handler.js';
+import { frameworkErrors, registerErrorHandling } from './error-handler.js';
 import type { HttpDeps } from './http-deps.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
@@ -25,8 +26,14 @@ export async function buildHttpApp(
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
+    requestTimeout: deps.requestTimeoutMs,
+    // Node checks request timeouts on this interval (30 s by default), so a short timeout needs a short interval.
+    http: {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      connectionsCheckingInterval: Math.min(1000, deps.requestTimeoutMs),
+    },
+    clientErrorHandler,
+    frameworkErrors,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: {
@@ -35,6 +42,7 @@ export async function buildHttpApp(
   });
   registerBodyParsers(app);
   registerErrorHandling(app);
+  registerRequestLimits(app, deps.requestTimeoutMs);
   for (const plugin of ext.plugins ?? []) await plugin(app);
 
   await app.register(

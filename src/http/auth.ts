@@ -4,6 +4,7 @@ import { DomainError } from '../domain/domain-error.js';
 import type { Clock } from '../domain/clock.js';
 import { hashToken } from '../domain/token-hash.js';
 import type { MerchantRepo } from '../storage/merchant-repo.js';
+import { RateLimiter } from './rate-limiter.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,11 +25,20 @@ interface CacheEntry {
 export class Authenticator {
   private readonly cache = new Map<string, CacheEntry>();
 
+  private readonly failures: RateLimiter;
+  private readonly perToken: RateLimiter | null;
+
   constructor(
     private readonly merchants: () => MerchantRepo,
     private readonly clock: Clock,
+    limits: { authFailuresPerMinute: number; requestsPerSecondPerToken: number },
     private readonly cacheMs = 5000,
-  ) {}
+  ) {
+    const now = () => clock.now();
+    this.failures = new RateLimiter(limits.authFailuresPerMinute / 60, limits.authFailuresPerMinute, now);
+    const rate = limits.requestsPerSecondPerToken;
+    this.perToken = rate > 0 ? new RateLimiter(rate, rate * 2, now) : null;
+  }
 
   async merchantFor(authorization: string | undefined): Promise<string | null> {
     const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(authorization ?? '');
@@ -46,14 +56,22 @@ export class Authenticator {
     return merchantId;
   }
 
-  /** onRequest hook: the token must exist and belong to the merchant in the path. */
+  /**
+   * onRequest hook: the token must exist and belong to the merchant in the path. An address that keeps failing
+   * is refused for a while (guessing tokens gets slow), and each token has a request rate limit.
+   */
   async authenticate(request: FastifyRequest): Promise<void> {
+    if (!this.failures.peek(request.ip)) throw new DomainError('tooManyAuthFailures');
     const merchantId = await this.merchantFor(request.headers.authorization);
     const pathMerchant = (request.params as { merchantId?: string }).merchantId;
     if (!merchantId || merchantId !== pathMerchant) {
+      this.failures.take(request.ip);
       throw new DomainError('unauthorized', [
         { property: 'Authorization', message: 'Missing, invalid or foreign bearer token.' },
       ]);
+    }
+    if (this.perToken && !this.perToken.take(request.headers.authorization ?? '')) {
+      throw new DomainError('rateLimited');
     }
     request.merchantId = merchantId;
   }

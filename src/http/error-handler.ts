@@ -113,3 +113,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
       );
   });
 }
+
+/** Errors the router raises before any hook runs (absurd path parameters, undecodable URLs). */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const key: ErrorKey =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'uriTooLong'
+      : error.code === 'FST_ERR_BAD_URL'
+        ? 'routeNotFound'
+        : 'validation';
+  const e = new DomainError(key);
+  void reply.code(e.status).send(envelope(e, request.body));
+}

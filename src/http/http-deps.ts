@@ -7,5 +7,6 @@ export interface HttpDeps {
   idempotency: Idempotency;
   auth: Authenticator;
   bodyLimitBytes: number;
+  requestTimeoutMs: number;
   mode: 'sandbox' | 'production';
 }

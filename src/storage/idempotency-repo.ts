@@ -89,4 +89,13 @@ export class IdempotencyRepo {
     }
     return deleted;
   }
+
+  /** At start-up of a single-process (SQLite) gateway every in-flight claim is an orphan of the last run. */
+  async expireAllLeases(): Promise<void> {
+    await this.db
+      .updateTable('idempotencyKeys')
+      .set({ leaseUntil: 0 })
+      .where('state', '=', 'in_flight')
+      .execute();
+  }
 }
