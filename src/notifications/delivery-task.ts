@@ -16,13 +16,16 @@ export function deliveryTask(deps: DeliveryDeps, options: DeliveryTaskOptions = 
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const batchSize = options.batchSize ?? 16;
   const leaseMs = deps.timeoutMs + 60_000;
+  let claims = 0;
   return {
     name: 'notifications',
     owner,
     async run(): Promise<boolean> {
+      // Each claim gets its own name, so overlapping rounds of one task cannot pick up each other's rows.
+      const claim = `${owner}:${++claims}`;
       const now = deps.clock.now();
-      const rows = await deps.storage.repos.notifications.claimDue(owner, now, now + leaseMs, batchSize);
-      const results = await Promise.allSettled(rows.map((row) => deliverOne(deps, row, owner)));
+      const rows = await deps.storage.repos.notifications.claimDue(claim, now, now + leaseMs, batchSize);
+      const results = await Promise.allSettled(rows.map((row) => deliverOne(deps, row, claim)));
       for (const r of results) {
         // The row stays claimed until its lease ends, then is retried: nothing is lost, so log and go on.
         if (r.status === 'rejected')
