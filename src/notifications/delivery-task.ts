@@ -15,7 +15,9 @@ export interface DeliveryTaskOptions {
 export function deliveryTask(deps: DeliveryDeps, options: DeliveryTaskOptions = {}) {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const batchSize = options.batchSize ?? 16;
-  const leaseMs = deps.timeoutMs + 60_000;
+  // Longer than one delivery can take (its timeout, plus DNS and database time), yet short enough that the
+  // claims of a crashed worker come free again soon.
+  const leaseMs = 2 * deps.timeoutMs + 10_000;
   let claims = 0;
   return {
     name: 'notifications',

@@ -174,6 +174,24 @@ for (const db of DB_KINDS) {
       expect(receiver.received.length).toBe(before + 1);
       await expect(cli('notifications', 'show', 'no-such-id')).rejects.toThrow(/Notification not found/);
     });
+
+    it('`kartoteka worker --once` delivers without the server’s worker', async () => {
+      const res = await gw.merchant.api.post<{ transaction: { id: string } }>(
+        '/transaction',
+        saleBody(gw.merchant.serviceId),
+      );
+      const before = receiver.received.length;
+      await cli('worker', '--once');
+      expect(receiver.received.length).toBe(before + 1);
+      expect(JSON.parse(receiver.received.at(-1)!.body.toString())).toMatchObject({
+        payment: { id: res.body.transaction.id },
+      });
+      const [row] = await gw.gateway.storage.repos.notifications.list({
+        transactionId: res.body.transaction.id,
+        limit: 1,
+      });
+      expect(row?.status).toBe('delivered');
+    });
   });
 }
 
