@@ -71,8 +71,8 @@ for (const db of DB_KINDS) {
           KARTOTEKA_BOOTSTRAP: 'on',
           KARTOTEKA_WORKER: 'on',
           KARTOTEKA_WORKER_POLL_MS: '100',
-        // A notification in flight at the kill stays claimed for 2×timeout+10 s, then is retried.
-        KARTOTEKA_NOTIFY_TIMEOUT_MS: '1000',
+          // A notification in flight at the kill stays claimed for 2×timeout+10 s, then is retried.
+          KARTOTEKA_NOTIFY_TIMEOUT_MS: '1000',
           KARTOTEKA_LOG_LEVEL: 'warn',
           KARTOTEKA_ADMIN_TOKEN: ADMIN_TOKEN,
         };

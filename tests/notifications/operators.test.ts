@@ -148,7 +148,8 @@ for (const db of DB_KINDS) {
       expect(missing.status).toBe(404);
     });
 
-    it('CLI: list, show and resend', async () => {
+    // Each CLI run starts Node with tsx (seconds on a busy two-core machine).
+    it('CLI: list, show and resend', { timeout: 120_000 }, async () => {
       const listed = JSON.parse(
         await cli('notifications', 'list', '--status', 'delivered', '--json'),
       ) as View[];
@@ -175,7 +176,7 @@ for (const db of DB_KINDS) {
       await expect(cli('notifications', 'show', 'no-such-id')).rejects.toThrow(/Notification not found/);
     });
 
-    it('`kartoteka worker --once` delivers without the server’s worker', async () => {
+    it('`kartoteka worker --once` delivers without the server’s worker', { timeout: 60_000 }, async () => {
       const res = await gw.merchant.api.post<{ transaction: { id: string } }>(
         '/transaction',
         saleBody(gw.merchant.serviceId),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface Received {
   /** The raw bytes, exactly as they arrived. */
@@ -24,7 +24,7 @@ export class Receiver {
   readonly received: Received[] = [];
   /** Decides the answer to the n-th request (0-based). */
   answer: (n: number, path: string) => Answer = () => ({ status: 200 });
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
 
   private constructor(private readonly server: http.Server) {}
 
