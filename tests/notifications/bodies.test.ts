@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { DB_KINDS } from '../support/databases.js';
-import { startGateway, type TestGateway } from '../support/gateway.js';
+import { startGateway, type TestGateway, type TestMerchant } from '../support/gateway.js';
 import { debitBody, saleBody } from '../support/payloads.js';
 import { expectedSignatureHeader, Receiver, type Received } from './receiver.js';
 
@@ -42,9 +42,15 @@ for (const db of DB_KINDS) {
     async function expectDocumented(
       got: Received[],
       id: string,
-      expected: { status: string; statusCode: string; profile: boolean },
+      expected: {
+        status: string;
+        statusCode: string;
+        profile: boolean;
+        type?: 'sale' | 'refund';
+        merchant?: TestMerchant;
+      },
     ): Promise<Json> {
-      const m = gw.merchant;
+      const m = expected.merchant ?? gw.merchant;
       expect(got).toHaveLength(1);
       const r = got[0]!;
       expect(r.method).toBe('POST');
@@ -73,7 +79,7 @@ for (const db of DB_KINDS) {
       expect(body.transaction).toEqual(apiView);
       expect(body.transaction).toMatchObject({
         id,
-        type: 'sale',
+        type: expected.type ?? 'sale',
         status: expected.status,
         statusCode: expected.statusCode,
         serviceId: m.serviceId,
@@ -213,6 +219,55 @@ for (const db of DB_KINDS) {
         profile: true,
       });
       expect((body.paymentProfile as { id: string }).id).toBe(profileId);
+    });
+
+    it('refund settled: a notification of its own, with type "refund"', async () => {
+      const sale = await create(saleBody(gw.merchant.serviceId));
+      await deliverRound();
+      const refund = await gw.merchant.api.post<TxResponse>(`/transaction/${sale.transaction.id}/refund`, {
+        type: 'refund',
+        serviceId: gw.merchant.serviceId,
+        amount: 500,
+      });
+      expect(refund.status).toBe(200);
+      const body = await expectDocumented(await deliverRound(), refund.body.transaction.id, {
+        type: 'refund',
+        status: 'settled',
+        statusCode: 'CODE_000',
+        // A refund carries the profile of the sale it refunds, as GET /transaction/{refund id} shows it.
+        profile: true,
+      });
+      expect(body.transaction).toMatchObject({ amount: 500, parentTransactionId: sale.transaction.id });
+    });
+
+    it('pre-authorisation: authorized, then captured (settled) or voided (cancelled), each notified', async () => {
+      const shop = await gw.newMerchant({ preauth: true, notificationUrl: receiver.url('/imoje') });
+      const first = await shop.api.post<TxResponse>('/transaction', saleBody(shop.serviceId));
+      expect(first.body.transaction.status).toBe('authorized');
+      const common = { statusCode: 'CODE_000', profile: true, merchant: shop };
+      await expectDocumented(await deliverRound(), first.body.transaction.id, {
+        status: 'authorized',
+        ...common,
+      });
+      const captured = await shop.api.post(`/transaction/${first.body.transaction.id}/capture`, '[]');
+      expect(captured.status).toBe(200);
+      await expectDocumented(await deliverRound(), first.body.transaction.id, {
+        status: 'settled',
+        ...common,
+      });
+
+      const second = await shop.api.post<TxResponse>(
+        '/transaction',
+        saleBody(shop.serviceId, { paymentMethodCode: 'ecom3ds' }),
+      );
+      await deliverRound();
+      const voided = await shop.api.post(`/transaction/${second.body.transaction.id}/void`, '[]');
+      expect(voided.status).toBe(200);
+      await expectDocumented(await deliverRound(), second.body.transaction.id, {
+        ...common,
+        status: 'cancelled',
+        profile: false,
+      });
     });
 
     it('abandoned challenge: rejected with CODE_570 after the TTL, and notified', async () => {
