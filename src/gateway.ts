@@ -9,7 +9,9 @@ import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { Authenticator } from './http/auth.js';
 import { buildHttpApp } from './http/app.js';
+import { adminRoutes } from './http/routes/admin.js';
 import { createLogger } from './logger.js';
+import { deliveryTask } from './notifications/delivery-task.js';
 import type { PaymentsDeps } from './payments/deps.js';
 import { Idempotency } from './payments/idempotency.js';
 import { openStorage } from './storage/open.js';
@@ -48,11 +50,20 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/**
- * The composition root: the only place that picks concrete parts (SQLite or PostgreSQL, which acquirer) and
- * wires them together.
- */
-export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+interface Core {
+  clock: Clock;
+  log: Logger;
+  storage: Storage;
+  ledger: SandboxLedgerStore;
+  acquirer: Acquirer;
+  payments: PaymentsDeps;
+  idempotency: Idempotency;
+  worker: Worker;
+  setBaseUrl(url: string): void;
+}
+
+/** Everything but HTTP: storage, payments and the background worker (delivery + chores). */
+async function buildCore(config: Config, options: GatewayOptions): Promise<Core> {
   const clock = options.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const log = createLogger(config.logLevel, config.logFile, options.logDestination, !options.quiet);
@@ -80,6 +91,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     log,
     publicUrl: () => baseUrl,
     challengeTtlMs: config.challengeTtlMs,
+    notificationQueued: () => worker.poke(),
   };
   const idempotency = new Idempotency({
     storage,
@@ -88,6 +100,44 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     leaseMs: 30_000,
     waitMs: 10_000,
   });
+
+  // Chores first: an expired challenge's notification then goes out in the same round.
+  const worker: Worker = new Worker(
+    [
+      {
+        name: 'chores',
+        run: async () => {
+          const r = await runChores({ payments, idempotency, recoveryGraceMs: 60_000 });
+          return r.expired + r.recovered > 0;
+        },
+      },
+      deliveryTask({ storage, clock, log, mode: config.mode, timeoutMs: config.notifyTimeoutMs }),
+    ],
+    config.workerPollMs,
+    log,
+  );
+  return {
+    clock,
+    log,
+    storage,
+    ledger,
+    acquirer,
+    payments,
+    idempotency,
+    worker,
+    setBaseUrl: (url) => {
+      baseUrl = url;
+    },
+  };
+}
+
+/**
+ * The composition root: the only place that picks concrete parts (SQLite or PostgreSQL, which acquirer) and
+ * wires them together.
+ */
+export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  const core = await buildCore(config, options);
+  const { clock, log, storage, ledger, acquirer, payments, idempotency, worker } = core;
   const auth = new Authenticator(() => storage.repos.merchants, clock, {
     authFailuresPerMinute: config.authFailureLimit,
     requestsPerSecondPerToken: config.rateLimitPerToken,
@@ -104,20 +154,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       mode: config.mode,
     },
     log,
-  );
-
-  const worker = new Worker(
-    [
-      {
-        name: 'chores',
-        run: async () => {
-          const r = await runChores({ payments, idempotency, recoveryGraceMs: 60_000 });
-          return r.expired + r.recovered > 0;
-        },
-      },
-    ],
-    config.workerPollMs,
-    log,
+    {
+      plugins: [adminRoutes({ storage, clock, adminToken: config.adminToken, poke: () => worker.poke() })],
+    },
   );
 
   const sandbox = config.bootstrapSandbox ? await sandboxCredentials(config, accounts, storage) : null;
@@ -145,16 +184,43 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       if (!config.publicUrl) {
         const port = new URL(address).port;
         const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-        baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+        core.setBaseUrl(`http://${host.includes(':') ? `[${host}]` : host}:${port}`);
       }
       if (config.worker) worker.start();
-      return baseUrl;
+      return payments.publicUrl();
     },
-    url: () => baseUrl,
+    url: () => payments.publicUrl(),
     async close() {
       await worker.stop();
       await app.close();
       await storage.close();
+    },
+  };
+}
+
+export interface WorkerProcess {
+  worker: Worker;
+  storage: Storage;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/**
+ * `kartoteka worker`: the same worker without the HTTP server, for running delivery and chores in their own
+ * process (set KARTOTEKA_WORKER=off on the servers then, or not: claims keep several workers apart).
+ */
+export async function createWorkerProcess(
+  config: Config,
+  options: GatewayOptions = {},
+): Promise<WorkerProcess> {
+  const core = await buildCore(config, options);
+  return {
+    worker: core.worker,
+    storage: core.storage,
+    log: core.log,
+    async close() {
+      await core.worker.stop();
+      await core.storage.close();
     },
   };
 }

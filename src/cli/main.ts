@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { createGateway } from '../gateway.js';
 import { adminCommands } from './admin-commands.js';
 import { banner } from './banner.js';
+import { notificationCommands } from './notification-commands.js';
 
 const program = new Command();
 program.name('kartoteka').description('imoje-compatible gateway for OneClick and recurring card payments');
@@ -34,6 +35,7 @@ program
   });
 
 adminCommands(program);
+notificationCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {

@@ -19,6 +19,8 @@ export interface PaymentsDeps {
   /** Base URL of the gateway as the payer's browser sees it (for 3-D Secure pages). */
   publicUrl(): string;
   challengeTtlMs: number;
+  /** Called after a status change (and its notification row) committed, so a worker can send at once. */
+  notificationQueued?(): void;
 }
 
 /** Per-request context: the Idempotency-Key (if any) a created transaction is tied to. */

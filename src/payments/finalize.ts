@@ -42,7 +42,7 @@ export async function finalize(
   expectedStage: TransactionStage,
 ): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined }> {
   const now = deps.clock.now();
-  return deps.storage.transaction(async (repos) => {
+  const result = await deps.storage.transaction(async (repos) => {
     const paid = outcome.status === 'settled' || outcome.status === 'authorized';
     let profile: PaymentProfile | undefined;
     // A registration creates its profile once, when first paid; a later capture must not re-register it.
@@ -79,6 +79,8 @@ export async function finalize(
     if (shop) await enqueueNotification(repos, updated, profile, shop, now);
     return { transaction: updated, profile };
   });
+  deps.notificationQueued?.();
+  return result;
 }
 
 async function registerProfile(

@@ -28,46 +28,44 @@ export class NotificationRepo {
   /**
    * Claims up to `limit` due notifications for `owner` until `lockUntil`. A notification is due only when no
    * earlier notification of the same transaction is still pending, so one transaction's events arrive in order.
+   * The claim is one UPDATE whose subquery picks the rows (skipping rows locked by a concurrent claimer on
+   * PostgreSQL; SQLite runs the statement alone), so two workers never claim the same row.
    */
   async claimDue(owner: string, now: number, lockUntil: number, limit: number): Promise<NotificationRow[]> {
-    const due = (db: Kysely<Database>) => {
-      let q = db
-        .selectFrom('notifications as n')
-        .select('n.id')
-        .where('n.status', '=', 'pending')
-        .where('n.nextAttemptAt', '<=', now)
-        .where((eb) => eb.or([eb('n.lockedUntil', 'is', null), eb('n.lockedUntil', '<', now)]))
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('notifications as e')
-                .select('e.id')
-                .whereRef('e.transactionId', '=', 'n.transactionId')
-                .whereRef('e.ordinal', '<', 'n.ordinal')
-                .where('e.status', '=', 'pending'),
-            ),
+    let due = this.db
+      .selectFrom('notifications as n')
+      .select('n.id')
+      .where('n.status', '=', 'pending')
+      .where('n.nextAttemptAt', '<=', now)
+      .where((eb) => eb.or([eb('n.lockedUntil', 'is', null), eb('n.lockedUntil', '<', now)]))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('notifications as e')
+              .select('e.id')
+              .whereRef('e.transactionId', '=', 'n.transactionId')
+              .whereRef('e.ordinal', '<', 'n.ordinal')
+              .where('e.status', '=', 'pending'),
           ),
-        )
-        .orderBy('n.nextAttemptAt')
-        .limit(limit);
-      if (this.dialect === 'postgres') q = q.forUpdate().skipLocked();
-      return q;
-    };
-    return this.db.transaction().execute(async (trx) => {
-      const ids = (await due(trx).execute()).map((r) => r.id);
-      if (ids.length === 0) return [];
-      await trx
-        .updateTable('notifications')
-        .set({ lockedBy: owner, lockedUntil: lockUntil })
-        .where('id', 'in', ids)
-        .execute();
-      return trx
-        .selectFrom('notifications')
-        .selectAll()
-        .where('id', 'in', ids)
-        .orderBy('nextAttemptAt')
-        .execute();
-    });
+        ),
+      )
+      .orderBy('n.nextAttemptAt')
+      .limit(limit);
+    if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
+    const claimed = await this.db
+      .updateTable('notifications')
+      .set({ lockedBy: owner, lockedUntil: lockUntil })
+      .where('id', 'in', due)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) return [];
+    return this.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('lockedBy', '=', owner)
+      .where('lockedUntil', '=', lockUntil)
+      .where('status', '=', 'pending')
+      .orderBy('nextAttemptAt')
+      .execute();
   }
 
   async recordAttempt(attempt: NotificationAttemptRow): Promise<void> {
@@ -121,13 +119,17 @@ export class NotificationRepo {
       .execute();
   }
 
-  /** Puts a notification back in the queue, due now (operator's resend). */
-  async requeue(id: string, now: number): Promise<void> {
-    await this.db
+  /**
+   * Puts a notification back in the queue, due now, with a fresh retry schedule (operator's resend). A claim in
+   * progress is left alone: its outcome is written as usual and a live lease is not stolen.
+   */
+  async requeue(id: string, now: number): Promise<boolean> {
+    const result = await this.db
       .updateTable('notifications')
-      .set({ status: 'pending', nextAttemptAt: now, lockedBy: null, lockedUntil: null })
+      .set({ status: 'pending', attempts: 0, nextAttemptAt: now, deliveredAt: null })
       .where('id', '=', id)
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async nextDueAt(): Promise<number | undefined> {

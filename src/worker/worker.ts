@@ -14,6 +14,8 @@ export class Worker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
+  /** Work arrived while a round was running: run the next round at once instead of after `pollMs`. */
+  private poked = false;
 
   constructor(
     private readonly tasks: WorkerTask[],
@@ -44,9 +46,10 @@ export class Worker {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.poked = false;
       this.running = this.tick().then((busy) => {
         this.running = null;
-        this.schedule(busy ? 0 : this.pollMs);
+        this.schedule(busy || this.poked ? 0 : this.pollMs);
       });
     }, delay);
     this.timer.unref?.();
@@ -54,7 +57,12 @@ export class Worker {
 
   /** Wakes the worker now (new work was just queued). */
   poke(): void {
-    if (this.stopped || this.running || !this.timer) return;
+    if (this.stopped) return;
+    if (this.running) {
+      this.poked = true;
+      return;
+    }
+    if (!this.timer) return;
     clearTimeout(this.timer);
     this.schedule(0);
   }

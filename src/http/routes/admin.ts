@@ -1,0 +1,87 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Clock } from '../../domain/clock.js';
+import { DomainError } from '../../domain/domain-error.js';
+import { listNotifications, resendNotification, showNotification } from '../../notifications/operator.js';
+import type { Storage } from '../../storage/storage.js';
+import { sendJson } from '../respond.js';
+
+export interface AdminDeps {
+  storage: Storage;
+  clock: Clock;
+  /** null: no admin token configured, so the admin endpoints do not exist (404). */
+  adminToken: string | null;
+  /** Wakes the in-process worker after a resend, so it goes out at once. */
+  poke(): void;
+}
+
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+/** Hashing first gives equal lengths, so the comparison takes the same time whatever was sent. */
+function authorized(request: FastifyRequest, token: string): boolean {
+  const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(request.headers.authorization ?? '');
+  return timingSafeEqual(digest(match?.[1] ?? ''), digest(token)) && match !== null;
+}
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+/** Operators' view of notifications: list by status, show one with its attempts, resend one. */
+export function adminRoutes(deps: AdminDeps) {
+  return async (app: FastifyInstance): Promise<void> => {
+    const token = deps.adminToken;
+    if (!token) return;
+    await app.register(
+      async (admin) => {
+        admin.addHook('onRequest', async (request) => {
+          if (!authorized(request, token)) {
+            throw new DomainError('unauthorized', [
+              { property: 'Authorization', message: 'Missing or invalid admin token.' },
+            ]);
+          }
+        });
+        const r = admin.withTypeProvider<TypeBoxTypeProvider>();
+        r.get(
+          '/notifications',
+          {
+            schema: {
+              hide: true,
+              querystring: Type.Object({
+                status: Type.Optional(
+                  Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
+                ),
+                merchant: Type.Optional(Type.String({ maxLength: 64 })),
+                transaction: Type.Optional(Type.String({ maxLength: 64 })),
+                limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$|^1000$' })),
+              }),
+            },
+          },
+          async (request, reply) => {
+            const q = request.query;
+            const notifications = await listNotifications(deps.storage, {
+              status: q.status,
+              merchantId: q.merchant,
+              transactionId: q.transaction,
+              limit: q.limit === undefined ? undefined : Number(q.limit),
+            });
+            return sendJson(reply, { notifications });
+          },
+        );
+        r.get('/notifications/:id', { schema: { hide: true, params: IdParams } }, async (request, reply) =>
+          sendJson(reply, await showNotification(deps.storage, request.params.id)),
+        );
+        r.post(
+          '/notifications/:id/resend',
+          { schema: { hide: true, params: IdParams } },
+          async (request, reply) => {
+            const notification = await resendNotification(deps.storage, deps.clock, request.params.id);
+            deps.poke();
+            return sendJson(reply, { notification });
+          },
+        );
+      },
+      { prefix: '/admin' },
+    );
+  };
+}
