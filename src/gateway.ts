@@ -18,6 +18,7 @@ import type { Storage } from './storage/storage.js';
 import { checkMasterKey } from './vault/canary.js';
 import { loadOrCreateKeyring } from './vault/keyring.js';
 import { Vault } from './vault/vault.js';
+import { widgetPlugins } from './widget/plugins.js';
 import { runChores } from './worker/chores.js';
 import { Worker } from './worker/worker.js';
 
@@ -93,6 +94,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const app = await buildHttpApp(
     { payments, idempotency, auth, bodyLimitBytes: config.bodyLimitBytes, mode: config.mode },
     log,
+    { plugins: widgetPlugins(payments, config.mode) },
   );
 
   const worker = new Worker(
