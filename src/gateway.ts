@@ -90,11 +90,13 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   });
   const auth = new Authenticator(() => storage.repos.merchants, clock);
   const accounts = new Accounts(storage, clock);
+  // Read lazily by the demo shop: the sandbox merchant is bootstrapped after the routes are built.
+  let sandbox: SandboxCredentials | null = null;
 
   const app = await buildHttpApp(
     { payments, idempotency, auth, bodyLimitBytes: config.bodyLimitBytes, mode: config.mode },
     log,
-    { plugins: widgetPlugins(payments, config.mode) },
+    { plugins: widgetPlugins(payments, config.mode, () => sandbox?.serviceId) },
   );
 
   const worker = new Worker(
@@ -111,7 +113,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     log,
   );
 
-  const sandbox = config.bootstrapSandbox ? await sandboxCredentials(config, accounts, storage) : null;
+  sandbox = config.bootstrapSandbox ? await sandboxCredentials(config, accounts, storage) : null;
 
   return {
     config,

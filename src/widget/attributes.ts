@@ -1,6 +1,6 @@
 import { CURRENCIES, MAX_AMOUNT, MIN_AMOUNT, type Currency } from '../domain/money.js';
 import { isUuidV4 } from '../domain/ids.js';
-import { OPTIONAL_SIGNED, REQUIRED_SIGNED, SIGNED_KEYS, UNSIGNED, type SignedKey } from './signature.js';
+import { REQUIRED_SIGNED, SIGNED_KEYS, UNSIGNED, type OPTIONAL_SIGNED, type SignedKey } from './signature.js';
 
 export const WIDGET_TYPES = ['oneclick', 'recurring', 'ecom3ds'] as const;
 export type WidgetType = (typeof WIDGET_TYPES)[number];

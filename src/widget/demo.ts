@@ -16,8 +16,12 @@ const TEST_CARDS: Array<[string, string]> = [
   ['5555555555554444', 'Mastercard, settled'],
 ];
 
-/** The sandbox merchant bootstrapped on first start owns the first shop. */
-async function demoShop(deps: PaymentsDeps): Promise<Shop | undefined> {
+/** The sandbox shop bootstrapped on first start; without one (bootstrap off), the oldest merchant's first shop. */
+async function demoShop(deps: PaymentsDeps, sandboxServiceId: string | undefined): Promise<Shop | undefined> {
+  if (sandboxServiceId) {
+    const shop = await deps.storage.repos.merchants.getShopById(sandboxServiceId);
+    if (shop) return shop;
+  }
   const merchants = await deps.storage.repos.merchants.listMerchants();
   for (const merchant of merchants) {
     const [shop] = await deps.storage.repos.merchants.listShops(merchant.id);
@@ -27,7 +31,9 @@ async function demoShop(deps: PaymentsDeps): Promise<Shop | undefined> {
 }
 
 function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value)
+    ? (value as T)
+    : fallback;
 }
 
 function page(reply: FastifyReply, title: string, body: string): FastifyReply {
@@ -35,8 +41,7 @@ function page(reply: FastifyReply, title: string, body: string): FastifyReply {
     .code(200)
     .header('content-type', 'text/html; charset=utf-8')
     .header('content-security-policy', DEMO_CSP)
-    .header('cache-control', 'no-store')
-    .send(`<!doctype html><html lang="en"><head><meta charset="utf-8">
+    .header('cache-control', 'no-store').send(`<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title>
 <link rel="stylesheet" href="/widget/assets/demo.css"><script src="/widget/assets/demo.js" defer></script></head>
 <body><main>${body}</main></body></html>`);
@@ -51,23 +56,33 @@ function link(params: Record<string, string>, label: string, current: boolean): 
  * A demo shop, sandbox only: it signs the widget attributes server-side, exactly as a real shop's backend
  * would, and embeds the widget — the first page a newcomer opens.
  */
-export function demoRoutes(deps: PaymentsDeps): (app: FastifyInstance) => void {
+export function demoRoutes(
+  deps: PaymentsDeps,
+  sandboxServiceId: () => string | undefined,
+): (app: FastifyInstance) => void {
   return (app) => {
     app.get<{ Querystring: Record<string, string | undefined> }>(
       '/demo',
       { schema: { hide: true } },
       async (request, reply) => {
-        const shop = await demoShop(deps);
+        const shop = await demoShop(deps, sandboxServiceId());
         if (!shop) {
-          return page(reply, 'Kartoteka demo', '<h1>No shop yet</h1><p>Create a merchant and a shop first.</p>');
+          return page(
+            reply,
+            'Kartoteka demo',
+            '<h1>No shop yet</h1><p>Create a merchant and a shop first.</p>',
+          );
         }
         const q = request.query;
-        const cid = /^[A-Za-z0-9-]{1,36}$/.test(q.cid ?? '') ? q.cid! : `demo-${randomBytes(6).toString('hex')}`;
+        const cid = /^[A-Za-z0-9-]{1,36}$/.test(q.cid ?? '')
+          ? q.cid!
+          : `demo-${randomBytes(6).toString('hex')}`;
         const type = pick(q.type, ['oneclick', 'recurring', 'ecom3ds'] as const, 'oneclick');
         const locale = pick(q.locale, ['en', 'pl'] as const, 'en');
         const inline = q.inline === 'true';
         const base = deps.publicUrl();
-        const done = (result: string) => `${base}/demo/done?result=${result}&cid=${cid}&type=${type}&locale=${locale}`;
+        const done = (result: string) =>
+          `${base}/demo/done?result=${result}&cid=${cid}&type=${type}&locale=${locale}`;
         const signed: Record<string, string> = {
           merchantId: shop.merchantId,
           serviceId: shop.id,
@@ -89,7 +104,7 @@ export function demoRoutes(deps: PaymentsDeps): (app: FastifyInstance) => void {
           .map(([k, v]) => `data-${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}="${esc(v)}"`)
           .join('\n  ');
         const here = { cid, type, locale, inline: String(inline) };
-        const input = signingInput(signed, '').replace(/&/g, '&\u200b');
+        const input = signingInput(signed, '');
         return page(
           reply,
           'Kartoteka demo shop',
@@ -121,7 +136,9 @@ ${TEST_CARDS.map(([n, d]) => `<tr><td><code>${n}</code></td><td>${esc(d)}</td></
 <pre class="wrap"><code>${esc(input)}</code></pre>
 <script id="imoje-widget__script" src="${esc(base)}/js/widget.min.js" ${Object.entries(signed)
             .map(([k, v]) => `data-${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}="${esc(v)}"`)
-            .join(' ')} data-signature="${esc(signature)}" data-locale="${locale}" data-inline="${inline}" data-element-id="demo-pay" data-element-event="click"></script>`,
+            .join(
+              ' ',
+            )} data-signature="${esc(signature)}" data-locale="${locale}" data-inline="${inline}" data-element-id="demo-pay" data-element-event="click"></script>`,
         );
       },
     );
@@ -137,7 +154,9 @@ ${TEST_CARDS.map(([n, d]) => `<tr><td><code>${n}</code></td><td>${esc(d)}</td></
           type: pick(q.type, ['oneclick', 'recurring', 'ecom3ds'] as const, 'oneclick'),
           locale: pick(q.locale, ['en', 'pl'] as const, 'en'),
         });
-        const title = { success: 'Thank you!', failure: 'Payment failed', cancel: 'Payment cancelled' }[result];
+        const title = { success: 'Thank you!', failure: 'Payment failed', cancel: 'Payment cancelled' }[
+          result
+        ];
         return page(
           reply,
           title,

@@ -40,7 +40,8 @@ const EN = {
   errorTitle: 'This payment cannot be started',
   badSignature:
     'The payment request from the shop could not be verified (invalid signature). Nothing was charged. Please contact the shop.',
-  badAttributes: 'The payment request from the shop is incomplete. Nothing was charged. Please contact the shop.',
+  badAttributes:
+    'The payment request from the shop is incomplete. Nothing was charged. Please contact the shop.',
   expired: 'This payment request has expired. Nothing was charged. Please return to the shop and try again.',
   unknownShop: 'The shop is not known to the payment gateway. Nothing was charged.',
   sessionGone: 'This payment window has expired. Nothing was charged. Please reopen it from the shop.',

@@ -28,7 +28,12 @@ function field(
 </div>`;
 }
 
-function cardForm(session: WidgetSession, m: Messages, errors: FormErrors | undefined, another: boolean): string {
+function cardForm(
+  session: WidgetSession,
+  m: Messages,
+  errors: FormErrors | undefined,
+  another: boolean,
+): string {
   const a = session.attrs;
   const f = errors?.fields ?? {};
   const holder = errors?.holder ?? `${a.customerFirstName} ${a.customerLastName}`;
@@ -108,7 +113,11 @@ ${cardForm(session, m, errors, true)}</details>`;
   return shell({
     lang: session.attrs.locale,
     title: m.title,
-    data: { page: 'form', 'parent-origin': session.parentOrigin ?? '', event: JSON.stringify({ type: 'kartoteka:ready' }) },
+    data: {
+      page: 'form',
+      'parent-origin': session.parentOrigin ?? '',
+      event: JSON.stringify({ type: 'kartoteka:ready' }),
+    },
     body: `<main class="kw" aria-labelledby="kw-title">
 ${header(session, shopName, m)}
 <div id="kw-alert" class="kw-alert" role="alert">${esc(errors?.alert ?? '')}</div>

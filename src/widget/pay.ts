@@ -12,15 +12,17 @@ import type { FormErrors } from './pages.js';
 import type { WidgetSession } from './sessions.js';
 
 export type PayResult =
-  | { kind: 'redirect'; url: string }
-  | { kind: 'form'; errors: FormErrors; another: boolean };
+  { kind: 'redirect'; url: string } | { kind: 'form'; errors: FormErrors; another: boolean };
 
 export function resultUrl(deps: PaymentsDeps, session: WidgetSession): string {
   return `${deps.publicUrl()}/widget/session/${session.id}/result`;
 }
 
 /** The payer's active ONE_CLICK profile, offered as "pay with the saved card" on oneclick widgets. */
-export async function savedCard(deps: PaymentsDeps, session: WidgetSession): Promise<PaymentProfile | undefined> {
+export async function savedCard(
+  deps: PaymentsDeps,
+  session: WidgetSession,
+): Promise<PaymentProfile | undefined> {
   if (session.attrs.widgetType !== 'oneclick') return undefined;
   const profiles = await listProfilesByCid(deps, session.attrs.merchantId, session.attrs.customerId);
   return profiles.find((p) => p.isActive && p.type === 'ONE_CLICK');
@@ -82,7 +84,9 @@ function readCard(
     else if (expiry) fieldErrors.expiry = /expired/.test(p.message) ? m.errExpired : m.errExpiry;
   }
   if (Object.keys(fieldErrors).length > 0 || !expiry || !holder) {
-    return { errors: { alert: m.errorsFound, fields: fieldErrors, holder: fields.holder, expiry: fields.expiry } };
+    return {
+      errors: { alert: m.errorsFound, fields: fieldErrors, holder: fields.holder, expiry: fields.expiry },
+    };
   }
   return { card: { number, month: expiry.month, year: expiry.year, cvv: fields.cvv, ...holder } };
 }

@@ -7,8 +7,9 @@ import { widgetRoutes } from './routes.js';
 export function widgetPlugins(
   payments: PaymentsDeps,
   mode: 'sandbox' | 'production',
+  sandboxServiceId: () => string | undefined = () => undefined,
 ): Array<(app: FastifyInstance) => void> {
   const plugins = [widgetRoutes({ payments })];
-  if (mode === 'sandbox') plugins.push(demoRoutes(payments));
+  if (mode === 'sandbox') plugins.push(demoRoutes(payments, sandboxServiceId));
   return plugins;
 }

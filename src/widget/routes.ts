@@ -28,7 +28,12 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset, m
   return reply.code(200).send(asset.body);
 }
 
-function sendPage(reply: FastifyReply, status: number, parentOrigin: string | null, html: string): FastifyReply {
+function sendPage(
+  reply: FastifyReply,
+  status: number,
+  parentOrigin: string | null,
+  html: string,
+): FastifyReply {
   return reply
     .code(status)
     .header('content-type', 'text/html; charset=utf-8')
@@ -134,15 +139,19 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       return reply.code(303).header('location', `/widget/session/${session.id}`).send();
     });
 
-    app.get<{ Params: { id: string } }>('/widget/session/:id', { schema: { hide: true } }, async (request, reply) => {
-      const session = sessions.get(request.params.id);
-      if (!session) return sessionGone(reply);
-      if (session.state === 'challenge' && session.transactionId) {
-        return reply.code(303).header('location', `/3ds/${session.transactionId}`).send();
-      }
-      if (session.state !== 'open') return reply.code(303).header('location', resultUrl(p, session)).send();
-      return showForm(reply, session);
-    });
+    app.get<{ Params: { id: string } }>(
+      '/widget/session/:id',
+      { schema: { hide: true } },
+      async (request, reply) => {
+        const session = sessions.get(request.params.id);
+        if (!session) return sessionGone(reply);
+        if (session.state === 'challenge' && session.transactionId) {
+          return reply.code(303).header('location', `/3ds/${session.transactionId}`).send();
+        }
+        if (session.state !== 'open') return reply.code(303).header('location', resultUrl(p, session)).send();
+        return showForm(reply, session);
+      },
+    );
 
     app.post<{ Params: { id: string } }>(
       '/widget/session/:id/pay',
@@ -200,7 +209,8 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         const t = await p.storage.repos.transactions.getTransactionById(session.transactionId);
         if (!t) return sessionGone(reply, a.locale);
         const outcome = outcomeOf(t);
-        if (outcome === 'pending') return sendPage(reply, 200, session.parentOrigin, resultPage(session, 'pending', null, null));
+        if (outcome === 'pending')
+          return sendPage(reply, 200, session.parentOrigin, resultPage(session, 'pending', null, null));
         session.state = 'done';
         const event: Record<string, unknown> = {
           type: outcome === 'success' ? 'kartoteka:success' : 'kartoteka:failure',

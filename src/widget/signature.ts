@@ -39,7 +39,10 @@ export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number];
  * no URL-encoding, followed directly by the service key. Unknown and display-only keys are left out, so the
  * gateway and the shop agree on exactly what was signed.
  */
-export function signingInput(attrs: Readonly<Record<string, string | undefined>>, serviceKey: string): string {
+export function signingInput(
+  attrs: Readonly<Record<string, string | undefined>>,
+  serviceKey: string,
+): string {
   const keys = SIGNED_KEYS.filter((k) => attrs[k] !== undefined).sort();
   return keys.map((k) => `${k}=${attrs[k]}`).join('&') + serviceKey;
 }

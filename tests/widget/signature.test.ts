@@ -35,7 +35,14 @@ describe('widget signature', () => {
 
   it('leaves display-only and unknown attributes out', () => {
     const plain = signWidget(attrs, KEY);
-    const withExtras = { ...attrs, locale: 'en', inline: 'true', elementId: 'x', elementEvent: 'click', foo: '1' };
+    const withExtras = {
+      ...attrs,
+      locale: 'en',
+      inline: 'true',
+      elementId: 'x',
+      elementEvent: 'click',
+      foo: '1',
+    };
     expect(signWidget(withExtras, KEY)).toBe(plain);
     expect(verifyWidgetSignature(withExtras, plain, KEY)).toEqual({ ok: true });
   });

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { signWidget } from '../../src/widget/signature.js';
@@ -51,7 +51,7 @@ export class ShopServer {
     return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  private handle(req: IncomingMessage, res: import('node:http').ServerResponse): void {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
@@ -70,7 +70,10 @@ export class ShopServer {
       }
       const page = this.pages.get(path);
       if (page) {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': this.csp });
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': this.csp,
+        });
         res.end(page);
         return;
       }
@@ -88,7 +91,10 @@ export class ShopServer {
   /** Publishes a checkout page embedding the widget; returns its URL. */
   checkout(gatewayUrl: string, path: string, attributes: Record<string, string>): string {
     const attrs = Object.entries(attributes)
-      .map(([k, v]) => `data-${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}="${v.replace(/"/g, '&quot;')}"`)
+      .map(
+        ([k, v]) =>
+          `data-${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}="${v.replace(/"/g, '&quot;')}"`,
+      )
       .join(' ');
     // The shop page itself runs under a strict CSP: the widget must work with script/frame/form allowances only.
     this.csp = `default-src 'self'; script-src 'self' ${gatewayUrl}; frame-src ${gatewayUrl}; form-action 'self' ${gatewayUrl}`;
@@ -142,7 +148,10 @@ export function widgetOrder(
   return { signed, cid, orderId: signed.orderId! };
 }
 
-export function withSignature(merchant: TestMerchant, signed: Record<string, string>): Record<string, string> {
+export function withSignature(
+  merchant: TestMerchant,
+  signed: Record<string, string>,
+): Record<string, string> {
   return { ...signed, signature: signWidget(signed, merchant.serviceKey) };
 }
 
@@ -204,7 +213,11 @@ export function panForms(pan: string): string[] {
   return [pan, pan.replace(/(\d{4})(?=\d)/g, '$1 '), pan.replace(/(\d{4})(?=\d)/g, '$1+'), pan.slice(0, 12)];
 }
 
-export async function newPage(browser: Browser, width = 1280, height = 900): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  browser: Browser,
+  width = 1280,
+  height = 900,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
@@ -221,12 +234,21 @@ export async function widgetFrame(page: Page): Promise<Frame> {
   return frame;
 }
 
-export async function fillCard(frame: Frame, pan: string, expiry = `12/${FUTURE_YEAR.slice(2)}`, cvv = '123'): Promise<void> {
+export async function fillCard(
+  frame: Frame,
+  pan: string,
+  expiry = `12/${FUTURE_YEAR.slice(2)}`,
+  cvv = '123',
+): Promise<void> {
   await frame.locator('#kw-number').pressSequentially(pan);
   await frame.locator('#kw-expiry').pressSequentially(expiry.replace('/', ''));
   await frame.locator('#kw-cvv').pressSequentially(cvv);
 }
 
 export async function transactionRows(gw: TestGateway, merchantId: string) {
-  return gw.gateway.storage.db.selectFrom('transactions').selectAll().where('merchantId', '=', merchantId).execute();
+  return gw.gateway.storage.db
+    .selectFrom('transactions')
+    .selectAll()
+    .where('merchantId', '=', merchantId)
+    .execute();
 }

@@ -82,7 +82,12 @@ describe('card widget in a real browser', () => {
     expect(profile).toMatchObject({ isActive: 1, maskedNumber: '****1112', profile: 'ONE_CLICK' });
 
     const [t] = (await transactionRows(gw, m.merchantId)).filter((r) => r.orderId === order.orderId);
-    expect(t).toMatchObject({ status: 'settled', source: 'web', paymentMethodCode: 'oneclick', amount: 1999 });
+    expect(t).toMatchObject({
+      status: 'settled',
+      source: 'web',
+      paymentMethodCode: 'oneclick',
+      amount: 1999,
+    });
 
     const notes = await gw.gateway.storage.db
       .selectFrom('notifications')
@@ -136,7 +141,10 @@ describe('card widget in a real browser', () => {
   it('sends a declined card to the failure URL and creates no profile', async () => {
     const m = gw.merchant;
     const order = widgetOrder(m, shop);
-    const url = shop.checkout(gw.url, '/checkout-declined', { ...withSignature(m, order.signed), locale: 'en' });
+    const url = shop.checkout(gw.url, '/checkout-declined', {
+      ...withSignature(m, order.signed),
+      locale: 'en',
+    });
     const { context, page } = await newPage(browser);
     try {
       await page.goto(url);
@@ -156,7 +164,10 @@ describe('card widget in a real browser', () => {
   it('sends a failed 3-D Secure challenge to the failure URL', async () => {
     const m = gw.merchant;
     const order = widgetOrder(m, shop);
-    const url = shop.checkout(gw.url, '/checkout-3ds-fail', { ...withSignature(m, order.signed), locale: 'en' });
+    const url = shop.checkout(gw.url, '/checkout-3ds-fail', {
+      ...withSignature(m, order.signed),
+      locale: 'en',
+    });
     const { context, page } = await newPage(browser);
     try {
       await page.goto(url);
@@ -176,7 +187,10 @@ describe('card widget in a real browser', () => {
   it('sends a cancelled widget to the cancel URL and charges nothing', async () => {
     const m = gw.merchant;
     const order = widgetOrder(m, shop);
-    const url = shop.checkout(gw.url, '/checkout-cancel', { ...withSignature(m, order.signed), locale: 'en' });
+    const url = shop.checkout(gw.url, '/checkout-cancel', {
+      ...withSignature(m, order.signed),
+      locale: 'en',
+    });
     const { context, page } = await newPage(browser);
     try {
       await page.goto(url);
@@ -211,7 +225,8 @@ describe('card widget in a real browser', () => {
         ),
       );
       const events = await page.evaluate(
-        () => (window as unknown as { kartotekaEvents: Array<{ type: string; code?: string }> }).kartotekaEvents,
+        () =>
+          (window as unknown as { kartotekaEvents: Array<{ type: string; code?: string }> }).kartotekaEvents,
       );
       expect(events.find((e) => e.type === 'kartoteka:error')).toMatchObject({ code: 'invalid_signature' });
       // A missing signature is refused the same way.

@@ -3,7 +3,14 @@
   'use strict';
   var log = document.getElementById('demo-log');
   if (!log) return;
-  ['kartoteka:ready', 'kartoteka:success', 'kartoteka:failure', 'kartoteka:cancel', 'kartoteka:error', 'kartoteka:close'].forEach(function (type) {
+  [
+    'kartoteka:ready',
+    'kartoteka:success',
+    'kartoteka:failure',
+    'kartoteka:cancel',
+    'kartoteka:error',
+    'kartoteka:close',
+  ].forEach(function (type) {
     window.addEventListener(type, function (e) {
       var li = document.createElement('li');
       li.textContent = type + ' ' + JSON.stringify(e.detail);

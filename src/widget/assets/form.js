@@ -113,7 +113,8 @@
       if (month < 1 || month > 12) return msg.msgExpiry;
       var now = new Date();
       var year = 2000 + Number(m[2]);
-      if (year < now.getFullYear() || (year === now.getFullYear() && month < now.getMonth() + 1)) return msg.msgExpired;
+      if (year < now.getFullYear() || (year === now.getFullYear() && month < now.getMonth() + 1))
+        return msg.msgExpired;
       return '';
     }
 
@@ -143,7 +144,10 @@
       var digits = digitsOf(expiry.value).slice(0, 4);
       var deleting = e.inputType && e.inputType.indexOf('delete') === 0;
       if (digits.length === 1 && Number(digits) > 1) digits = '0' + digits;
-      expiry.value = digits.length > 2 || (digits.length === 2 && !deleting) ? digits.slice(0, 2) + '/' + digits.slice(2) : digits;
+      expiry.value =
+        digits.length > 2 || (digits.length === 2 && !deleting)
+          ? digits.slice(0, 2) + '/' + digits.slice(2)
+          : digits;
       setError(expiry, checkExpiry(false));
     });
     expiry.addEventListener('blur', function () {
@@ -196,6 +200,10 @@
   if (initial) post(JSON.parse(initial));
   postSize();
   if (window.ResizeObserver) new window.ResizeObserver(postSize).observe(document.body);
-  var focusFirst = document.getElementById('kw-saved') || document.getElementById('kw-number') || document.getElementById('kw-continue') || document.getElementById('kw-close');
+  var focusFirst =
+    document.getElementById('kw-saved') ||
+    document.getElementById('kw-number') ||
+    document.getElementById('kw-continue') ||
+    document.getElementById('kw-close');
   if (focusFirst && body.getAttribute('data-page') === 'form') focusFirst.focus();
 })();

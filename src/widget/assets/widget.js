@@ -50,7 +50,9 @@
       container = document.getElementById('imoje-widget__wrapper');
       if (!container) {
         frame = null;
-        throw new Error('Kartoteka widget: data-inline="true" needs an element with id "imoje-widget__wrapper"');
+        throw new Error(
+          'Kartoteka widget: data-inline="true" needs an element with id "imoje-widget__wrapper"',
+        );
       }
       style(frame, { height: '560px' });
       container.appendChild(frame);
@@ -69,7 +71,12 @@
         alignItems: 'center',
         justifyContent: 'center',
       });
-      style(frame, { maxWidth: '480px', height: '100%', maxHeight: '720px', borderRadius: window.innerWidth > 520 ? '12px' : '0' });
+      style(frame, {
+        maxWidth: '480px',
+        height: '100%',
+        maxHeight: '720px',
+        borderRadius: window.innerWidth > 520 ? '12px' : '0',
+      });
       container.appendChild(frame);
       document.body.appendChild(container);
       previousOverflow = document.documentElement.style.overflow;
@@ -111,7 +118,8 @@
     var msg = event.data;
     if (!msg || typeof msg.type !== 'string' || msg.type.indexOf('kartoteka:') !== 0) return;
     if (msg.type === 'kartoteka:resize') {
-      if (inline && typeof msg.height === 'number') frame.style.height = Math.max(200, Math.min(msg.height, 3000)) + 'px';
+      if (inline && typeof msg.height === 'number')
+        frame.style.height = Math.max(200, Math.min(msg.height, 3000)) + 'px';
       return;
     }
     // Shops may listen to these instead of `message` events: the origin has been checked already.
