@@ -50,6 +50,9 @@ const EN = {
   cidConflict:
     'Another card is already saved for your account with this shop. Pay with the saved card or contact the shop.',
   tryAgain: 'Something went wrong. Nothing was charged; please try again.',
+  paymentError:
+    'The payment could not be completed. The shop will be informed of its final status; please check with the shop before paying again.',
+  forbidden: 'This request did not come from the payment form.',
 };
 
 export type Messages = typeof EN;
@@ -102,6 +105,9 @@ const PL: Messages = {
   cidConflict:
     'Do Twojego konta w tym sklepie zapisano już inną kartę. Zapłać zapisaną kartą lub skontaktuj się ze sklepem.',
   tryAgain: 'Coś poszło nie tak. Nic nie pobrano; spróbuj ponownie.',
+  paymentError:
+    'Nie udało się dokończyć płatności. Sklep otrzyma informację o jej ostatecznym statusie; zanim zapłacisz ponownie, sprawdź to w sklepie.',
+  forbidden: 'To żądanie nie pochodzi z formularza płatności.',
 };
 
 export function messages(locale: Locale): Messages {

@@ -84,10 +84,57 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
     );
   };
 
-  const afterPay = (reply: FastifyReply, session: WidgetSession, result: PayResult) =>
-    result.kind === 'redirect'
+  const failedPage = (reply: FastifyReply, session: WidgetSession) => {
+    const m = messages(session.attrs.locale);
+    return sendPage(
+      reply,
+      500,
+      session.parentOrigin,
+      errorPage(session.attrs.locale, session.parentOrigin, 'payment_error', m.paymentError),
+    );
+  };
+
+  const pay = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    session: WidgetSession,
+    run: () => Promise<PayResult>,
+  ) => {
+    let result: PayResult;
+    try {
+      result = await run();
+    } catch (err) {
+      // Not a refusal: the transaction may exist and be recovered later, so the payer must not simply retry.
+      request.log.error({ err, widgetSession: session.id }, 'widget payment failed');
+      session.state = 'failed';
+      return failedPage(reply, session);
+    }
+    return result.kind === 'redirect'
       ? reply.code(303).header('location', result.url).send()
       : showForm(reply, session, 422, result.errors, result.another);
+  };
+
+  /**
+   * The form's own POSTs (pay, saved card, cancel) come from the gateway's origin. Sec-Fetch-Site lets us refuse
+   * a cross-site form aimed at a session id without depending on how the gateway's host name is spelled.
+   */
+  const sameOrigin = (request: FastifyRequest) => {
+    const site = request.headers['sec-fetch-site'];
+    return site === undefined || site === 'same-origin';
+  };
+
+  const forbidden = (reply: FastifyReply, session: WidgetSession) =>
+    sendPage(
+      reply,
+      403,
+      session.parentOrigin,
+      errorPage(
+        session.attrs.locale,
+        session.parentOrigin,
+        'forbidden',
+        messages(session.attrs.locale).forbidden,
+      ),
+    );
 
   return (app) => {
     app.get('/js/widget.min.js', { schema: { hide: true } }, (request, reply) =>
@@ -159,9 +206,10 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       async (request, reply) => {
         const session = sessions.get(request.params.id);
         if (!session) return sessionGone(reply);
+        if (!sameOrigin(request)) return forbidden(reply, session);
         // One payment per opening: a double submit or a back-button resubmit lands on the result instead.
         if (session.state !== 'open') return reply.code(303).header('location', resultUrl(p, session)).send();
-        return afterPay(reply, session, await payWithCard(p, session, body(request)));
+        return pay(request, reply, session, () => payWithCard(p, session, body(request)));
       },
     );
 
@@ -171,8 +219,9 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       async (request, reply) => {
         const session = sessions.get(request.params.id);
         if (!session) return sessionGone(reply);
+        if (!sameOrigin(request)) return forbidden(reply, session);
         if (session.state !== 'open') return reply.code(303).header('location', resultUrl(p, session)).send();
-        return afterPay(reply, session, await payWithSavedCard(p, session));
+        return pay(request, reply, session, () => payWithSavedCard(p, session));
       },
     );
 
@@ -182,6 +231,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       async (request, reply) => {
         const session = sessions.get(request.params.id);
         if (!session) return sessionGone(reply);
+        if (!sameOrigin(request)) return forbidden(reply, session);
         if (session.state === 'open') session.state = 'cancelled';
         return reply.code(303).header('location', resultUrl(p, session)).send();
       },
@@ -203,8 +253,12 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
             resultPage(session, 'cancel', event, a.urlCancel ?? a.urlReturn),
           );
         }
-        if (session.state === 'open' || !session.transactionId) {
+        if (session.state === 'failed') return failedPage(reply, session);
+        if (session.state === 'open') {
           return reply.code(303).header('location', `/widget/session/${session.id}`).send();
+        }
+        if (!session.transactionId) {
+          return sendPage(reply, 200, session.parentOrigin, resultPage(session, 'pending', null, null));
         }
         const t = await p.storage.repos.transactions.getTransactionById(session.transactionId);
         if (!t) return sessionGone(reply, a.locale);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { WidgetAttributes } from './attributes.js';
 
-export type SessionState = 'open' | 'paying' | 'challenge' | 'done' | 'cancelled';
+/** `failed`: the payment attempt broke unexpectedly; we can't tell the payer it was not charged, so no retry. */
+export type SessionState = 'open' | 'paying' | 'challenge' | 'done' | 'cancelled' | 'failed';
 
 /** One opening of the widget: the verified attributes and what has happened since. */
 export interface WidgetSession {

@@ -110,6 +110,8 @@ describe('card widget in a real browser', () => {
     for (const r of shop.received) {
       for (const form of panForms(THREE_DS)) expect(`${r.url}\n${r.body}`).not.toContain(form);
     }
+    // Nor the gateway's logs.
+    expect(gw.logs.join('')).not.toContain(THREE_DS);
   });
 
   it('lets a returning payer pay with the saved card in one click', async () => {

@@ -77,6 +77,37 @@ describe('hosted card form', () => {
     expect(html).not.toMatch(/ on[a-z]+=/);
   });
 
+  it('refuses expired or incomplete attributes and cross-site posts to a session, charging nothing', async () => {
+    const m = await gw.newMerchant({ pci: false });
+    const open = (signed: Record<string, string>) =>
+      fetch(`${gw.url}/widget/session`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: shop.origin },
+        body: new URLSearchParams({ ...withSignature(m, signed), locale: 'en' }).toString(),
+      });
+    const expired = await open(widgetOrder(m, shop, { validTo: '1000000000' }).signed);
+    expect(expired.status).toBe(410);
+    expect(await expired.text()).toContain('expired');
+    const incomplete = await open(widgetOrder(m, shop, { customerEmail: null, amount: '1.5' }).signed);
+    expect(incomplete.status).toBe(422);
+    const text = await incomplete.text();
+    expect(text).toContain('data-customer-email is required');
+    expect(text).toContain('data-amount must be');
+
+    const ok = await open(widgetOrder(m, shop).signed);
+    const location = ok.headers.get('location')!;
+    const card = { number: '4111111111111111', expiry: '12/40', cvv: '123', holder: 'Jan Kowalski' };
+    const crossSite = await fetch(`${gw.url}${location}/pay`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },
+      body: new URLSearchParams(card).toString(),
+    });
+    expect(crossSite.status).toBe(403);
+    expect(await transactionRows(gw, m.merchantId)).toHaveLength(0);
+  });
+
   it('formats, shows the brand and checks Luhn as the payer types, accessibly, in Polish at phone width', async () => {
     const m = gw.merchant;
     const order = widgetOrder(m, shop);
