@@ -44,11 +44,18 @@ function sendPage(
     .send(html);
 }
 
-/** The shop page's origin as the browser reported it; `null` (sandboxed frames, file://) counts as none. */
+const ORIGIN = /^https?:\/\/[^/\s]+$/;
+
+/**
+ * The shop page's origin: the browser's Origin header, or — when the browser sends `Origin: null` because the
+ * shop page uses Referrer-Policy: no-referrer — the origin the widget script posted. A forged value gains
+ * nothing: it only names who may frame the form (frame-ancestors) and receive its events.
+ */
 export function parentOriginOf(request: FastifyRequest): string | null {
   const origin = request.headers.origin;
-  if (typeof origin !== 'string' || !/^https?:\/\/[^/\s]+$/.test(origin)) return null;
-  return origin;
+  if (typeof origin === 'string' && ORIGIN.test(origin)) return origin;
+  const posted = body(request).kartotekaParentOrigin;
+  return typeof posted === 'string' && ORIGIN.test(posted) ? posted : null;
 }
 
 function body(request: FastifyRequest): Record<string, unknown> {

@@ -87,6 +87,8 @@ export class ShopServer {
   }
 
   csp = '';
+  /** The checkout page's Referrer-Policy. */
+  referrerPolicy = 'strict-origin-when-cross-origin';
 
   /** Publishes a checkout page embedding the widget; returns its URL. */
   checkout(gatewayUrl: string, path: string, attributes: Record<string, string>): string {

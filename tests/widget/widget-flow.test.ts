@@ -194,6 +194,8 @@ describe('card widget in a real browser', () => {
       locale: 'en',
     });
     const { context, page } = await newPage(browser);
+    // A shop page with Referrer-Policy: no-referrer works too.
+    shop.referrerPolicy = 'no-referrer';
     try {
       await page.goto(url);
       const frame = await widgetFrame(page);
@@ -201,6 +203,7 @@ describe('card widget in a real browser', () => {
       await frame.getByRole('button', { name: 'Cancel' }).click();
       await page.waitForURL(`${shop.origin}/cancel`);
     } finally {
+      shop.referrerPolicy = 'strict-origin-when-cross-origin';
       await context.close();
     }
     const rows = (await transactionRows(gw, m.merchantId)).filter((r) => r.orderId === order.orderId);

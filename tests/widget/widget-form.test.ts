@@ -72,6 +72,19 @@ describe('hosted card form', () => {
     expect(csp).toContain("form-action 'self'");
     expect(csp).toContain(`frame-ancestors ${shop.origin}`);
     expect(csp).not.toContain('unsafe-inline');
+    // Without an Origin header (some browsers send `Origin: null` from no-referrer pages), the origin the
+    // widget script posted is used.
+    const noOrigin = await fetch(`${gw.url}/widget/session`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null' },
+      body: new URLSearchParams({
+        ...withSignature(m, order.signed),
+        kartotekaParentOrigin: shop.origin,
+      }).toString(),
+    });
+    const fallback = await fetch(gw.url + noOrigin.headers.get('location'));
+    expect(fallback.headers.get('content-security-policy')).toContain(`frame-ancestors ${shop.origin}`);
     const html = await form.text();
     expect(html).not.toMatch(/<script>|<script [^>]*>[^<]/);
     expect(html).not.toMatch(/ on[a-z]+=/);

@@ -98,6 +98,13 @@
       input.value = data[key];
       form.appendChild(input);
     }
+    // Fallback for the gateway when the browser sends `Origin: null` (a shop page with Referrer-Policy:
+    // no-referrer). Harmless if forged: it only names who may frame the form and receive its events.
+    var origin = document.createElement('input');
+    origin.type = 'hidden';
+    origin.name = 'kartotekaParentOrigin';
+    origin.value = window.location.origin;
+    form.appendChild(origin);
     document.body.appendChild(form);
     form.submit();
     form.parentNode.removeChild(form);
