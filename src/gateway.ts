@@ -21,6 +21,7 @@ import { checkMasterKey } from './vault/canary.js';
 import { loadOrCreateKeyring } from './vault/keyring.js';
 import { Vault } from './vault/vault.js';
 import { recoverStuckPayments } from './payments/recover.js';
+import { widgetPlugins } from './widget/plugins.js';
 import { runChores } from './worker/chores.js';
 import { Worker } from './worker/worker.js';
 
@@ -143,6 +144,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     requestsPerSecondPerToken: config.rateLimitPerToken,
   });
   const accounts = new Accounts(storage, clock);
+  // Read lazily by the demo shop: the sandbox merchant is bootstrapped after the routes are built.
+  let sandbox: SandboxCredentials | null = null;
 
   const app = await buildHttpApp(
     {
@@ -155,11 +158,14 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
     log,
     {
-      plugins: [adminRoutes({ storage, clock, adminToken: config.adminToken, poke: () => worker.poke() })],
+      plugins: [
+        adminRoutes({ storage, clock, adminToken: config.adminToken, poke: () => worker.poke() }),
+        ...widgetPlugins(payments, config.mode, () => sandbox?.serviceId),
+      ],
     },
   );
 
-  const sandbox = config.bootstrapSandbox ? await sandboxCredentials(config, accounts, storage) : null;
+  sandbox = config.bootstrapSandbox ? await sandboxCredentials(config, accounts, storage) : null;
 
   return {
     config,

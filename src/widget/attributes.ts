@@ -1,0 +1,149 @@
+import { CURRENCIES, MAX_AMOUNT, MIN_AMOUNT, type Currency } from '../domain/money.js';
+import { isUuidV4 } from '../domain/ids.js';
+import { REQUIRED_SIGNED, SIGNED_KEYS, UNSIGNED, type OPTIONAL_SIGNED, type SignedKey } from './signature.js';
+
+export const WIDGET_TYPES = ['oneclick', 'recurring', 'ecom3ds'] as const;
+export type WidgetType = (typeof WIDGET_TYPES)[number];
+export type Locale = 'pl' | 'en';
+
+/** The widget's attributes after validation, in the shape the payment needs. */
+export interface WidgetAttributes {
+  merchantId: string;
+  serviceId: string;
+  amount: number;
+  currency: Currency;
+  orderId: string;
+  customerId: string;
+  customerFirstName: string;
+  customerLastName: string;
+  customerEmail: string;
+  customerPhone: string | null;
+  orderDescription: string;
+  urlSuccess: string | null;
+  urlFailure: string | null;
+  urlReturn: string | null;
+  urlCancel: string | null;
+  widgetType: WidgetType;
+  /** Epoch milliseconds after which the signed attributes no longer start a payment. */
+  validTo: number | null;
+  locale: Locale;
+  inline: boolean;
+}
+
+export interface AttributeProblem {
+  attribute: string;
+  message: string;
+}
+
+/** The raw values the widget script sent, keyed as camelCase (`data-order-id` → `orderId`). */
+export type RawAttributes = Record<string, string | undefined>;
+
+const KNOWN = new Set<string>([...SIGNED_KEYS, ...UNSIGNED, 'signature']);
+
+/** Copies only the attributes we know, as own string properties (a form body may carry anything). */
+export function pickAttributes(body: unknown): RawAttributes {
+  const out: RawAttributes = {};
+  if (!body || typeof body !== 'object') return out;
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (KNOWN.has(key) && typeof value === 'string') out[key] = value;
+  }
+  return out;
+}
+
+/** The attributes as `data-…` names, for messages a shop developer reads. */
+export function dataName(key: string): string {
+  return 'data-' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+// The same limits the API puts on the corresponding transaction fields (src/http/schemas).
+const ORDER_ID = /^[A-Za-z0-9#_\-.\\/ \u00C0-\u02C0]{1,100}$/;
+const CID = /^[A-Za-z0-9-]{1,36}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
+const PHONE = /^[0-9+\- ]{1,20}$/;
+const URL_RE = /^https?:\/\/[^\s]+$/;
+
+export function localeOf(raw: RawAttributes): Locale {
+  const l = (raw.locale ?? 'pl').toLowerCase();
+  return l.startsWith('en') ? 'en' : l.startsWith('pl') ? 'pl' : 'en';
+}
+
+/** Parses `validTo`: unix seconds, or an ISO 8601 date-time. */
+function parseValidTo(value: string): number | null {
+  if (/^[0-9]{1,12}$/.test(value)) return Number(value) * 1000;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/**
+ * Checks presence, shapes and limits. Runs after the signature check, so every problem reported here is the
+ * shop's integration mistake, not tampering.
+ */
+export function parseAttributes(
+  raw: RawAttributes,
+): { ok: true; attrs: WidgetAttributes } | { ok: false; problems: AttributeProblem[] } {
+  const problems: AttributeProblem[] = [];
+  const bad = (key: string, message: string) => problems.push({ attribute: dataName(key), message });
+  for (const key of REQUIRED_SIGNED) {
+    if (!raw[key]) bad(key, 'is required');
+  }
+  const v = (key: SignedKey): string => raw[key] ?? '';
+  const opt = (key: (typeof OPTIONAL_SIGNED)[number]): string | null => {
+    const value = raw[key];
+    return value === undefined || value === '' ? null : value;
+  };
+
+  if (raw.merchantId && !/^[a-z0-9]{1,64}$/.test(v('merchantId'))) bad('merchantId', 'is malformed');
+  if (raw.serviceId && !isUuidV4(v('serviceId'))) bad('serviceId', 'must be the shop’s service id (UUID)');
+  const amount = /^[0-9]{1,10}$/.test(v('amount')) ? Number(v('amount')) : NaN;
+  if (raw.amount && !(amount >= MIN_AMOUNT && amount <= MAX_AMOUNT)) {
+    bad('amount', 'must be a whole number of minor units (grosze), at least 1');
+  }
+  if (raw.currency && !(CURRENCIES as readonly string[]).includes(v('currency'))) {
+    bad('currency', `must be one of ${CURRENCIES.join(', ')}`);
+  }
+  if (raw.orderId && !ORDER_ID.test(v('orderId'))) bad('orderId', 'has characters imoje does not allow');
+  if (raw.customerId && !CID.test(v('customerId'))) bad('customerId', 'must be 1–36 letters, digits or -');
+  for (const key of ['customerFirstName', 'customerLastName'] as const) {
+    if (v(key).length > 100) bad(key, 'is longer than 100 characters');
+  }
+  if (raw.customerEmail && !EMAIL.test(v('customerEmail'))) bad('customerEmail', 'is not an e-mail address');
+  const phone = opt('customerPhone');
+  if (phone !== null && !PHONE.test(phone)) bad('customerPhone', 'is malformed');
+  const description = opt('orderDescription') ?? '';
+  if (description.length > 255) bad('orderDescription', 'is longer than 255 characters');
+  for (const key of ['urlSuccess', 'urlFailure', 'urlReturn', 'urlCancel'] as const) {
+    const url = opt(key);
+    if (url !== null && (!URL_RE.test(url) || url.length > 300)) bad(key, 'must be an absolute http(s) URL');
+  }
+  const widgetType = (opt('widgetType') ?? 'oneclick') as WidgetType;
+  if (!WIDGET_TYPES.includes(widgetType)) bad('widgetType', `must be one of ${WIDGET_TYPES.join(', ')}`);
+  const validToRaw = opt('validTo');
+  const validTo = validToRaw === null ? null : parseValidTo(validToRaw);
+  if (validToRaw !== null && validTo === null) bad('validTo', 'must be unix seconds or an ISO 8601 date');
+
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    attrs: {
+      merchantId: v('merchantId'),
+      serviceId: v('serviceId'),
+      amount,
+      currency: v('currency') as Currency,
+      orderId: v('orderId'),
+      customerId: v('customerId'),
+      customerFirstName: v('customerFirstName'),
+      customerLastName: v('customerLastName'),
+      customerEmail: v('customerEmail'),
+      customerPhone: phone,
+      orderDescription: description,
+      urlSuccess: opt('urlSuccess'),
+      urlFailure: opt('urlFailure'),
+      urlReturn: opt('urlReturn'),
+      urlCancel: opt('urlCancel'),
+      widgetType,
+      validTo,
+      locale: localeOf(raw),
+      inline: raw.inline === 'true',
+    },
+  };
+}

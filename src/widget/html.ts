@@ -1,0 +1,59 @@
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+export function esc(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+}
+
+/**
+ * The CSP of every page inside the widget's iframe: our own script and stylesheet only (nothing inline),
+ * forms post to our own origin only, and only the shop page that opened the widget may frame it.
+ */
+export function frameCsp(parentOrigin: string | null): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "form-action 'self'",
+    `frame-ancestors ${parentOrigin ?? "'none'"}`,
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+export interface Shell {
+  lang: string;
+  title: string;
+  /** data-* on <body>, read by form.js (values are escaped here). */
+  data: Record<string, string>;
+  body: string;
+}
+
+export function shell(s: Shell): string {
+  const data = Object.entries(s.data)
+    .map(([k, v]) => ` data-${k}="${esc(v)}"`)
+    .join('');
+  return `<!doctype html>
+<html lang="${esc(s.lang)}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${esc(s.title)}</title>
+<link rel="stylesheet" href="/widget/assets/form.css">
+<script src="/widget/assets/form.js" defer></script>
+</head><body${data}>${s.body}</body></html>`;
+}
+
+/** "19,99 zł" for pl, "PLN 19.99" for en: the payer sees the amount the way they read it. */
+export function formatMoney(amount: number, currency: string, locale: string): string {
+  try {
+    return new Intl.NumberFormat(locale === 'pl' ? 'pl-PL' : 'en-GB', { style: 'currency', currency }).format(
+      amount / 100,
+    );
+  } catch {
+    return `${(amount / 100).toFixed(2)} ${currency}`;
+  }
+}

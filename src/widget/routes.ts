@@ -1,0 +1,291 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PaymentsDeps } from '../payments/deps.js';
+import { localeOf, parseAttributes, pickAttributes, type Locale } from './attributes.js';
+import { loadAssets, type Asset } from './assets.js';
+import { frameCsp } from './html.js';
+import { messages } from './messages.js';
+import { errorPage, formPage, resultPage, type FormErrors } from './pages.js';
+import { outcomeOf, payWithCard, payWithSavedCard, resultUrl, savedCard, type PayResult } from './pay.js';
+import { WidgetSessions, type WidgetSession } from './sessions.js';
+import { verifyWidgetSignature } from './signature.js';
+
+export interface WidgetDeps {
+  payments: PaymentsDeps;
+  /** How long an opened widget accepts a payment (capped by `data-valid-to`). */
+  sessionTtlMs?: number;
+}
+
+function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset, maxAge: number): FastifyReply {
+  reply
+    .header('content-type', asset.contentType)
+    .header('cache-control', `public, max-age=${maxAge}`)
+    .header('etag', asset.etag)
+    .header('x-content-type-options', 'nosniff')
+    // The shop page loads widget.min.js cross-origin; allowing CORS lets shops add Subresource Integrity.
+    .header('access-control-allow-origin', '*')
+    .header('cross-origin-resource-policy', 'cross-origin');
+  if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
+  return reply.code(200).send(asset.body);
+}
+
+function sendPage(
+  reply: FastifyReply,
+  status: number,
+  parentOrigin: string | null,
+  html: string,
+): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('content-security-policy', frameCsp(parentOrigin))
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-content-type-options', 'nosniff')
+    .send(html);
+}
+
+const ORIGIN = /^https?:\/\/[^/\s]+$/;
+
+/**
+ * The shop page's origin: the browser's Origin header, or — when the browser sends `Origin: null` because the
+ * shop page uses Referrer-Policy: no-referrer — the origin the widget script posted. A forged value gains
+ * nothing: it only names who may frame the form (frame-ancestors) and receive its events.
+ */
+export function parentOriginOf(request: FastifyRequest): string | null {
+  const origin = request.headers.origin;
+  if (typeof origin === 'string' && ORIGIN.test(origin)) return origin;
+  const posted = body(request).kartotekaParentOrigin;
+  return typeof posted === 'string' && ORIGIN.test(posted) ? posted : null;
+}
+
+function body(request: FastifyRequest): Record<string, unknown> {
+  return request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
+}
+
+/**
+ * The browser side of the gateway: the widget script, the hosted card form and its result pages. The card
+ * number only ever travels from the gateway-origin form to these routes, never through the shop.
+ */
+export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
+  const p = deps.payments;
+  const assets = loadAssets();
+  const sessions = new WidgetSessions(() => p.clock.now(), deps.sessionTtlMs ?? 30 * 60_000);
+
+  const sessionGone = (reply: FastifyReply, locale: Locale = 'en') =>
+    sendPage(reply, 404, null, errorPage(locale, null, 'session_expired', messages(locale).sessionGone));
+
+  const showForm = async (
+    reply: FastifyReply,
+    session: WidgetSession,
+    status = 200,
+    errors?: FormErrors,
+    another = false,
+  ) => {
+    const shop = await p.storage.repos.merchants.getShopById(session.attrs.serviceId);
+    const saved = await savedCard(p, session);
+    return sendPage(
+      reply,
+      status,
+      session.parentOrigin,
+      formPage(session, shop?.name ?? '', saved, errors, another),
+    );
+  };
+
+  const failedPage = (reply: FastifyReply, session: WidgetSession) => {
+    const m = messages(session.attrs.locale);
+    return sendPage(
+      reply,
+      500,
+      session.parentOrigin,
+      errorPage(session.attrs.locale, session.parentOrigin, 'payment_error', m.paymentError),
+    );
+  };
+
+  const pay = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    session: WidgetSession,
+    run: () => Promise<PayResult>,
+  ) => {
+    let result: PayResult;
+    try {
+      result = await run();
+    } catch (err) {
+      // Not a refusal: the transaction may exist and be recovered later, so the payer must not simply retry.
+      request.log.error({ err, widgetSession: session.id }, 'widget payment failed');
+      session.state = 'failed';
+      return failedPage(reply, session);
+    }
+    return result.kind === 'redirect'
+      ? reply.code(303).header('location', result.url).send()
+      : showForm(reply, session, 422, result.errors, result.another);
+  };
+
+  /**
+   * The form's own POSTs (pay, saved card, cancel) come from the gateway's origin. Sec-Fetch-Site lets us refuse
+   * a cross-site form aimed at a session id without depending on how the gateway's host name is spelled.
+   */
+  const sameOrigin = (request: FastifyRequest) => {
+    const site = request.headers['sec-fetch-site'];
+    return site === undefined || site === 'same-origin';
+  };
+
+  const forbidden = (reply: FastifyReply, session: WidgetSession) =>
+    sendPage(
+      reply,
+      403,
+      session.parentOrigin,
+      errorPage(
+        session.attrs.locale,
+        session.parentOrigin,
+        'forbidden',
+        messages(session.attrs.locale).forbidden,
+      ),
+    );
+
+  return (app) => {
+    app.get('/js/widget.min.js', { schema: { hide: true } }, (request, reply) =>
+      sendAsset(request, reply, assets.widget, 300),
+    );
+    app.get<{ Params: { file: string } }>(
+      '/widget/assets/:file',
+      { schema: { hide: true } },
+      (request, reply) => {
+        const asset = assets.files.get(request.params.file);
+        if (!asset) return reply.code(404).type('text/plain').send('not found');
+        return sendAsset(request, reply, asset, 300);
+      },
+    );
+
+    // The widget script submits its data-* attributes here (a form POST into the iframe: no CORS needed,
+    // and the browser's Origin header tells us who opened the widget).
+    app.post('/widget/session', { schema: { hide: true } }, async (request, reply) => {
+      const raw = pickAttributes(request.body);
+      const locale = localeOf(raw);
+      const m = messages(locale);
+      const origin = parentOriginOf(request);
+      const fail = (status: number, code: string, message: string, details: string[] = []) =>
+        sendPage(reply, status, origin, errorPage(locale, origin, code, message, details));
+
+      const shop =
+        raw.merchantId && raw.serviceId
+          ? await p.storage.repos.merchants.getShop(raw.merchantId, raw.serviceId).catch(() => undefined)
+          : undefined;
+      if (!shop) return fail(404, 'unknown_shop', m.unknownShop);
+      const check = verifyWidgetSignature(raw, raw.signature, shop.serviceKey);
+      if (!check.ok) {
+        request.log.warn({ serviceId: shop.id, reason: check.reason }, 'widget signature refused');
+        return fail(403, 'invalid_signature', m.badSignature);
+      }
+      const parsed = parseAttributes(raw);
+      if (!parsed.ok) {
+        return fail(
+          422,
+          'invalid_attributes',
+          m.badAttributes,
+          parsed.problems.map((x) => `${x.attribute} ${x.message}`),
+        );
+      }
+      if (parsed.attrs.validTo !== null && parsed.attrs.validTo < p.clock.now()) {
+        return fail(410, 'expired', m.expired);
+      }
+      const session = sessions.create(parsed.attrs, origin);
+      return reply.code(303).header('location', `/widget/session/${session.id}`).send();
+    });
+
+    app.get<{ Params: { id: string } }>(
+      '/widget/session/:id',
+      { schema: { hide: true } },
+      async (request, reply) => {
+        const session = sessions.get(request.params.id);
+        if (!session) return sessionGone(reply);
+        if (session.state === 'challenge' && session.transactionId) {
+          return reply.code(303).header('location', `/3ds/${session.transactionId}`).send();
+        }
+        if (session.state !== 'open') return reply.code(303).header('location', resultUrl(p, session)).send();
+        return showForm(reply, session);
+      },
+    );
+
+    app.post<{ Params: { id: string } }>(
+      '/widget/session/:id/pay',
+      { schema: { hide: true } },
+      async (request, reply) => {
+        const session = sessions.get(request.params.id);
+        if (!session) return sessionGone(reply);
+        if (!sameOrigin(request)) return forbidden(reply, session);
+        // One payment per opening: a double submit or a back-button resubmit lands on the result instead.
+        if (session.state !== 'open') return reply.code(303).header('location', resultUrl(p, session)).send();
+        return pay(request, reply, session, () => payWithCard(p, session, body(request)));
+      },
+    );
+
+    app.post<{ Params: { id: string } }>(
+      '/widget/session/:id/saved',
+      { schema: { hide: true } },
+      async (request, reply) => {
+        const session = sessions.get(request.params.id);
+        if (!session) return sessionGone(reply);
+        if (!sameOrigin(request)) return forbidden(reply, session);
+        if (session.state !== 'open') return reply.code(303).header('location', resultUrl(p, session)).send();
+        return pay(request, reply, session, () => payWithSavedCard(p, session));
+      },
+    );
+
+    app.post<{ Params: { id: string } }>(
+      '/widget/session/:id/cancel',
+      { schema: { hide: true } },
+      async (request, reply) => {
+        const session = sessions.get(request.params.id);
+        if (!session) return sessionGone(reply);
+        if (!sameOrigin(request)) return forbidden(reply, session);
+        if (session.state === 'open') session.state = 'cancelled';
+        return reply.code(303).header('location', resultUrl(p, session)).send();
+      },
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/widget/session/:id/result',
+      { schema: { hide: true } },
+      async (request, reply) => {
+        const session = sessions.get(request.params.id);
+        if (!session) return sessionGone(reply);
+        const a = session.attrs;
+        if (session.state === 'cancelled') {
+          const event = { type: 'kartoteka:cancel', orderId: a.orderId };
+          return sendPage(
+            reply,
+            200,
+            session.parentOrigin,
+            resultPage(session, 'cancel', event, a.urlCancel ?? a.urlReturn),
+          );
+        }
+        if (session.state === 'failed') return failedPage(reply, session);
+        if (session.state === 'open') {
+          return reply.code(303).header('location', `/widget/session/${session.id}`).send();
+        }
+        if (!session.transactionId) {
+          return sendPage(reply, 200, session.parentOrigin, resultPage(session, 'pending', null, null));
+        }
+        const t = await p.storage.repos.transactions.getTransactionById(session.transactionId);
+        if (!t) return sessionGone(reply, a.locale);
+        const outcome = outcomeOf(t);
+        if (outcome === 'pending')
+          return sendPage(reply, 200, session.parentOrigin, resultPage(session, 'pending', null, null));
+        session.state = 'done';
+        const event: Record<string, unknown> = {
+          type: outcome === 'success' ? 'kartoteka:success' : 'kartoteka:failure',
+          transactionId: t.id,
+          orderId: t.orderId,
+          status: t.status,
+          amount: t.amount,
+          currency: t.currency,
+        };
+        if (t.statusCode) event.statusCode = t.statusCode;
+        if (t.profileId) event.paymentProfileId = t.profileId;
+        const url = outcome === 'success' ? (a.urlSuccess ?? a.urlReturn) : (a.urlFailure ?? a.urlReturn);
+        return sendPage(reply, 200, session.parentOrigin, resultPage(session, outcome, event, url));
+      },
+    );
+  };
+}

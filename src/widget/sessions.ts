@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import type { WidgetAttributes } from './attributes.js';
+
+/** `failed`: the payment attempt broke unexpectedly; we can't tell the payer it was not charged, so no retry. */
+export type SessionState = 'open' | 'paying' | 'challenge' | 'done' | 'cancelled' | 'failed';
+
+/** One opening of the widget: the verified attributes and what has happened since. */
+export interface WidgetSession {
+  id: string;
+  attrs: WidgetAttributes;
+  /** The shop page's origin (from the browser's `Origin` header): the only target of our postMessage events. */
+  parentOrigin: string | null;
+  state: SessionState;
+  transactionId: string | null;
+  expiresAt: number;
+}
+
+/**
+ * Widget sessions live in memory: they last minutes, hold no card data and nothing is lost that the payer
+ * can't redo by reopening the widget. A deployment with several gateway processes needs sticky routing for
+ * `/widget/session/*` (or a shared store behind this same interface).
+ */
+export class WidgetSessions {
+  private readonly sessions = new Map<string, WidgetSession>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly ttlMs: number,
+    private readonly maxSessions = 10_000,
+  ) {}
+
+  create(attrs: WidgetAttributes, parentOrigin: string | null): WidgetSession {
+    this.sweep();
+    const now = this.now();
+    const session: WidgetSession = {
+      id: randomBytes(24).toString('base64url'),
+      attrs,
+      parentOrigin,
+      state: 'open',
+      transactionId: null,
+      expiresAt: Math.min(now + this.ttlMs, attrs.validTo ?? Infinity),
+    };
+    if (this.sessions.size >= this.maxSessions) {
+      // Oldest first (Map keeps insertion order): a flood of openings can't grow memory without bound.
+      const oldest = this.sessions.keys().next().value;
+      if (oldest !== undefined) this.sessions.delete(oldest);
+    }
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  /** An expired session is still returned once a payment started, so its result page keeps working. */
+  get(id: string): WidgetSession | undefined {
+    const s = this.sessions.get(id);
+    if (!s) return undefined;
+    if (s.expiresAt < this.now() && s.transactionId === null) {
+      this.sessions.delete(id);
+      return undefined;
+    }
+    return s;
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [id, s] of this.sessions) {
+      // A session with a transaction is kept a while longer for its result page.
+      if (s.expiresAt + (s.transactionId ? this.ttlMs : 0) < now) this.sessions.delete(id);
+    }
+  }
+}
