@@ -3,6 +3,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { registerBodyParsers } from './body-parsers.js';
 import { registerErrorHandling } from './error-handler.js';
 import type { HttpDeps } from './http-deps.js';
+import { registerOpenApi } from './openapi.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
 import { profileRoutes } from './routes/profiles.js';
@@ -34,6 +35,7 @@ export async function buildHttpApp(
   });
   registerBodyParsers(app);
   registerErrorHandling(app);
+  await registerOpenApi(app);
   for (const plugin of ext.plugins ?? []) await plugin(app);
 
   await app.register(
