@@ -1,5 +1,5 @@
 import { backoffDelay, parseRetryAfter } from './backoff.js';
-import { apiErrorFromResponse, ApiError, IN_FLIGHT_CODE, NetworkError, ServerError } from './errors.js';
+import { apiErrorFromResponse, IN_FLIGHT_CODE, NetworkError, ServerError, type ApiError } from './errors.js';
 import { newIdempotencyKey } from './idempotency-key.js';
 
 export interface TransportConfig {
