@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../../../tests/support/gateway.js';
+import type { KartotekaClient } from '../src/index.js';
 import {
   AuthenticationError,
   BusinessRuleError,
   ConflictError,
-  KartotekaClient,
   NotFoundError,
   PermissionError,
   ValidationError,
