@@ -17,7 +17,7 @@ export {
 } from './errors.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { verifyNotification, type RawBody, type VerifyOptions } from './verify-notification.js';
-export { parseSignatureHeader, type SignatureHeader } from './signature-header.js';
+export { parseSignatureHeader, type SignatureHeader, type SignatureHeaderInput } from './signature-header.js';
 export {
   NotificationVerificationError,
   type NotificationFailure,

@@ -10,13 +10,18 @@ export interface SignatureHeader {
   alg: SignatureAlgorithm;
 }
 
+/** What frameworks hand over: Node's `req.headers[…]`, fetch's `headers.get(…)`. */
+export type SignatureHeaderInput = string | readonly string[] | null | undefined;
+
 const HEX_LENGTH: Record<SignatureAlgorithm, number> = { sha224: 56, sha256: 64, sha384: 96, sha512: 128 };
 
 const EXAMPLE = 'merchantid=…;serviceid=…;signature=<hex>;alg=sha256';
 
 /** Parses the header; every failure says what was wrong with it. */
-export function parseSignatureHeader(header: string | null | undefined): SignatureHeader {
-  if (header === undefined || header === null || header.trim() === '') {
+export function parseSignatureHeader(input: SignatureHeaderInput): SignatureHeader {
+  // Node types custom headers as string | string[]; a single value arrives as a string, so one entry is fine.
+  const header = Array.isArray(input) && input.length === 1 ? input[0] : input;
+  if (header === undefined || header === null || (typeof header === 'string' && header.trim() === '')) {
     throw new NotificationVerificationError(
       'missing-header',
       'No X-Imoje-Signature header. Pass the value of the "X-Imoje-Signature" request header ' +
@@ -26,7 +31,7 @@ export function parseSignatureHeader(header: string | null | undefined): Signatu
   if (typeof header !== 'string') {
     throw new NotificationVerificationError(
       'malformed-header',
-      `The signature header must be a string, got ${Array.isArray(header) ? 'an array' : typeof header}.`,
+      `The signature header must be one string, got ${Array.isArray(header) ? `${header.length} values (sent twice?)` : typeof header}.`,
     );
   }
   const parts = new Map<string, string>();

@@ -1,6 +1,6 @@
 import { concatUtf8, hexDigest, timingSafeEqualHex } from './digest.js';
 import { NotificationVerificationError } from './notification-verification-error.js';
-import { parseSignatureHeader } from './signature-header.js';
+import { parseSignatureHeader, type SignatureHeaderInput } from './signature-header.js';
 import type { ImojeNotification } from './types/notification.js';
 
 /** The request body exactly as received: a string or the bytes (Node's Buffer is a Uint8Array). */
@@ -64,7 +64,7 @@ function mismatchMessage(text: string, serviceKey: string, serviceId: string): s
  */
 export async function verifyNotification(
   rawBody: RawBody,
-  signatureHeader: string | null | undefined,
+  signatureHeader: SignatureHeaderInput,
   serviceKey: string,
   options: VerifyOptions = {},
 ): Promise<ImojeNotification> {
