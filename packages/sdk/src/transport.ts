@@ -62,6 +62,8 @@ export class Transport {
     const url = this.config.root + path;
 
     for (let attempt = 0; ; attempt++) {
+      // An already-aborted signal fires no 'abort' event, so check before each attempt.
+      if (options.signal?.aborted) throw options.signal.reason;
       let status: number;
       let text: string;
       let retryAfter: string | null;

@@ -20,7 +20,7 @@ interface Seen {
   body: string | undefined;
 }
 
-function scripted(steps: Step[]) {
+function scripted(steps: Step[], retryDelayMs = 1) {
   const seen: Seen[] = [];
   const fetchImpl: typeof fetch = async (input, init) => {
     const headers = new Headers(init?.headers);
@@ -43,8 +43,8 @@ function scripted(steps: Step[]) {
     merchantId: 'abcdefghij0123456789',
     token: 't0ken',
     fetch: fetchImpl,
-    retryBaseDelayMs: 1,
-    retryMaxDelayMs: 5,
+    retryBaseDelayMs: retryDelayMs,
+    retryMaxDelayMs: retryDelayMs * 5,
   });
   return { client, seen };
 }
@@ -115,7 +115,18 @@ describe('retries', () => {
     const reason = new Error('user gave up');
     controller.abort(reason);
     await expect(client.getProfile('p', { signal: controller.signal })).rejects.toBe(reason);
-    expect(seen.length).toBeLessThanOrEqual(1);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('an abort during the wait between retries stops there', async () => {
+    // A long backoff (≥ 5 s) that the abort must cut short.
+    const { client, seen } = scripted([new TypeError('fetch failed'), ok], 10_000);
+    const controller = new AbortController();
+    const reason = new Error('shutting down');
+    const call = client.getProfile('p', { signal: controller.signal, maxRetries: 1 });
+    setTimeout(() => controller.abort(reason), 20);
+    await expect(call).rejects.toBe(reason);
+    expect(seen).toHaveLength(1);
   });
 
   it('encodes path segments', async () => {
