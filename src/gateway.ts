@@ -15,6 +15,7 @@ import { Idempotency } from './payments/idempotency.js';
 import { openStorage } from './storage/open.js';
 import { SandboxLedgerStore } from './storage/sandbox-ledger-store.js';
 import type { Storage } from './storage/storage.js';
+import { checkMasterKey } from './vault/canary.js';
 import { loadOrCreateKeyring } from './vault/keyring.js';
 import { Vault } from './vault/vault.js';
 import { runChores } from './worker/chores.js';
@@ -56,6 +57,12 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const log = createLogger(config.logLevel, config.logFile, options.logDestination, !options.quiet);
   const { keyring } = loadOrCreateKeyring(config.masterKeyFile);
   const storage = await openStorage(config.database);
+  try {
+    await checkMasterKey(keyring, storage.repos.cards, config.masterKeyFile, clock.now());
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
   const ledger = new SandboxLedgerStore(storage.db, storage.dialect);
   const acquirer = createAcquirer(config.acquirer, {
     sandboxLedger: ledger,

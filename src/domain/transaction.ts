@@ -46,8 +46,11 @@ export type TransactionSource = 'api' | 'web';
 export type Initiator = 'CIT' | 'MIT';
 export type ProfileVariant = 'FIRST' | 'STANDARD';
 
-/** Where a transaction is in the gateway's own flow; independent of the imoje status. */
-export type TransactionStage = 'authorizing' | 'challenge' | 'done';
+/**
+ * Where a transaction is in the gateway's own flow, independent of the imoje status. Every stage but `done`
+ * and `challenge` means "the acquirer is being asked": a crash there is reconciled by the recovery chore.
+ */
+export type TransactionStage = 'authorizing' | 'challenge' | 'capturing' | 'voiding' | 'done';
 
 export interface Customer {
   firstName: string;

@@ -7,6 +7,7 @@ import { registerOpenApi } from './openapi.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
 import { profileRoutes } from './routes/profiles.js';
+import { transactionActionRoutes } from './routes/transaction-actions.js';
 import { transactionRoutes } from './routes/transactions.js';
 
 export interface HttpExtensions {
@@ -42,6 +43,7 @@ export async function buildHttpApp(
     async (merchant) => {
       merchant.addHook('onRequest', (request) => deps.auth.authenticate(request));
       transactionRoutes(merchant, deps);
+      transactionActionRoutes(merchant, deps);
       profileRoutes(merchant, deps);
       for (const extra of ext.merchantRoutes ?? []) await extra(merchant);
     },

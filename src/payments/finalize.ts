@@ -45,7 +45,8 @@ export async function finalize(
   return deps.storage.transaction(async (repos) => {
     const paid = outcome.status === 'settled' || outcome.status === 'authorized';
     let profile: PaymentProfile | undefined;
-    if (paid && t.registers && t.cardId) {
+    // A registration creates its profile once, when first paid; a later capture must not re-register it.
+    if (paid && t.registers && t.cardId && !t.profileId) {
       profile = await registerProfile(repos, t, outcome.networkTxnId ?? '', now, deps);
     } else if (t.profileId) {
       profile = await repos.profiles.getProfile(t.merchantId, t.profileId);

@@ -1,19 +1,46 @@
+import type { AcquirerOperation } from '../acquirer/acquirer.js';
 import type { Transaction } from '../domain/transaction.js';
 import { lookupOutcome } from './authorize.js';
 import type { PaymentsDeps } from './deps.js';
-import { finalize, StageChangedError } from './finalize.js';
+import { finalize, outcomeOf, StageChangedError, type Outcome } from './finalize.js';
+
+/** What the acquirer recorded for the operation a stuck transaction was waiting on. */
+async function outcomeFor(deps: PaymentsDeps, t: Transaction): Promise<Outcome | undefined> {
+  if (t.stage === 'authorizing' && t.type === 'sale') {
+    const shop = await deps.storage.repos.merchants.getShopById(t.serviceId);
+    return lookupOutcome(deps, t.id, !(shop?.preauthEnabled ?? false));
+  }
+  const operation: AcquirerOperation | undefined =
+    t.stage === 'authorizing'
+      ? 'refund'
+      : t.stage === 'capturing'
+        ? 'capture'
+        : t.stage === 'voiding'
+          ? 'void'
+          : undefined;
+  if (!operation) return undefined;
+  const found = await deps.acquirer.lookup(t.id, operation);
+  if (operation === 'refund') {
+    return found ? outcomeOf(found, true) : { status: 'error', statusCode: 'CODE_99' };
+  }
+  if (!found || found.outcome !== 'approved') {
+    // The capture/void never happened: the pre-authorisation is still held.
+    await deps.storage.repos.transactions.updateTransaction(t.id, { stage: 'done' }, { stage: t.stage });
+    return undefined;
+  }
+  return { status: operation === 'capture' ? 'settled' : 'cancelled', statusCode: found.code };
+}
 
 /**
- * Settles a payment left in `authorizing` (its process died between storing it and recording the acquirer's
- * answer) by asking the acquirer what happened under the transaction's reference.
+ * Settles a transaction left waiting on the acquirer (its process died between storing it and recording the
+ * acquirer's answer) by asking the acquirer what happened under the transaction's reference.
  */
 export async function recoverTransaction(deps: PaymentsDeps, t: Transaction): Promise<Transaction> {
-  if (t.stage !== 'authorizing' || t.type !== 'sale') return t;
-  const shop = await deps.storage.repos.merchants.getShopById(t.serviceId);
-  const outcome = await lookupOutcome(deps, t.id, !(shop?.preauthEnabled ?? false));
-  if (!outcome) return t;
+  if (t.stage === 'done' || t.stage === 'challenge') return t;
+  const outcome = await outcomeFor(deps, t);
+  if (!outcome) return (await deps.storage.repos.transactions.getTransactionById(t.id)) ?? t;
   try {
-    return (await finalize(deps, t, outcome, 'authorizing')).transaction;
+    return (await finalize(deps, t, outcome, t.stage)).transaction;
   } catch (err) {
     if (!(err instanceof StageChangedError)) throw err;
     return (await deps.storage.repos.transactions.getTransactionById(t.id)) ?? t;
@@ -21,24 +48,21 @@ export async function recoverTransaction(deps: PaymentsDeps, t: Transaction): Pr
 }
 
 /**
- * The recovery chore: every sale stuck in `authorizing` for longer than `graceMs` (far longer than any live
- * request takes) is reconciled with the acquirer and notified.
+ * The recovery chore: every transaction stuck waiting on the acquirer for longer than `graceMs` (far longer
+ * than any live request takes) is reconciled with the acquirer and notified.
  */
 export async function recoverStuckPayments(
   deps: PaymentsDeps,
   graceMs: number,
   limit = 100,
 ): Promise<number> {
-  const stuck = await deps.storage.repos.transactions.listInStage(
-    'authorizing',
-    deps.clock.now() - graceMs,
-    limit,
-  );
   let recovered = 0;
-  for (const t of stuck) {
-    if (t.type !== 'sale') continue;
-    const after = await recoverTransaction(deps, t);
-    if (after.stage === 'done') recovered++;
+  for (const stage of ['authorizing', 'capturing', 'voiding'] as const) {
+    const stuck = await deps.storage.repos.transactions.listInStage(stage, deps.clock.now() - graceMs, limit);
+    for (const t of stuck) {
+      const after = await recoverTransaction(deps, t);
+      if (after.stage === 'done') recovered++;
+    }
   }
   return recovered;
 }

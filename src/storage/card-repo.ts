@@ -32,4 +32,22 @@ export class CardRepo implements CardStore {
       .where('id', '=', card.id)
       .execute();
   }
+
+  /** The vault's canary: a known value sealed with the master key, to detect a mismatched key at start-up. */
+  async getCanary(): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('vaultCanary')
+      .select('sealed')
+      .where('id', '=', 'canary')
+      .executeTakeFirst();
+    return row?.sealed;
+  }
+
+  async insertCanary(sealed: string, now: number): Promise<void> {
+    await this.db
+      .insertInto('vaultCanary')
+      .values({ id: 'canary', sealed, createdAt: now })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
 }

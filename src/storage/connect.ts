@@ -54,8 +54,10 @@ export function connect(options: SqliteOptions | PostgresOptions): Connection {
           : pg.types.getTypeParser(oid, format ?? 'text'),
     },
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client losing its connection (database restart, network cut) must not crash the process: the query in
+  // flight fails (the API answers 503) and the pool opens a new connection when the database is back.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],

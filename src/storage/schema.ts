@@ -13,6 +13,13 @@ export interface Database {
   notifications: NotificationsTable;
   notificationAttempts: NotificationAttemptsTable;
   sandboxLedger: SandboxLedgerTable;
+  vaultCanary: VaultCanaryTable;
+}
+
+export interface VaultCanaryTable {
+  id: string;
+  sealed: string;
+  createdAt: number;
 }
 
 export interface MerchantsTable {

@@ -1,0 +1,213 @@
+table api_tokens (
+  id text not null,
+  merchant_id text not null,
+  token_hash text not null,
+  label text not null,
+  created_at bigint not null,
+  revoked_at bigint
+);
+
+table cards (
+  id text not null,
+  merchant_id text not null,
+  fingerprint text not null,
+  key_version integer not null,
+  wrapped_key text not null,
+  encrypted_pan text not null,
+  brand text not null,
+  last4 text not null,
+  month text not null,
+  year text not null,
+  first_name text not null,
+  last_name text not null,
+  created_at bigint not null
+);
+
+table idempotency_keys (
+  merchant_id text not null,
+  key text not null,
+  request_hash text not null,
+  state text not null,
+  response_status integer,
+  response_body text,
+  transaction_id text,
+  created_at bigint not null,
+  expires_at bigint not null,
+  lease_until bigint not null
+);
+
+table kysely_migration (
+  name character varying not null,
+  timestamp character varying not null
+);
+
+table kysely_migration_lock (
+  id character varying not null,
+  is_locked integer not null
+);
+
+table merchants (
+  id text not null,
+  name text not null,
+  created_at bigint not null
+);
+
+table notification_attempts (
+  id text not null,
+  notification_id text not null,
+  attempted_at bigint not null,
+  http_status integer,
+  error text,
+  duration_ms integer not null
+);
+
+table notifications (
+  id text not null,
+  ordinal integer not null,
+  transaction_id text not null,
+  merchant_id text not null,
+  service_id text not null,
+  url text,
+  body text not null,
+  status text not null,
+  attempts integer not null,
+  next_attempt_at bigint not null,
+  last_error text,
+  created_at bigint not null,
+  delivered_at bigint,
+  locked_by text,
+  locked_until bigint
+);
+
+table payment_profiles (
+  id text not null,
+  merchant_id text not null,
+  service_id text not null,
+  cid text not null,
+  type text not null,
+  is_active integer not null,
+  card_id text not null,
+  fingerprint text not null,
+  first_name text not null,
+  last_name text not null,
+  email text not null,
+  first_transaction_id text not null,
+  created_at bigint not null,
+  modified_at bigint not null
+);
+
+table sandbox_ledger (
+  reference text not null,
+  operation text not null,
+  sale_reference text,
+  amount bigint not null,
+  currency text not null,
+  masked_pan text,
+  initiator text,
+  stored_credential text,
+  quoted_network_txn_id text,
+  three_ds text,
+  captured integer not null,
+  outcome text not null,
+  code text not null,
+  network_txn_id text,
+  created_at bigint not null
+);
+
+table shops (
+  id text not null,
+  merchant_id text not null,
+  name text not null,
+  service_key text not null,
+  pci_enabled integer not null,
+  preauth_enabled integer not null,
+  notification_url text,
+  created_at bigint not null
+);
+
+table transactions (
+  id text not null,
+  merchant_id text not null,
+  service_id text not null,
+  type text not null,
+  status text not null,
+  stage text not null,
+  source text not null,
+  amount bigint not null,
+  currency text not null,
+  order_id text not null,
+  title text not null,
+  payment_method_code text not null,
+  notification_url text,
+  success_return_url text,
+  failure_return_url text,
+  customer text,
+  card_id text,
+  profile_id text,
+  registers text,
+  profile_variant text,
+  initiator text not null,
+  status_code text,
+  network_txn_id text,
+  quoted_network_txn_id text,
+  parent_id text,
+  created_at bigint not null,
+  modified_at bigint not null,
+  challenge_expires_at bigint
+);
+
+table vault_canary (
+  id text not null,
+  sealed text not null,
+  created_at bigint not null
+);
+
+CREATE UNIQUE INDEX api_tokens_pkey ON public.api_tokens USING btree (id);
+
+CREATE UNIQUE INDEX api_tokens_token_hash_key ON public.api_tokens USING btree (token_hash);
+
+CREATE UNIQUE INDEX cards_pkey ON public.cards USING btree (id);
+
+CREATE INDEX idempotency_keys_expiry ON public.idempotency_keys USING btree (expires_at);
+
+CREATE UNIQUE INDEX idempotency_keys_pk ON public.idempotency_keys USING btree (merchant_id, key);
+
+CREATE UNIQUE INDEX kysely_migration_pkey ON public.kysely_migration USING btree (name);
+
+CREATE UNIQUE INDEX kysely_migration_lock_pkey ON public.kysely_migration_lock USING btree (id);
+
+CREATE UNIQUE INDEX merchants_pkey ON public.merchants USING btree (id);
+
+CREATE INDEX notification_attempts_notification ON public.notification_attempts USING btree (notification_id);
+
+CREATE UNIQUE INDEX notification_attempts_pkey ON public.notification_attempts USING btree (id);
+
+CREATE INDEX notifications_due ON public.notifications USING btree (status, next_attempt_at);
+
+CREATE UNIQUE INDEX notifications_pkey ON public.notifications USING btree (id);
+
+CREATE INDEX notifications_transaction ON public.notifications USING btree (transaction_id, ordinal);
+
+CREATE UNIQUE INDEX payment_profiles_active_type ON public.payment_profiles USING btree (merchant_id, cid, type) WHERE (is_active = 1);
+
+CREATE INDEX payment_profiles_cid ON public.payment_profiles USING btree (merchant_id, cid);
+
+CREATE UNIQUE INDEX payment_profiles_pkey ON public.payment_profiles USING btree (id);
+
+CREATE UNIQUE INDEX sandbox_ledger_pk ON public.sandbox_ledger USING btree (reference, operation);
+
+CREATE INDEX sandbox_ledger_sale ON public.sandbox_ledger USING btree (sale_reference);
+
+CREATE INDEX shops_merchant ON public.shops USING btree (merchant_id);
+
+CREATE UNIQUE INDEX shops_pkey ON public.shops USING btree (id);
+
+CREATE INDEX transactions_network ON public.transactions USING btree (merchant_id, network_txn_id);
+
+CREATE INDEX transactions_parent ON public.transactions USING btree (parent_id);
+
+CREATE UNIQUE INDEX transactions_pkey ON public.transactions USING btree (id);
+
+CREATE INDEX transactions_stage ON public.transactions USING btree (stage, created_at);
+
+CREATE UNIQUE INDEX vault_canary_pkey ON public.vault_canary USING btree (id);

@@ -1,0 +1,117 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { validationError } from '../../domain/domain-error.js';
+import { settlePreauthorization } from '../../payments/capture.js';
+import { refundBalance, refundTransaction } from '../../payments/refund.js';
+import { transactionView } from '../../wire/transaction-view.js';
+import type { HttpDeps } from '../http-deps.js';
+import { respond, sendJson } from '../respond.js';
+import { CanRefundBody, CanRefundResponse, RefundBody } from '../schemas/actions.js';
+import { ErrorResponse } from '../schemas/common.js';
+import { TransactionParams, TransactionResponse } from '../schemas/transaction.js';
+import { resumeTransaction } from './transactions.js';
+
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+  422: ErrorResponse,
+};
+
+/** Capture and void take no fields; real clients send no body, `{}` or `[]`. */
+function assertEmptyBody(body: unknown): void {
+  const empty =
+    body === undefined ||
+    body === null ||
+    (Array.isArray(body) && body.length === 0) ||
+    (typeof body === 'object' && !Array.isArray(body));
+  if (!empty) throw validationError('body', 'Expected no body, {} or [].');
+}
+
+export function transactionActionRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const p = deps.payments;
+
+  r.post(
+    '/transaction/:transactionId/refund',
+    {
+      schema: {
+        summary: 'Refund a settled sale, fully or partially (several partial refunds up to the sale amount)',
+        tags: ['refunds'],
+        params: TransactionParams,
+        body: RefundBody,
+        response: { 200: TransactionResponse, ...errors },
+      },
+    },
+    async (request, reply) =>
+      respond(
+        deps.idempotency,
+        request,
+        reply,
+        async (ctx) => ({
+          transaction: transactionView(
+            await refundTransaction(p, request.merchantId, request.params.transactionId, request.body, ctx),
+          ),
+        }),
+        (id) => resumeTransaction(p, request.merchantId, id),
+      ),
+  );
+
+  r.post(
+    '/transaction/:transactionId/can-refund',
+    {
+      schema: {
+        summary: 'Whether an amount can be refunded, and the refundable balance',
+        tags: ['refunds'],
+        params: TransactionParams,
+        body: CanRefundBody,
+        response: { 200: CanRefundResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { sale, balance, refundedAmount } = await refundBalance(
+        p.storage.repos,
+        request.merchantId,
+        request.params.transactionId,
+      );
+      const settled = sale.type === 'sale' && sale.status === 'settled';
+      return sendJson(reply, {
+        id: sale.id,
+        refundable: settled && request.body.amount <= balance,
+        balance,
+        fullRefund: settled && refundedAmount === 0,
+        partialRefund: { maxRefundAmount: balance, minRefundAmount: balance > 0 ? 1 : 0 },
+      });
+    },
+  );
+
+  for (const operation of ['capture', 'void'] as const) {
+    r.post(
+      `/transaction/:transactionId/${operation}`,
+      {
+        schema: {
+          summary:
+            operation === 'capture'
+              ? 'Capture an authorized (pre-authorised) card payment: it becomes settled'
+              : 'Void an authorized (pre-authorised) card payment: it becomes cancelled',
+          tags: ['pre-authorisation'],
+          params: TransactionParams,
+          response: { 200: TransactionResponse, ...errors },
+        },
+      },
+      async (request, reply) => {
+        assertEmptyBody(request.body);
+        return respond(deps.idempotency, request, reply, async () => {
+          const { transaction, profile } = await settlePreauthorization(
+            p,
+            request.merchantId,
+            request.params.transactionId,
+            operation,
+          );
+          return { transaction: transactionView(transaction, { profile }) };
+        });
+      },
+    );
+  }
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError, validationError } from '../domain/domain-error.js';
+import type { Transaction } from '../domain/transaction.js';
+import type { Repos } from '../storage/storage.js';
+import type { PaymentsDeps, RequestContext } from './deps.js';
+import { finalize, outcomeOf } from './finalize.js';
+
+export interface RefundInput {
+  serviceId: string;
+  amount: number;
+  title?: string | null | undefined;
+}
+
+/** Refunds that count against the sale: everything not failed (pending ones included, so races can't overshoot). */
+function refunded(refunds: readonly Transaction[]): number {
+  return refunds
+    .filter((r) => r.status !== 'rejected' && r.status !== 'error' && r.status !== 'cancelled')
+    .reduce((sum, r) => sum + r.amount, 0);
+}
+
+export interface RefundBalance {
+  sale: Transaction;
+  balance: number;
+  refundedAmount: number;
+}
+
+export async function refundBalance(
+  repos: Repos,
+  merchantId: string,
+  saleId: string,
+  lock = false,
+): Promise<RefundBalance> {
+  const sale = lock
+    ? await repos.transactions.lockTransaction(merchantId, saleId)
+    : await repos.transactions.getTransaction(merchantId, saleId);
+  if (!sale) throw new DomainError('transactionNotFound');
+  const refundedAmount = refunded(await repos.transactions.listRefunds(sale.id));
+  const balance = sale.type === 'sale' && sale.status === 'settled' ? sale.amount - refundedAmount : 0;
+  return { sale, balance, refundedAmount };
+}
+
+/**
+ * A (partial) refund of a settled sale. The refund is stored as pending while the sale's row is locked and
+ * the sum of its refunds is checked, so concurrent refunds can never add up to more than the sale; only then
+ * is the acquirer asked, with the refund's id as its idempotency reference.
+ */
+export async function refundTransaction(
+  deps: PaymentsDeps,
+  merchantId: string,
+  saleId: string,
+  input: RefundInput,
+  ctx: RequestContext,
+): Promise<Transaction> {
+  const now = deps.clock.now();
+  const refund = await deps.storage.transaction(async (repos) => {
+    const { sale, balance } = await refundBalance(repos, merchantId, saleId, true);
+    if (sale.serviceId !== input.serviceId) {
+      throw validationError('serviceId', 'Must be the service (shop) of the refunded transaction.');
+    }
+    if (sale.type !== 'sale' || sale.status !== 'settled') throw new DomainError('notRefundable');
+    if (input.amount > balance) {
+      throw new DomainError('refundExceedsBalance', [
+        { property: 'amount', message: `At most ${balance} can still be refunded.` },
+      ]);
+    }
+    const r: Transaction = {
+      ...sale,
+      id: randomUUID(),
+      type: 'refund',
+      status: 'pending',
+      stage: 'authorizing',
+      source: 'api',
+      amount: input.amount,
+      title: input.title ?? '',
+      successReturnUrl: null,
+      failureReturnUrl: null,
+      registers: null,
+      profileVariant: null,
+      initiator: 'MIT',
+      statusCode: null,
+      networkTxnId: null,
+      quotedNetworkTxnId: null,
+      parentId: sale.id,
+      createdAt: now,
+      modifiedAt: now,
+      challengeExpiresAt: null,
+    };
+    await repos.transactions.insertTransaction(r);
+    if (ctx.idempotency)
+      await repos.idempotency.attachTransaction(ctx.idempotency.merchantId, ctx.idempotency.key, r.id);
+    return r;
+  });
+  const result = await deps.acquirer.refund({
+    reference: refund.id,
+    saleReference: saleId,
+    amount: refund.amount,
+    currency: refund.currency,
+  });
+  const { transaction } = await finalize(deps, refund, outcomeOf(result, true), 'authorizing');
+  if (transaction.status !== 'settled') {
+    throw new DomainError('refundDeclined', [
+      { property: 'amount', message: `The acquirer answered ${result.code}.` },
+    ]);
+  }
+  return transaction;
+}

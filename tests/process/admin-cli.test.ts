@@ -1,0 +1,103 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Http } from '../support/http.js';
+import { freePort, runCli, spawnCli } from '../support/process.js';
+import { saleBody } from '../support/payloads.js';
+
+describe('admin CLI: merchants, shops, tokens', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kartoteka-cli-'));
+  const env = { KARTOTEKA_DATA_DIR: dataDir, KARTOTEKA_LOG_LEVEL: 'warn' };
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('creates and lists them; secrets are shown once and tokens stored hashed; the token works', async () => {
+    const merchant = await runCli(['merchant', 'create', '--name', 'Acme', '--json'], env);
+    expect(merchant.code).toBe(0);
+    const { id: merchantId } = JSON.parse(merchant.output) as { id: string };
+    expect(merchantId).toMatch(/^[a-z0-9]{20}$/);
+
+    const shop = await runCli(
+      [
+        'shop',
+        'create',
+        '--merchant',
+        merchantId,
+        '--name',
+        'Acme shop',
+        '--pci',
+        'on',
+        '--preauth',
+        'on',
+        '--notification-url',
+        'https://acme.example/n',
+        '--json',
+      ],
+      env,
+    );
+    expect(shop.code).toBe(0);
+    const created = JSON.parse(shop.output) as {
+      id: string;
+      serviceKey: string;
+      pciEnabled: boolean;
+      preauthEnabled: boolean;
+      notificationUrl: string;
+    };
+    expect(created).toMatchObject({
+      pciEnabled: true,
+      preauthEnabled: true,
+      notificationUrl: 'https://acme.example/n',
+    });
+    expect(created.serviceKey).toMatch(/^[A-Za-z0-9]{32}$/);
+
+    const token = await runCli(['token', 'create', '--merchant', merchantId, '--label', 'ci', '--json'], env);
+    const { token: secret, id: tokenId } = JSON.parse(token.output) as { token: string; id: string };
+    expect(secret.length).toBeGreaterThanOrEqual(40);
+
+    const shops = await runCli(['shop', 'list', '--merchant', merchantId, '--json'], env);
+    expect(shops.output).toContain(created.id);
+    expect(shops.output).not.toContain(created.serviceKey);
+    const tokens = await runCli(['token', 'list', '--json'], env);
+    expect(tokens.output).toContain(tokenId);
+    expect(tokens.output).not.toContain(secret);
+    const merchants = await runCli(['merchant', 'list', '--json'], env);
+    expect((JSON.parse(merchants.output) as Array<{ id: string }>).map((m) => m.id)).toContain(merchantId);
+
+    // Only the token's hash is stored.
+    for (const f of readdirSync(dataDir).filter((n) => n.startsWith('kartoteka.db'))) {
+      expect(readFileSync(join(dataDir, f)).includes(Buffer.from(secret))).toBe(false);
+    }
+
+    const off = await runCli(
+      ['shop', 'update', '--merchant', merchantId, '--shop', created.id, '--preauth', 'off', '--json'],
+      env,
+    );
+    expect(JSON.parse(off.output)).toMatchObject({ preauthEnabled: false });
+
+    const port = await freePort();
+    const server = spawnCli(['serve'], { ...env, KARTOTEKA_PORT: String(port), KARTOTEKA_BOOTSTRAP: 'off' });
+    try {
+      await server.waitFor(/listening on/);
+      const api = new Http(`http://127.0.0.1:${port}/v1/merchant/${merchantId}`, {
+        authorization: `Bearer ${secret}`,
+      });
+      const res = await api.post<{ transaction: { status: string } }>('/transaction', saleBody(created.id));
+      expect(res.status).toBe(200);
+      expect(res.body.transaction.status).toBe('settled');
+      const revoke = await runCli(['token', 'revoke', tokenId], env);
+      expect(revoke.code).toBe(0);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  }, 60_000);
+
+  it('bad input gets a clear message and a non-zero exit', async () => {
+    const res = await runCli(['shop', 'create', '--merchant', 'nope0000000000000000'], env);
+    expect(res.code).toBe(1);
+    expect(res.output).toContain('no merchant nope0000000000000000');
+    const bad = await runCli(['serve'], { ...env, KARTOTEKA_PORT: 'eighty' });
+    expect(bad.code).toBe(1);
+    expect(bad.output).toContain('KARTOTEKA_PORT must be a whole number');
+  });
+});

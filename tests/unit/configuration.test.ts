@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, SETTINGS } from '../../src/config/config.js';
+
+describe('configuration', () => {
+  it('every setting is documented in docs/configuration.md', () => {
+    const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    for (const key of Object.keys(SETTINGS)) expect(doc, key).toContain(`\`${key}\``);
+  });
+
+  it('defaults give a sandbox on SQLite in ./.kartoteka', () => {
+    const c = loadConfig({});
+    expect(c.mode).toBe('sandbox');
+    expect(c.port).toBe(8080);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.database).toMatchObject({ kind: 'sqlite', synchronous: 'full' });
+    expect(c.dataDir.endsWith('.kartoteka')).toBe(true);
+    expect(c.bootstrapSandbox).toBe(true);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('a postgres URL selects PostgreSQL; production mode does not bootstrap', () => {
+    const c = loadConfig({ KARTOTEKA_DATABASE_URL: 'postgres://u@h/db', KARTOTEKA_MODE: 'production' });
+    expect(c.database.kind).toBe('postgres');
+    expect(c.bootstrapSandbox).toBe(false);
+  });
+
+  it('bad values are refused with a message naming the variable', () => {
+    expect(() => loadConfig({ KARTOTEKA_PORT: '99999' })).toThrow(ConfigError);
+    expect(() => loadConfig({ KARTOTEKA_PORT: 'x' })).toThrow(/KARTOTEKA_PORT/);
+    expect(() => loadConfig({ KARTOTEKA_MODE: 'prod' })).toThrow(
+      /KARTOTEKA_MODE must be one of sandbox, production/,
+    );
+    expect(() => loadConfig({ KARTOTEKA_DATABASE_URL: 'mysql://x' })).toThrow(/postgres/);
+    expect(() => loadConfig({}, { NOT_A_SETTING: '1' })).toThrow(/unknown setting/);
+  });
+});
