@@ -92,6 +92,10 @@ describe('OpenAPI document', () => {
       expect.arrayContaining([
         `post ${m}/transaction`,
         `post ${m}/transaction/profile`,
+        `post ${m}/transaction/{transactionId}/refund`,
+        `post ${m}/transaction/{transactionId}/can-refund`,
+        `post ${m}/transaction/{transactionId}/capture`,
+        `post ${m}/transaction/{transactionId}/void`,
         `get ${m}/transaction/{transactionId}`,
         `get ${m}/profile/id/{paymentProfileId}`,
         `delete ${m}/profile/id/{paymentProfileId}`,
@@ -153,6 +157,42 @@ describe('OpenAPI document', () => {
     expectDocumented('POST', '/profile/deactivate', deactivated.status, deactivated.body);
     const deleted = await m.api.delete(`/profile/id/${profileId}`);
     expectDocumented('DELETE', '/profile/id/{paymentProfileId}', deleted.status, deleted.body);
+  });
+
+  it('refund, can-refund, capture and void responses validate against the documented schemas', async () => {
+    const m = gw.merchant;
+    const sale = await m.api.post<{ transaction: { id: string } }>(
+      '/transaction',
+      saleBody(m.serviceId, { amount: 5000, paymentMethodCode: 'ecom3ds' }),
+    );
+    const id = sale.body.transaction.id;
+    const can = await m.api.post(`/transaction/${id}/can-refund`, { amount: 1000 });
+    expect(can.status).toBe(200);
+    expectDocumented('POST', '/transaction/{transactionId}/can-refund', 200, can.body);
+    const refund = await m.api.post(`/transaction/${id}/refund`, {
+      type: 'refund',
+      serviceId: m.serviceId,
+      amount: 1000,
+    });
+    expect(refund.status).toBe(200);
+    expectDocumented('POST', '/transaction/{transactionId}/refund', 200, refund.body);
+    const read = await m.api.get(`/transaction/${id}`);
+    expectDocumented('GET', '/transaction/{transactionId}', 200, read.body);
+
+    const pre = await gw.newMerchant({ preauth: true });
+    const authorize = () =>
+      pre.api.post<{ transaction: { id: string } }>(
+        '/transaction',
+        saleBody(pre.serviceId, { paymentMethodCode: 'ecom3ds' }),
+      );
+    const a = await authorize();
+    const captured = await pre.api.post(`/transaction/${a.body.transaction.id}/capture`);
+    expect(captured.status).toBe(200);
+    expectDocumented('POST', '/transaction/{transactionId}/capture', 200, captured.body);
+    const b = await authorize();
+    const voided = await pre.api.post(`/transaction/${b.body.transaction.id}/void`, []);
+    expect(voided.status).toBe(200);
+    expectDocumented('POST', '/transaction/{transactionId}/void', 200, voided.body);
   });
 
   it('error responses validate against the documented error envelope', async () => {

@@ -1,11 +1,7 @@
-/**
- * refund, canRefund, capture and void against the real gateway. These routes are being added on other
- * branches; each describe probes the server at start-up and is skipped only while its route answers "No such
- * endpoint" (API-ERROR-100404). Once the routes are merged the tests run without any change here.
- */
+/** refund, canRefund, capture and void against the real gateway. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../../tests/support/gateway.js';
-import { BusinessRuleError, NotFoundError, type KartotekaClient } from '../src/index.js';
+import { BusinessRuleError, NotFoundError } from '../src/index.js';
 import { clientFor, saleRequest } from './support.js';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -14,28 +10,6 @@ const gw = await startGateway();
 const preauth = await gw.newMerchant({ preauth: true });
 const client = clientFor(gw, gw.merchant);
 const preauthClient = clientFor(gw, preauth);
-
-/** False when the server has no such route: a routing 404, not a "transaction not found" 404. */
-async function routeExists(call: (c: KartotekaClient) => Promise<unknown>): Promise<boolean> {
-  try {
-    await call(client);
-    return true;
-  } catch (err) {
-    return !(err instanceof NotFoundError && err.code === 'API-ERROR-100404');
-  }
-}
-
-const has = {
-  refund: await routeExists((c) => c.refund(UNKNOWN_ID, { serviceId: gw.merchant.serviceId, amount: 1 })),
-  canRefund: await routeExists((c) => c.canRefund(UNKNOWN_ID, { amount: 1 })),
-  capture: await routeExists((c) => c.capture(UNKNOWN_ID)),
-  void: await routeExists((c) => c.void(UNKNOWN_ID)),
-};
-
-// Visible in the test output, so a skipped suite is explained.
-const missing = Object.entries(has).filter(([, present]) => !present);
-if (missing.length > 0)
-  console.info(`SDK tests skipped, routes not on this server yet: ${missing.map(([n]) => n).join(', ')}`);
 
 afterAll(async () => {
   await gw.close();
@@ -49,7 +23,7 @@ async function settledSale(amount = 5000) {
   return sale.transaction;
 }
 
-describe.skipIf(!has.refund || !has.canRefund)('refund and canRefund', () => {
+describe('refund and canRefund', () => {
   it('refunds partially, reports the balance, and refuses more than the balance', async () => {
     const sale = await settledSale(5000);
     const can = await client.canRefund(sale.id, { amount: 2000 });
@@ -83,7 +57,7 @@ describe.skipIf(!has.refund || !has.canRefund)('refund and canRefund', () => {
   });
 });
 
-describe.skipIf(!has.capture || !has.void)('capture and void (pre-authorisation shop)', () => {
+describe('capture and void (pre-authorisation shop)', () => {
   async function authorized() {
     const sale = await preauthClient.createTransaction(
       saleRequest(preauth.serviceId, { paymentMethodCode: 'ecom3ds' }),
