@@ -1,0 +1,143 @@
+import { Transport, type RequestOptions } from './transport.js';
+import type {
+  CanRefundRequest,
+  CreateTransactionRequest,
+  FirstTransactionRequest,
+  RefundRequest,
+  StandardTransactionRequest,
+} from './types/requests.js';
+import type { DebitProfileRequest, ProfileListResponse, ProfileResponse } from './types/profile.js';
+import type { CanRefundResponse, TransactionResponse } from './types/transaction.js';
+
+/** imoje's production API; Kartoteka's is `http://HOST:PORT/v1/merchant`, imoje's sandbox `https://sandbox.api.imoje.pl/v1/merchant`. */
+export const IMOJE_BASE_URL = 'https://api.imoje.pl/v1/merchant';
+
+export interface ClientOptions {
+  merchantId: string;
+  /** The merchant's API token (secret: keep it on a server or an edge function, never in a browser page). */
+  token: string;
+  /** Default {@link IMOJE_BASE_URL}. The same code talks to Kartoteka by changing only this. */
+  baseUrl?: string;
+  /** Retries after the first attempt on network errors, 5xx and 409 in-flight. Default 2. */
+  maxRetries?: number;
+  /** Default 500 ms, doubling per retry, randomised by up to half. */
+  retryBaseDelayMs?: number;
+  /** Default 8000 ms. */
+  retryMaxDelayMs?: number;
+  /** Per attempt. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** Default `globalThis.fetch`; pass one to add proxies, tracing or test doubles. */
+  fetch?: typeof globalThis.fetch;
+}
+
+type WithoutProfileType<T> = Omit<T, 'profileType'>;
+
+const seg = encodeURIComponent;
+
+/**
+ * A client for one merchant of the imoje card API (or Kartoteka). Every method is one endpoint and returns
+ * the response body exactly as on the wire; failures throw an {@link ApiError} subclass or a NetworkError.
+ */
+export class KartotekaClient {
+  private readonly http: Transport;
+
+  constructor(options: ClientOptions) {
+    if (!options.merchantId) throw new TypeError('KartotekaClient: merchantId is required');
+    if (!options.token) throw new TypeError('KartotekaClient: token is required');
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    if (typeof fetchImpl !== 'function') {
+      throw new TypeError('KartotekaClient: no global fetch; pass options.fetch (Node 20+ has one built in)');
+    }
+    const baseUrl = (options.baseUrl ?? IMOJE_BASE_URL).replace(/\/+$/, '');
+    this.http = new Transport({
+      root: `${baseUrl}/${seg(options.merchantId)}`,
+      token: options.token,
+      // Bound: some runtimes throw "Illegal invocation" when fetch is called detached from globalThis.
+      fetch: options.fetch ?? fetchImpl.bind(globalThis),
+      maxRetries: options.maxRetries ?? 2,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
+      retryMaxDelayMs: options.retryMaxDelayMs ?? 8000,
+      timeoutMs: options.timeoutMs ?? 30_000,
+    });
+  }
+
+  /** `POST /transaction`: a one-off 3-D Secure payment, a card registration, or a FIRST/STANDARD payment. */
+  createTransaction(body: CreateTransactionRequest, options?: RequestOptions): Promise<TransactionResponse> {
+    return this.http.request('POST', '/transaction', body, options);
+  }
+
+  /** Registration without a profile (`profileType: "FIRST"`); read `firstTransactionId` once it is settled. */
+  registerWithoutProfile(
+    body: WithoutProfileType<FirstTransactionRequest>,
+    options?: RequestOptions,
+  ): Promise<TransactionResponse> {
+    return this.createTransaction({ ...body, profileType: 'FIRST' }, options);
+  }
+
+  /** A debit without a profile (`profileType: "STANDARD"`): the card plus the first transaction's reference. */
+  debitWithoutProfile(
+    body: WithoutProfileType<StandardTransactionRequest>,
+    options?: RequestOptions,
+  ): Promise<TransactionResponse> {
+    return this.createTransaction({ ...body, profileType: 'STANDARD' }, options);
+  }
+
+  /** `GET /transaction/{id}`, with its refunds. */
+  getTransaction(transactionId: string, options?: RequestOptions): Promise<TransactionResponse> {
+    return this.http.request('GET', `/transaction/${seg(transactionId)}`, undefined, options);
+  }
+
+  /** `POST /transaction/{id}/refund`: a new refund transaction of a settled sale. */
+  refund(transactionId: string, body: RefundRequest, options?: RequestOptions): Promise<TransactionResponse> {
+    return this.http.request(
+      'POST',
+      `/transaction/${seg(transactionId)}/refund`,
+      { ...body, type: 'refund' },
+      options,
+    );
+  }
+
+  /** `POST /transaction/{id}/can-refund`: whether `amount` can be refunded, and the remaining balance. */
+  canRefund(
+    transactionId: string,
+    body: CanRefundRequest,
+    options?: RequestOptions,
+  ): Promise<CanRefundResponse> {
+    return this.http.request('POST', `/transaction/${seg(transactionId)}/can-refund`, body, options);
+  }
+
+  /** `POST /transaction/{id}/capture`: settles an `authorized` transaction (pre-authorisation shops). */
+  capture(transactionId: string, options?: RequestOptions): Promise<TransactionResponse> {
+    return this.http.request('POST', `/transaction/${seg(transactionId)}/capture`, undefined, options);
+  }
+
+  /** `POST /transaction/{id}/void`: cancels an `authorized` transaction (pre-authorisation shops). */
+  void(transactionId: string, options?: RequestOptions): Promise<TransactionResponse> {
+    return this.http.request('POST', `/transaction/${seg(transactionId)}/void`, undefined, options);
+  }
+
+  /** `POST /transaction/profile`: debits a stored card; no 3-D Secure. */
+  debitProfile(body: DebitProfileRequest, options?: RequestOptions): Promise<TransactionResponse> {
+    return this.http.request('POST', '/transaction/profile', body, options);
+  }
+
+  /** `GET /profile/id/{id}` */
+  getProfile(paymentProfileId: string, options?: RequestOptions): Promise<ProfileResponse> {
+    return this.http.request('GET', `/profile/id/${seg(paymentProfileId)}`, undefined, options);
+  }
+
+  /** `GET /profile/cid/{cid}`: all of the payer's profiles, active and inactive; `[]` when none. */
+  listProfilesByCid(cid: string, options?: RequestOptions): Promise<ProfileListResponse> {
+    return this.http.request('GET', `/profile/cid/${seg(cid)}`, undefined, options);
+  }
+
+  /** `POST /profile/deactivate`: final and idempotent; the profile is never debited again. */
+  deactivateProfile(paymentProfileId: string, options?: RequestOptions): Promise<ProfileResponse> {
+    return this.http.request('POST', '/profile/deactivate', { paymentProfileId }, options);
+  }
+
+  /** `DELETE /profile/id/{id}`: the same as {@link deactivateProfile}. */
+  deleteProfile(paymentProfileId: string, options?: RequestOptions): Promise<ProfileResponse> {
+    return this.http.request('DELETE', `/profile/id/${seg(paymentProfileId)}`, undefined, options);
+  }
+}

@@ -1,0 +1,31 @@
+export { KartotekaClient, IMOJE_BASE_URL, type ClientOptions } from './client.js';
+export type { RequestOptions } from './transport.js';
+export {
+  KartotekaError,
+  ApiError,
+  AuthenticationError,
+  PermissionError,
+  ValidationError,
+  NotFoundError,
+  ConflictError,
+  BusinessRuleError,
+  ServerError,
+  NetworkError,
+  IN_FLIGHT_CODE,
+  type ApiErrorEnvelope,
+  type FieldError,
+} from './errors.js';
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { verifyNotification, type RawBody, type VerifyOptions } from './verify-notification.js';
+export { parseSignatureHeader, type SignatureHeader, type SignatureHeaderInput } from './signature-header.js';
+export {
+  NotificationVerificationError,
+  type NotificationFailure,
+} from './notification-verification-error.js';
+export { signWidget, type WidgetFields } from './sign-widget.js';
+export { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './digest.js';
+export * from './types/enums.js';
+export type * from './types/transaction.js';
+export type * from './types/profile.js';
+export type * from './types/requests.js';
+export type * from './types/notification.js';

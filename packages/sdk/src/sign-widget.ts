@@ -1,0 +1,48 @@
+import { concatUtf8, hexDigest, type SignatureAlgorithm } from './digest.js';
+import type { Currency } from './types/enums.js';
+
+/**
+ * The signed attributes of the card widget (imoje-api.md §7), as camelCase keys: `data-order-id` → `orderId`.
+ * Display-only attributes (`data-locale`, `data-inline`, `data-element-id`, `data-element-event`) are not signed
+ * and do not belong here.
+ */
+export interface WidgetFields {
+  merchantId: string;
+  serviceId: string;
+  /** Minor units. */
+  amount: number | string;
+  currency: Currency;
+  orderId: string;
+  customerId: string;
+  customerFirstName: string;
+  customerLastName: string;
+  customerEmail: string;
+  customerPhone?: string;
+  orderDescription?: string;
+  urlSuccess?: string;
+  urlFailure?: string;
+  urlReturn?: string;
+  urlCancel?: string;
+  widgetType?: 'oneclick' | 'recurring' | 'ecom3ds';
+  validTo?: string | number;
+}
+
+/**
+ * The `data-signature` value: keys sorted ascending, `key=value` joined with `&` (no URL-encoding), the
+ * serviceKey appended, hex-hashed, then `;alg`. Fields left undefined or null are not rendered as attributes,
+ * so they are not signed either. Sign on the server: the serviceKey must never reach the browser.
+ */
+export async function signWidget(
+  fields: WidgetFields,
+  serviceKey: string,
+  alg: SignatureAlgorithm = 'sha256',
+): Promise<string> {
+  const entries = Object.entries(fields as unknown as Record<string, unknown>).filter(
+    ([, v]) => v !== undefined && v !== null,
+  );
+  // Plain code-unit order, like PHP's ksort on these ASCII keys (imoje's reference implementation).
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const payload = entries.map(([k, v]) => `${k}=${String(v)}`).join('&');
+  const hex = await hexDigest(alg, concatUtf8(new TextEncoder().encode(payload), serviceKey));
+  return `${hex};${alg}`;
+}
