@@ -19,6 +19,7 @@ export interface BenchOptions {
   logLevel: string;
   cpuProf: boolean;
   keep: boolean;
+  build: boolean;
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -35,7 +36,8 @@ const USAGE = `usage: npm run bench -- [options]
   --growth-on <list>    configurations to run growth on (default sqlite-full,pg)
   --log-level <level>   gateway and floor log level (default info, the gateway's default)
   --cpu-prof            write V8 CPU profiles of the gateway to bench/results/profiles/
-  --keep                keep the data directories (printed) instead of deleting them`;
+  --keep                keep the data directories (printed) instead of deleting them
+  --no-build            use the existing dist/ instead of compiling it first`;
 
 function list<T extends string>(raw: string | undefined, allowed: readonly T[], fallback: T[]): T[] {
   if (!raw) return fallback;
@@ -71,6 +73,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'log-level': { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      'no-build': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -111,5 +114,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     logLevel: values['log-level'] ?? 'info',
     cpuProf: values['cpu-prof'] ?? false,
     keep: values.keep ?? false,
+    build: !(values['no-build'] ?? false),
   };
 }

@@ -37,8 +37,8 @@ function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 /**
- * Starts a TypeScript entry point as its own Node process (through tsx, like `npm run dev`), with its output
- * going to a log file rather than a pipe so that draining it costs the load generator nothing.
+ * Starts an entry point as its own Node process (a TypeScript one through tsx), with its output going to a log
+ * file rather than a pipe so that draining it costs the load generator nothing.
  */
 export async function startServer(options: {
   entry: string;
@@ -48,11 +48,12 @@ export async function startServer(options: {
   cwd: string;
   nodeFlags?: string[];
 }): Promise<ServerProcess> {
+  const loader = options.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const port = await freePort();
   const out = openSync(options.logFile, 'a');
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(options.nodeFlags ?? []), '--import', 'tsx', options.entry, ...(options.args ?? [])],
+    [...(options.nodeFlags ?? []), ...loader, options.entry, ...(options.args ?? [])],
     {
       cwd: options.cwd,
       env: { ...process.env, ...options.env, KARTOTEKA_HOST: '127.0.0.1', KARTOTEKA_PORT: String(port) },
