@@ -235,7 +235,11 @@ export async function seedProfiles(t: SeedTarget, from: number, to: number): Pro
   const now = Date.now();
   const make = (i: number) => rowsFor(vault, t, i, now);
   const bar = new cliProgress.SingleBar(
-    { format: `  seeding profiles ${from}..${to} [{bar}] {percentage}% {value}/{total} {eta_formatted}` },
+    {
+      noTTYOutput: true,
+      notTTYSchedule: 10_000,
+      format: `  seeding profiles ${from}..${to} [{bar}] {percentage}% {value}/{total} {eta_formatted}`,
+    },
     cliProgress.Presets.shades_classic,
   );
   const started = Date.now();
