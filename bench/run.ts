@@ -1,0 +1,230 @@
+/**
+ * `npm run bench [-- --quick] [-- --pg <url>]`: the gateway's throughput, latency and growth, each measured
+ * against the floor (bench/floor-server.ts) in the same run. See docs/performance.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Accounts, bootstrapSandbox } from '../src/admin/accounts.js';
+import { loadConfig, type Config } from '../src/config/config.js';
+import { systemClock } from '../src/domain/clock.js';
+import { openStorage } from '../src/storage/open.js';
+import { drive, type Measurement } from './load.js';
+import { parseOptions, type BenchOptions, type ConfigName } from './options.js';
+import { createTemporaryDatabase, postgresSettings } from './pg-database.js';
+import { machine, markdown, targetsOf, type BenchReport, type ConfigResult } from './report.js';
+import { requestsFor, type ScenarioName, type Target } from './scenarios.js';
+import { seedProfiles } from './seed-profiles.js';
+import { startServer, type ServerProcess } from './server-process.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = join(root, 'bench', 'results');
+
+const DURABILITY: Record<ConfigName, string> = {
+  'sqlite-full':
+    'SQLite WAL, synchronous=FULL (the default): every commit is fsynced before the 200 — survives a process crash and a power loss.',
+  'sqlite-normal':
+    'SQLite WAL, synchronous=NORMAL: commits reach the OS before the 200, the WAL is fsynced at checkpoints — survives a process crash; a power loss may drop the last commits.',
+  pg: 'PostgreSQL, synchronous_commit as configured on the server (see settings): on = the WAL is flushed before COMMIT returns.',
+};
+
+function log(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+function gatewayEnv(
+  dataDir: string,
+  name: ConfigName,
+  pgUrl: string | null,
+  logLevel: string,
+): Record<string, string> {
+  return {
+    KARTOTEKA_CONFIG: '',
+    KARTOTEKA_MODE: 'sandbox',
+    KARTOTEKA_DATA_DIR: dataDir,
+    KARTOTEKA_DATABASE_URL: name === 'pg' && pgUrl ? pgUrl : '',
+    KARTOTEKA_SQLITE_SYNCHRONOUS: name === 'sqlite-normal' ? 'normal' : 'full',
+    KARTOTEKA_LOG_LEVEL: logLevel,
+    KARTOTEKA_LOG_FILE: '',
+    KARTOTEKA_BOOTSTRAP: 'off',
+  };
+}
+
+/** Migrates the fresh database and creates the sandbox merchant, shop and token, in this process. */
+async function prepare(config: Config): Promise<Omit<Target, 'profiles'>> {
+  const storage = await openStorage(config.database);
+  try {
+    const created = await bootstrapSandbox(new Accounts(storage, systemClock), storage);
+    if (!created) throw new Error('the benchmark database is not fresh');
+    return { merchantId: created.merchantId, serviceId: created.serviceId, token: created.token };
+  } finally {
+    await storage.close();
+  }
+}
+
+async function measure(
+  o: BenchOptions,
+  server: ServerProcess,
+  name: ScenarioName,
+  target: Target,
+): Promise<Measurement> {
+  if (o.warmupS > 0) {
+    await drive({
+      url: server.url,
+      connections: o.connections,
+      durationS: o.warmupS,
+      requests: requestsFor(name, target),
+      server,
+    });
+  }
+  const m = await drive({
+    url: server.url,
+    connections: o.connections,
+    durationS: o.durationS,
+    requests: requestsFor(name, target),
+    server,
+  });
+  log(
+    `  ${name.padEnd(9)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.latencyMs.p50.toFixed(1)}  p95 ${m.latencyMs.p95.toFixed(1)}  ` +
+      `p99 ${m.latencyMs.p99.toFixed(1)}  max ${m.latencyMs.max.toFixed(0)} ms  errors ${m.errors}  non-2xx ${m.non2xx}`,
+  );
+  if (m.firstFailure) log(`    first failure: ${m.firstFailure.slice(0, 200)}`);
+  return m;
+}
+
+async function runConfig(o: BenchOptions, name: ConfigName, workDir: string): Promise<ConfigResult> {
+  log(`\n== ${name}`);
+  const dataDir = join(workDir, name);
+  mkdirSync(dataDir, { recursive: true });
+  const pg = name === 'pg' && o.pgUrl ? await createTemporaryDatabase(o.pgUrl, 'run') : null;
+  try {
+    const env = gatewayEnv(dataDir, name, pg?.url ?? null, o.logLevel);
+    const config = loadConfig(env);
+    const result: ConfigResult = {
+      name,
+      database:
+        config.database.kind === 'sqlite'
+          ? `SQLite ${config.database.path}`
+          : 'PostgreSQL (temporary database)',
+      durability: DURABILITY[name],
+      scenarios: {},
+      vsFloor: {},
+      gatewayPeakRssBytes: 0,
+    };
+    if (pg) result.postgres = await postgresSettings(pg.url);
+
+    const ids = await prepare(config);
+    const target: Target = { ...ids, profiles: o.smallProfiles };
+    const seedTarget = { database: config.database, masterKeyFile: config.masterKeyFile, ...ids };
+    await seedProfiles(seedTarget, 0, o.smallProfiles);
+
+    const serverLog = join(dataDir, 'server.log');
+    const start = async (entry: string, args: string[] = [], profile = false) =>
+      startServer({
+        entry,
+        args,
+        env,
+        cwd: root,
+        logFile: serverLog,
+        nodeFlags: profile ? ['--cpu-prof', '--cpu-prof-dir', join(resultsDir, 'profiles')] : [],
+      });
+
+    if (o.scenarios.includes('floor')) {
+      const floor = await start('bench/floor-server.ts');
+      try {
+        result.scenarios.floor = await measure(o, floor, 'floor', target);
+      } finally {
+        await floor.stop();
+      }
+    }
+
+    const gatewayScenarios = o.scenarios.filter((s) => s !== 'floor');
+    if (gatewayScenarios.length > 0) {
+      const gateway = await start('bin/kartoteka.js', ['serve'], o.cpuProf);
+      try {
+        for (const scenario of gatewayScenarios) {
+          result.scenarios[scenario] = await measure(o, gateway, scenario, target);
+        }
+      } finally {
+        result.gatewayPeakRssBytes = Math.max(result.gatewayPeakRssBytes, gateway.peakRss());
+        await gateway.stop();
+      }
+    }
+
+    const floorRps = result.scenarios.floor?.rps;
+    for (const scenario of gatewayScenarios) {
+      const m = result.scenarios[scenario];
+      if (m && floorRps) result.vsFloor[scenario] = m.rps / floorRps;
+    }
+
+    const small = result.scenarios.debit;
+    if (small && o.growthOn.includes(name) && o.largeProfiles > o.smallProfiles) {
+      const seedSeconds = await seedProfiles(seedTarget, o.smallProfiles, o.largeProfiles);
+      const gateway = await start('bin/kartoteka.js', ['serve'], o.cpuProf);
+      try {
+        const large = await measure(o, gateway, 'debit', { ...target, profiles: o.largeProfiles });
+        result.growth = {
+          smallProfiles: o.smallProfiles,
+          largeProfiles: o.largeProfiles,
+          seedSeconds,
+          small,
+          large,
+          p99Ratio: large.latencyMs.p99 / small.latencyMs.p99,
+        };
+      } finally {
+        result.gatewayPeakRssBytes = Math.max(result.gatewayPeakRssBytes, gateway.peakRss());
+        await gateway.stop();
+      }
+    }
+    return result;
+  } finally {
+    await pg?.drop();
+  }
+}
+
+/**
+ * The gateway runs as `npm start` runs it, from the compiled dist/, so that its RSS is not inflated by the
+ * TypeScript loader's extra thread (the floor, a single file, does run through tsx).
+ */
+function build(): void {
+  log('building dist/ (tsc -p tsconfig.build.json)');
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('build failed');
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2), process.env);
+  if (o.build) build();
+  const workDir = mkdtempSync(join(tmpdir(), 'kartoteka-bench-'));
+  mkdirSync(resultsDir, { recursive: true });
+  log(`kartoteka bench: ${o.configs.join(', ')}; data in ${workDir}`);
+  const configs: ConfigResult[] = [];
+  try {
+    for (const name of o.configs) configs.push(await runConfig(o, name, workDir));
+  } finally {
+    if (o.keep) log(`data kept in ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
+  }
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    options: { ...o, pgUrl: o.pgUrl ? '(given)' : null },
+    configs,
+    targets: configs.flatMap(targetsOf),
+  };
+  const text = markdown(report);
+  const stamp = report.date.replace(/[:.]/g, '-');
+  const jsonFile = join(resultsDir, `${stamp}${o.quick ? '-quick' : ''}.json`);
+  writeFileSync(jsonFile, JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(resultsDir, o.quick ? 'latest-quick.md' : 'latest.md'), text);
+  log('\n' + text);
+  log(`results: ${jsonFile}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
