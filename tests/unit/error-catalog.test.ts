@@ -24,6 +24,6 @@ describe('error catalog', () => {
 
   it('statuses are the ones imoje-api.md §2 prescribes', () => {
     for (const e of Object.values(ERROR_CATALOG))
-      expect([400, 401, 403, 404, 405, 408, 409, 413, 415, 422, 429, 431, 500, 503]).toContain(e.status);
+      expect([400, 401, 403, 404, 405, 408, 409, 413, 414, 415, 422, 429, 431, 500, 503]).toContain(e.status);
   });
 });
