@@ -1,9 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../support/gateway.js';
-import { ARTIFACTS, fillCard, launchBrowser, newPage, widgetFrame } from './support.js';
+import { ARTIFACTS, fillCard, launchBrowser, newPage, widgetFrame, NO_BROWSER } from './support.js';
 
-describe('demo shop (sandbox)', () => {
+describe.skipIf(NO_BROWSER)('demo shop (sandbox)', () => {
   let gw: TestGateway;
   let browser: Browser;
 

@@ -13,6 +13,7 @@ import {
   widgetFrame,
   widgetOrder,
   withSignature,
+  NO_BROWSER,
 } from './support.js';
 
 const THREE_DS = '4012001037141112';
@@ -23,7 +24,7 @@ interface ProfileList {
   paymentProfiles: Array<{ id: string; isActive: number; maskedNumber: string; profile: string }>;
 }
 
-describe('card widget in a real browser', () => {
+describe.skipIf(NO_BROWSER)('card widget in a real browser', () => {
   let gw: TestGateway;
   let shop: ShopServer;
   let browser: Browser;

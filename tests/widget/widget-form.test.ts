@@ -13,6 +13,7 @@ import {
   widgetFrame,
   widgetOrder,
   withSignature,
+  NO_BROWSER,
 } from './support.js';
 
 type Events = Array<{ type: string; [k: string]: unknown }>;
@@ -26,7 +27,7 @@ async function waitForEvent(page: Page, type: string): Promise<Events> {
   return page.evaluate(() => (window as unknown as { kartotekaEvents: Events }).kartotekaEvents);
 }
 
-describe('hosted card form', () => {
+describe.skipIf(NO_BROWSER)('hosted card form', () => {
   let gw: TestGateway;
   let shop: ShopServer;
   let browser: Browser;
