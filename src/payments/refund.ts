@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, validationError } from '../domain/domain-error.js';
+import type { PaymentProfile } from '../domain/profile.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { Repos } from '../storage/storage.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
@@ -50,7 +51,7 @@ export async function refundTransaction(
   saleId: string,
   input: RefundInput,
   ctx: RequestContext,
-): Promise<Transaction> {
+): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined }> {
   const now = deps.clock.now();
   const refund = await deps.storage.transaction(async (repos) => {
     const { sale, balance } = await refundBalance(repos, merchantId, saleId, true);
@@ -96,11 +97,11 @@ export async function refundTransaction(
     amount: refund.amount,
     currency: refund.currency,
   });
-  const { transaction } = await finalize(deps, refund, outcomeOf(result, true), 'authorizing');
-  if (transaction.status !== 'settled') {
+  const finalized = await finalize(deps, refund, outcomeOf(result, true), 'authorizing');
+  if (finalized.transaction.status !== 'settled') {
     throw new DomainError('refundDeclined', [
       { property: 'amount', message: `The acquirer answered ${result.code}.` },
     ]);
   }
-  return transaction;
+  return finalized;
 }

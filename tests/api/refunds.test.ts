@@ -149,6 +149,18 @@ for (const db of DB_KINDS) {
       expectError(foreign, 404, 'TRX-ERROR-110404');
     });
 
+    it('the refund answer is the same view as GET of the refund (a debit refund carries the profile)', async () => {
+      const m = gw.merchant;
+      const reg = await m.api.post<TransactionResponse>(
+        '/transaction',
+        saleBody(m.serviceId, { amount: 700 }),
+      );
+      const r = await refund(reg.body.transaction.id, 200);
+      expect(r.body.transaction.paymentProfile?.id).toBe(reg.body.transaction.paymentProfile!.id);
+      const read = await m.api.get<TransactionResponse>(`/transaction/${r.body.transaction.id}`);
+      expect(read.body.transaction).toEqual(r.body.transaction);
+    });
+
     it('a refund with an Idempotency-Key is made once', async () => {
       const s = await sale(1000);
       const body = { type: 'refund', serviceId: gw.merchant.serviceId, amount: 100 };

@@ -49,11 +49,17 @@ export function transactionActionRoutes(app: FastifyInstance, deps: HttpDeps): v
         deps.idempotency,
         request,
         reply,
-        async (ctx) => ({
-          transaction: transactionView(
-            await refundTransaction(p, request.merchantId, request.params.transactionId, request.body, ctx),
-          ),
-        }),
+        async (ctx) => {
+          const { transaction, profile } = await refundTransaction(
+            p,
+            request.merchantId,
+            request.params.transactionId,
+            request.body,
+            ctx,
+          );
+          // The same view as GET /transaction/{id} and the notification: the sale's profile included.
+          return { transaction: transactionView(transaction, { profile }) };
+        },
         (id) => resumeTransaction(p, request.merchantId, id),
       ),
   );
