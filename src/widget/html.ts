@@ -1,14 +1,6 @@
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+import { escapeHtml } from '../domain/escape-html.js';
 
-export function esc(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
+export const esc = escapeHtml;
 
 /**
  * The CSP of every page inside the widget's iframe: our own script and stylesheet only (nothing inline),
