@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPostgresDatabase, PG_SKIP_REASON, PG_URL } from '../support/databases.js';
+import { freshPostgresDatabase, PG_URL } from '../support/databases.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { debitBody, saleBody } from '../support/payloads.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { expectError, type TransactionResponse } from '../support/wire.js';
-
-if (!PG_URL) console.warn(PG_SKIP_REASON);
 
 describe.skipIf(!PG_URL)('PostgreSQL outage in the middle of traffic', () => {
   let proxy: TcpProxy;

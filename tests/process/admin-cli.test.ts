@@ -11,6 +11,14 @@ describe('admin CLI: merchants, shops, tokens', () => {
   const env = { KARTOTEKA_DATA_DIR: dataDir, KARTOTEKA_LOG_LEVEL: 'warn' };
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+  it('kartoteka migrate applies the numbered migrations once', async () => {
+    const first = await runCli(['migrate'], env);
+    expect(first.code).toBe(0);
+    expect(first.output).toMatch(/Success: 0001_initial/);
+    const again = await runCli(['migrate'], env);
+    expect(again.output).toContain('schema is up to date');
+  });
+
   it('creates and lists them; secrets are shown once and tokens stored hashed; the token works', async () => {
     const merchant = await runCli(['merchant', 'create', '--name', 'Acme', '--json'], env);
     expect(merchant.code).toBe(0);

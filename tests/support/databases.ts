@@ -12,6 +12,10 @@ export const DB_KINDS: DbKind[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 export const PG_SKIP_REASON =
   'PostgreSQL suites did not run: set KARTOTEKA_TEST_PG_URL=postgres://user@127.0.0.1:5432/postgres to run them (CI does)';
 
+// In CI a missing PostgreSQL is a failure, never a silent skip; elsewhere each test file says why it skipped.
+if (!PG_URL && process.env.CI) throw new Error(`CI must test PostgreSQL too: ${PG_SKIP_REASON}`);
+if (!PG_URL) console.warn(PG_SKIP_REASON);
+
 /** A fresh, empty database on the test server; `drop()` removes it. */
 export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `kt_test_${randomBytes(6).toString('hex')}`;
