@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { createGateway } from '../gateway.js';
 import { adminCommands } from './admin-commands.js';
 import { banner } from './banner.js';
+import { keyCommands } from './key-commands.js';
 import { notificationCommands } from './notification-commands.js';
 
 const program = new Command();
@@ -35,6 +36,7 @@ program
   });
 
 adminCommands(program);
+keyCommands(program);
 notificationCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
