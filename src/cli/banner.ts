@@ -46,6 +46,7 @@ export function banner(
       `    -d '${body}'`,
     );
   }
-  lines.push('', `Health: ${url}/health/ready    Stop: Ctrl+C`, '');
+  if (mode === 'sandbox') lines.push('', `Demo shop (card widget): ${url}/demo`);
+  lines.push(`API reference: ${url}/docs    Health: ${url}/health/ready    Stop: Ctrl+C`, '');
   return lines.join('\n');
 }

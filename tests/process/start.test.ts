@@ -52,6 +52,8 @@ describe('npm start: the built server on a fresh data directory', () => {
     expect(out).toContain(`serviceId    : ${creds.serviceId}`);
     expect(out).toContain(`serviceKey   : ${creds.serviceKey}`);
     expect(out).toContain(`token        : ${creds.token}`);
+    expect(out).toContain(`Demo shop (card widget): http://127.0.0.1:${port}/demo`);
+    expect(out).toContain(`API reference: http://127.0.0.1:${port}/docs`);
     const curl = /(curl -s [^\n]+\\\n[^\n]+\\\n[^\n]+)/.exec(out)![1]!;
     const response = JSON.parse(execSync(curl, { shell: '/bin/sh' }).toString()) as {
       transaction: { status: string; paymentProfile: { maskedNumber: string } };
