@@ -140,9 +140,9 @@ for (const db of DB_KINDS) {
         // The outage starts at t=0: first the shop answers 503, from hour 12 it refuses connections.
         s.mode = '503';
         // t=0: pre-authorisations (authorized), sales (settled), and a 3-D Secure payment left to expire.
-        const held = [];
+        const held: string[] = [];
         for (let i = 0; i < 6; i++) held.push((await pay(preauth)).transaction.id);
-        const sales = [];
+        const sales: TransactionResponse['transaction'][] = [];
         for (let i = 0; i < 3; i++) sales.push((await pay(direct)).transaction);
         const abandoned = await pay(direct, { paymentMethodCode: 'ecom3ds' }, '4012001037141112');
         expect(abandoned.transaction.status).toBe('pending');
