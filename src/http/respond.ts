@@ -32,9 +32,11 @@ export async function respond(
   }
   const path = request.url.split('?')[0] ?? request.url;
   const hash = requestHash(request.method, path, request.body);
-  const execute = async (ctx: RequestContext): Promise<StoredResponse> => {
+  /** A client error (4xx) is an answer, stored under the key like a success; a server fault is thrown. */
+  const answer = async (work: () => Promise<object | undefined>): Promise<StoredResponse | undefined> => {
     try {
-      return { status: 200, body: JSON.stringify(await run(ctx)) };
+      const body = await work();
+      return body ? { status: 200, body: JSON.stringify(body) } : undefined;
     } catch (err) {
       if (err instanceof DomainError && err.status < 500) {
         return { status: err.status, body: JSON.stringify(envelope(err, request.body)) };
@@ -42,10 +44,9 @@ export async function respond(
       throw err;
     }
   };
-  const resumeStored = async (transactionId: string): Promise<StoredResponse | undefined> => {
-    const body = resume ? await resume(transactionId) : undefined;
-    return body ? { status: 200, body: JSON.stringify(body) } : undefined;
-  };
+  const execute = async (ctx: RequestContext): Promise<StoredResponse> => (await answer(() => run(ctx)))!;
+  const resumeStored = async (transactionId: string): Promise<StoredResponse | undefined> =>
+    resume ? answer(() => resume(transactionId)) : undefined;
   const result = await idempotency.run(request.merchantId, key, hash, execute, resumeStored);
   return reply
     .code(result.status)

@@ -1,21 +1,25 @@
 import { DomainError } from '../domain/domain-error.js';
 import type { PaymentProfile } from '../domain/profile.js';
 import type { Transaction } from '../domain/transaction.js';
-import type { PaymentsDeps } from './deps.js';
+import type { PaymentsDeps, RequestContext } from './deps.js';
 import { finalize } from './finalize.js';
+import { recoverTransaction } from './recover.js';
 
 type Operation = 'capture' | 'void';
 
 /**
  * Completes (capture → settled) or releases (void → cancelled) a pre-authorisation. The transaction is
  * claimed by moving it to the `capturing`/`voiding` stage first, so a concurrent capture and void can't both
- * reach the acquirer, and a crash in between is reconciled by the recovery chore.
+ * reach the acquirer, and a crash in between is reconciled by the recovery chore. The claim also ties the
+ * transaction to the request's Idempotency-Key, so a retry after a crash gets the recovered outcome
+ * (`resumePreauthorization`) instead of "only an authorized transaction can be captured".
  */
 export async function settlePreauthorization(
   deps: PaymentsDeps,
   merchantId: string,
   id: string,
   operation: Operation,
+  ctx: RequestContext = {},
 ): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined }> {
   const repos = deps.storage.repos;
   const t = await repos.transactions.getTransaction(merchantId, id);
@@ -24,20 +28,52 @@ export async function settlePreauthorization(
   const claimed =
     t.type === 'sale' &&
     t.status === 'authorized' &&
-    (await repos.transactions.updateTransaction(
-      t.id,
-      { stage, modifiedAt: deps.clock.now() },
-      { stage: 'done', status: 'authorized' },
-    ));
+    (await deps.storage.transaction(async (trx) => {
+      const won = await trx.transactions.updateTransaction(
+        t.id,
+        { stage, modifiedAt: deps.clock.now() },
+        { stage: 'done', status: 'authorized' },
+      );
+      if (won && ctx.idempotency) {
+        await trx.idempotency.attachTransaction(ctx.idempotency.merchantId, ctx.idempotency.key, t.id);
+      }
+      return won;
+    }));
   if (!claimed) {
     throw new DomainError('captureNotAllowed', [
       {
         property: 'transactionId',
-        message: `The transaction is ${t.status}; only an authorized one can be ${operation}d.`,
+        message: `The transaction is ${t.status}; only an authorized one can be ${operation === 'void' ? 'voided' : 'captured'}.`,
       },
     ]);
   }
   return applyPreauthorization(deps, { ...t, stage }, operation);
+}
+
+/**
+ * A capture or void retried with its Idempotency-Key after the first attempt died having claimed the
+ * transaction: the transaction is reconciled with the acquirer; if the operation happened, that is the answer,
+ * otherwise (the acquirer was never asked, or refused) the operation is done now, as the first attempt would
+ * have. Undefined while the transaction is still in another process's hands.
+ */
+export async function resumePreauthorization(
+  deps: PaymentsDeps,
+  merchantId: string,
+  id: string,
+  operation: Operation,
+): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined } | undefined> {
+  const repos = deps.storage.repos;
+  const t = await repos.transactions.getTransaction(merchantId, id);
+  if (!t) throw new DomainError('transactionNotFound');
+  const after = await recoverTransaction(deps, t);
+  if (after.stage !== 'done') return undefined;
+  if (after.status === (operation === 'capture' ? 'settled' : 'cancelled')) {
+    const profile = after.profileId
+      ? await repos.profiles.getProfile(merchantId, after.profileId)
+      : undefined;
+    return { transaction: after, profile };
+  }
+  return settlePreauthorization(deps, merchantId, id, operation);
 }
 
 /** Asks the acquirer and records the outcome; also used by recovery for a claim whose process died. */

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { formatAmount } from '../../domain/money.js';
+import type { Transaction } from '../../domain/transaction.js';
 import { completeChallenge, viewChallenge } from '../../payments/challenge.js';
 import type { HttpDeps } from '../http-deps.js';
 import { escapeHtml, page, PAGE_CSP } from '../pages/html.js';
@@ -14,6 +15,28 @@ function html(reply: FastifyReply, status: number, title: string, body: string):
     .header('content-security-policy', PAGE_CSP)
     .header('cache-control', 'no-store')
     .send(page(title, body));
+}
+
+/**
+ * The challenge was answered already. Still being authorised (an answer in flight, or one whose process died
+ * and awaits recovery) is not "completed": the payer is told to reload.
+ */
+function finished(reply: FastifyReply, t: Transaction, note: string): FastifyReply {
+  const status = `<strong>${escapeHtml(t.status)}</strong>`;
+  if (t.stage !== 'done') {
+    return html(
+      reply,
+      409,
+      'Payment in progress',
+      `<h1>Payment in progress</h1><p>This payment is ${status} while the card issuer's answer is recorded; ${note}. Reload this page in a moment.</p>`,
+    );
+  }
+  return html(
+    reply,
+    409,
+    'Payment already completed',
+    `<h1>Payment already completed</h1><p>This payment is ${status}; ${note}.</p>`,
+  );
 }
 
 const Params = Type.Object({ transactionId: Type.String({ maxLength: 64 }) });
@@ -37,14 +60,8 @@ export function challengeRoutes(app: FastifyInstance, deps: HttpDeps): void {
         '<h1>Unknown payment</h1><p>There is no 3-D Secure challenge for this address.</p>',
       );
     }
-    if (view.kind === 'final') {
-      return html(
-        reply,
-        409,
-        'Payment already completed',
-        `<h1>Payment already completed</h1><p>This payment is <strong>${escapeHtml(view.transaction.status)}</strong>; the challenge can no longer be answered.</p>`,
-      );
-    }
+    if (view.kind === 'final')
+      return finished(reply, view.transaction, 'the challenge can no longer be answered');
     const t = view.transaction;
     const id = escapeHtml(t.id);
     return html(
@@ -78,14 +95,7 @@ export function challengeRoutes(app: FastifyInstance, deps: HttpDeps): void {
       if (result.kind === 'unknown') {
         return html(reply, 404, 'Unknown payment', '<h1>Unknown payment</h1><p>Nothing was changed.</p>');
       }
-      if (result.kind === 'final') {
-        return html(
-          reply,
-          409,
-          'Payment already completed',
-          `<h1>Payment already completed</h1><p>This payment is <strong>${escapeHtml(result.transaction.status)}</strong>; nothing was changed.</p>`,
-        );
-      }
+      if (result.kind === 'final') return finished(reply, result.transaction, 'nothing was changed');
       if (result.redirectUrl) return reply.code(303).header('location', result.redirectUrl).send();
       return html(reply, 200, 'Done', `<h1>Payment ${escapeHtml(result.transaction.status)}</h1>`);
     },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { validationError } from '../../domain/domain-error.js';
-import { settlePreauthorization } from '../../payments/capture.js';
+import { resumePreauthorization, settlePreauthorization } from '../../payments/capture.js';
 import { refundBalance, refundTransaction } from '../../payments/refund.js';
 import { transactionView } from '../../wire/transaction-view.js';
 import type { HttpDeps } from '../http-deps.js';
@@ -108,15 +108,27 @@ export function transactionActionRoutes(app: FastifyInstance, deps: HttpDeps): v
       },
       async (request, reply) => {
         assertEmptyBody(request.body);
-        return respond(deps.idempotency, request, reply, async () => {
-          const { transaction, profile } = await settlePreauthorization(
-            p,
-            request.merchantId,
-            request.params.transactionId,
-            operation,
-          );
-          return { transaction: transactionView(transaction, { profile }) };
-        });
+        return respond(
+          deps.idempotency,
+          request,
+          reply,
+          async (ctx) => {
+            const { transaction, profile } = await settlePreauthorization(
+              p,
+              request.merchantId,
+              request.params.transactionId,
+              operation,
+              ctx,
+            );
+            return { transaction: transactionView(transaction, { profile }) };
+          },
+          async (id) => {
+            const resumed = await resumePreauthorization(p, request.merchantId, id, operation);
+            return (
+              resumed && { transaction: transactionView(resumed.transaction, { profile: resumed.profile }) }
+            );
+          },
+        );
       },
     );
   }
