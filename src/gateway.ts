@@ -76,7 +76,11 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     await storage.close();
     throw err;
   }
-  const ledger = new SandboxLedgerStore(storage.db, storage.dialect);
+  const ledger = new SandboxLedgerStore(
+    storage.db,
+    storage.dialect,
+    config.database.kind === 'sqlite' && config.database.synchronous === 'full',
+  );
   const acquirer = createAcquirer(config.acquirer, {
     sandboxLedger: ledger,
     now: () => new Date(clock.now()),

@@ -3,6 +3,9 @@ import type { Transaction } from '../domain/transaction.js';
 import type { PaymentsDeps } from './deps.js';
 import { finalize, outcomeOf, type Outcome } from './finalize.js';
 import type { PaymentProfile } from '../domain/profile.js';
+import type { SealedCard } from '../vault/sealed-card.js';
+import type { ClearCard } from '../vault/vault.js';
+import type { Known } from './finalize.js';
 
 export type AuthorizeOptions = Omit<
   AuthorizeRequest,
@@ -20,11 +23,12 @@ export async function authorizeAndFinalize(
   t: Transaction,
   capture: boolean,
   options: AuthorizeOptions,
+  known: Known & { card?: SealedCard | undefined } = {},
 ): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined }> {
   if (!t.cardId) throw new Error(`transaction ${t.id} has no card`);
   let outcome: Outcome | undefined;
   try {
-    const result = await deps.vault.withCard(t.cardId, (card) =>
+    const authorize = (card: ClearCard) =>
       deps.acquirer.authorize({
         ...options,
         reference: t.id,
@@ -32,8 +36,11 @@ export async function authorizeAndFinalize(
         currency: t.currency,
         card,
         capture,
-      }),
-    );
+      });
+    const result =
+      known.card?.id === t.cardId
+        ? await deps.vault.withSealedCard(known.card, authorize)
+        : await deps.vault.withCard(t.cardId, authorize);
     outcome = outcomeOf(result, capture);
   } catch (err) {
     deps.log.error({ err, transactionId: t.id }, 'acquirer authorize failed; looking the payment up');
@@ -45,7 +52,7 @@ export async function authorizeAndFinalize(
       : undefined;
     return { transaction: t, profile };
   }
-  return finalize(deps, t, outcome, 'authorizing');
+  return finalize(deps, t, outcome, 'authorizing', known);
 }
 
 /** What the acquirer recorded under the reference; undefined when that can't be known right now. */

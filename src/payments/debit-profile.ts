@@ -17,26 +17,56 @@ export async function debitProfile(
   ctx: RequestContext,
   source: 'api' | 'web' = 'api',
 ): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined }> {
-  const repos = deps.storage.repos;
-  const shop = await repos.merchants.getShop(merchantId, input.serviceId);
+  const shop = await deps.storage.repos.merchants.getShop(merchantId, input.serviceId);
   if (!shop) throw new DomainError('shopNotFound', [{ property: 'serviceId', message: 'No such service.' }]);
-  const profile = await repos.profiles.getProfile(merchantId, input.paymentProfileId);
-  if (!profile) {
-    throw new DomainError('profileNotFound', [
-      { property: 'paymentProfileId', message: 'No such payment profile.' },
-    ]);
-  }
-  if (!profile.isActive) {
-    throw new DomainError('profileInactive', [
-      { property: 'paymentProfileId', message: 'Payment profile inactive.' },
-    ]);
-  }
+  // The profile (with its sealed card, for the vault) is read once, inside the write that stores the pending
+  // transaction, so a debit can't slip in after a committed deactivation.
+  const { t, profile, card } = await deps.storage.transaction(async (trx) => {
+    const found = await trx.profiles.getProfileWithCard(merchantId, input.paymentProfileId);
+    if (!found) {
+      throw new DomainError('profileNotFound', [
+        { property: 'paymentProfileId', message: 'No such payment profile.' },
+      ]);
+    }
+    const { profile } = found;
+    if (!profile.isActive) {
+      throw new DomainError('profileInactive', [
+        { property: 'paymentProfileId', message: 'Payment profile inactive.' },
+      ]);
+    }
+    const t = pendingDebit(deps, merchantId, shop.id, input, profile, source);
+    await trx.transactions.insertTransaction(t);
+    if (ctx.idempotency)
+      await trx.idempotency.attachTransaction(ctx.idempotency.merchantId, ctx.idempotency.key, t.id);
+    return { t, profile, card: found.card };
+  });
+  return authorizeAndFinalize(
+    deps,
+    t,
+    !shop.preauthEnabled,
+    {
+      initiator: t.initiator,
+      storedCredential: 'subsequent',
+      quotedNetworkTxnId: profile.firstTransactionId,
+    },
+    { profile, shop, card },
+  );
+}
+
+function pendingDebit(
+  deps: PaymentsDeps,
+  merchantId: string,
+  serviceId: string,
+  input: DebitProfileInput,
+  profile: PaymentProfile,
+  source: 'api' | 'web',
+): Transaction {
   const now = deps.clock.now();
   const initiator = profile.type === 'RECURRING' ? 'MIT' : 'CIT';
-  const t: Transaction = {
+  return {
     id: randomUUID(),
     merchantId,
-    serviceId: shop.id,
+    serviceId,
     type: 'sale',
     status: 'pending',
     stage: 'authorizing',
@@ -68,17 +98,4 @@ export async function debitProfile(
     modifiedAt: now,
     challengeExpiresAt: null,
   };
-  await deps.storage.transaction(async (trx) => {
-    // Re-checked inside the write so a debit can't slip in after a committed deactivation.
-    const current = await trx.profiles.getProfile(merchantId, profile.id);
-    if (!current?.isActive) throw new DomainError('profileInactive');
-    await trx.transactions.insertTransaction(t);
-    if (ctx.idempotency)
-      await trx.idempotency.attachTransaction(ctx.idempotency.merchantId, ctx.idempotency.key, t.id);
-  });
-  return authorizeAndFinalize(deps, t, !shop.preauthEnabled, {
-    initiator,
-    storedCredential: 'subsequent',
-    quotedNetworkTxnId: profile.firstTransactionId,
-  });
 }

@@ -3,6 +3,7 @@ import type { AcquirerResult } from '../acquirer/acquirer.js';
 import { decideRegistration, type PaymentProfile } from '../domain/profile.js';
 import type { Transaction, TransactionStage, TransactionStatus } from '../domain/transaction.js';
 import { enqueueNotification } from '../notifications/outbox.js';
+import type { Shop } from '../storage/merchant-repo.js';
 import type { Repos } from '../storage/storage.js';
 import type { PaymentsDeps } from './deps.js';
 
@@ -31,6 +32,15 @@ export class StageChangedError extends Error {
 }
 
 /**
+ * What the caller already read in this request and need not be read again: the transaction's profile (as the
+ * payment used it) and its shop.
+ */
+export interface Known {
+  profile?: PaymentProfile | undefined;
+  shop?: Shop | undefined;
+}
+
+/**
  * Applies a payment's outcome in one database transaction: the status change, the profile a successful
  * registration creates (or refreshes), and the notification row. Compare-and-set on the stage, so two
  * finalisers of one transaction (a request and the recovery chore) cannot both win.
@@ -40,6 +50,7 @@ export async function finalize(
   t: Transaction,
   outcome: Outcome,
   expectedStage: TransactionStage,
+  known: Known = {},
 ): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined }> {
   const now = deps.clock.now();
   const result = await deps.storage.transaction(async (repos) => {
@@ -49,7 +60,10 @@ export async function finalize(
     if (paid && t.registers && t.cardId && !t.profileId) {
       profile = await registerProfile(repos, t, outcome.networkTxnId ?? '', now, deps);
     } else if (t.profileId) {
-      profile = await repos.profiles.getProfile(t.merchantId, t.profileId);
+      profile =
+        known.profile?.id === t.profileId
+          ? known.profile
+          : await repos.profiles.getProfile(t.merchantId, t.profileId);
     }
     const updated: Transaction = {
       ...t,
@@ -61,7 +75,7 @@ export async function finalize(
       modifiedAt: now,
       challengeExpiresAt: null,
     };
-    const changed = await repos.transactions.updateTransaction(
+    const changed = await repos.transactions.finish(
       t.id,
       {
         status: updated.status,
@@ -72,10 +86,10 @@ export async function finalize(
         modifiedAt: now,
         challengeExpiresAt: null,
       },
-      { stage: expectedStage },
+      expectedStage,
     );
     if (!changed) throw new StageChangedError(t.id);
-    const shop = await repos.merchants.getShopById(t.serviceId);
+    const shop = known.shop?.id === t.serviceId ? known.shop : await repos.merchants.getShopById(t.serviceId);
     if (shop) await enqueueNotification(repos, updated, profile, shop, now);
     return { transaction: updated, profile };
   });

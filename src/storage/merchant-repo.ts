@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { Dialect } from './connect.js';
+import { prepared } from './prepared.js';
 import type { Database } from './schema.js';
 
 export interface Merchant {
@@ -32,9 +34,16 @@ function toShop(row: ShopRow): Shop {
   return { ...row, pciEnabled: row.pciEnabled === 1, preauthEnabled: row.preauthEnabled === 1 };
 }
 
+const getShopQuery = prepared((db, arg) =>
+  db.selectFrom('shops').selectAll().where('merchantId', '=', arg(0)).where('id', '=', arg(1)),
+);
+
 /** Merchants, their shops and API tokens. */
 export class MerchantRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   async insertMerchant(merchant: Merchant): Promise<void> {
     await this.db.insertInto('merchants').values(merchant).execute();
@@ -85,12 +94,7 @@ export class MerchantRepo {
   }
 
   async getShop(merchantId: string, id: string): Promise<Shop | undefined> {
-    const row = await this.db
-      .selectFrom('shops')
-      .selectAll()
-      .where('merchantId', '=', merchantId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const [row] = (await getShopQuery.execute(this.db, this.dialect, [merchantId, id])).rows;
     return row && toShop(row);
   }
 

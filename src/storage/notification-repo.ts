@@ -1,8 +1,41 @@
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { Dialect } from './connect.js';
+import { prepared } from './prepared.js';
 import type { Database } from './schema.js';
 
 export type NotificationRow = Database['notifications'];
+
+const ENQUEUED = [
+  'id',
+  'transactionId',
+  'merchantId',
+  'serviceId',
+  'url',
+  'body',
+  'status',
+  'attempts',
+  'nextAttemptAt',
+  'lastError',
+  'createdAt',
+  'deliveredAt',
+  'lockedBy',
+  'lockedUntil',
+] as const satisfies ReadonlyArray<Exclude<keyof NotificationRow, 'ordinal'>>;
+
+/** One statement: the row, numbered after the transaction's previous notifications (1, 2, …). */
+const enqueueQuery = prepared((db, arg) =>
+  db.insertInto('notifications').values((eb) => ({
+    ...(Object.fromEntries(ENQUEUED.map((column, i) => [column, arg(i)])) as Omit<
+      NotificationRow,
+      'ordinal'
+    >),
+    ordinal: eb
+      .selectFrom('notifications')
+      .select(sql<number>`coalesce(max(ordinal), 0) + 1`.as('next'))
+      .where('transactionId', '=', arg(1)),
+  })),
+);
 export type NotificationAttemptRow = Database['notificationAttempts'];
 export type NotificationStatus = 'pending' | 'delivered' | 'failed';
 
@@ -14,15 +47,11 @@ export class NotificationRepo {
 
   /** Called inside the transaction that changes the status, so the two commit or roll back together. */
   async enqueue(row: Omit<NotificationRow, 'ordinal'>): Promise<void> {
-    const last = await this.db
-      .selectFrom('notifications')
-      .select((eb) => eb.fn.max('ordinal').as('max'))
-      .where('transactionId', '=', row.transactionId)
-      .executeTakeFirst();
-    await this.db
-      .insertInto('notifications')
-      .values({ ...row, ordinal: Number(last?.max ?? 0) + 1 })
-      .execute();
+    await enqueueQuery.execute(
+      this.db,
+      this.dialect,
+      ENQUEUED.map((column) => row[column] ?? null),
+    );
   }
 
   /**

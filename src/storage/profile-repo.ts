@@ -1,20 +1,52 @@
 import type { Kysely } from 'kysely';
+import type { CardBrand } from '../domain/card.js';
 import type { PaymentProfile } from '../domain/profile.js';
 import type { ProfileType } from '../domain/transaction.js';
+import type { SealedCard } from '../vault/sealed-card.js';
+import type { Dialect } from './connect.js';
+import { prepared } from './prepared.js';
 import type { Database } from './schema.js';
 
 type Row = Database['paymentProfiles'];
 
+function selectProfiles(db: Kysely<Database>) {
+  return db
+    .selectFrom('paymentProfiles as p')
+    .innerJoin('cards as c', 'c.id', 'p.cardId')
+    .selectAll('p')
+    .select(['c.last4', 'c.month', 'c.year', 'c.brand']);
+}
+
+const getProfileQuery = prepared((db, arg) =>
+  selectProfiles(db).where('p.merchantId', '=', arg(0)).where('p.id', '=', arg(1)),
+);
+
+/** The profile and its whole sealed card in one read: what a debit needs, without a second lookup. */
+const getProfileWithCardQuery = prepared((db, arg) =>
+  selectProfiles(db)
+    .select([
+      'c.merchantId as cardMerchantId',
+      'c.fingerprint as cardFingerprint',
+      'c.keyVersion as cardKeyVersion',
+      'c.wrappedKey as cardWrappedKey',
+      'c.encryptedPan as cardEncryptedPan',
+      'c.firstName as cardFirstName',
+      'c.lastName as cardLastName',
+      'c.createdAt as cardCreatedAt',
+    ])
+    .where('p.merchantId', '=', arg(0))
+    .where('p.id', '=', arg(1)),
+);
+
 /** Profiles hold the card's display data through a join on cards, so a refresh only swaps card_id. */
 export class ProfileRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   private select() {
-    return this.db
-      .selectFrom('paymentProfiles as p')
-      .innerJoin('cards as c', 'c.id', 'p.cardId')
-      .selectAll('p')
-      .select(['c.last4', 'c.month', 'c.year', 'c.brand']);
+    return selectProfiles(this.db);
   }
 
   private toProfile(
@@ -47,11 +79,35 @@ export class ProfileRepo {
   }
 
   async getProfile(merchantId: string, id: string): Promise<PaymentProfile | undefined> {
-    const row = await this.select()
-      .where('p.merchantId', '=', merchantId)
-      .where('p.id', '=', id)
-      .executeTakeFirst();
+    const [row] = (await getProfileQuery.execute(this.db, this.dialect, [merchantId, id])).rows;
     return row && this.toProfile(row);
+  }
+
+  /** The profile with its sealed card (for the vault to open), in one statement. */
+  async getProfileWithCard(
+    merchantId: string,
+    id: string,
+  ): Promise<{ profile: PaymentProfile; card: SealedCard } | undefined> {
+    const [row] = (await getProfileWithCardQuery.execute(this.db, this.dialect, [merchantId, id])).rows;
+    if (!row) return undefined;
+    return {
+      profile: this.toProfile(row),
+      card: {
+        id: row.cardId,
+        merchantId: row.cardMerchantId,
+        fingerprint: row.cardFingerprint,
+        keyVersion: row.cardKeyVersion,
+        wrappedKey: row.cardWrappedKey,
+        encryptedPan: row.cardEncryptedPan,
+        brand: row.brand as CardBrand,
+        last4: row.last4,
+        month: row.month,
+        year: row.year,
+        firstName: row.cardFirstName,
+        lastName: row.cardLastName,
+        createdAt: row.cardCreatedAt,
+      },
+    };
   }
 
   async listByCid(merchantId: string, cid: string): Promise<PaymentProfile[]> {

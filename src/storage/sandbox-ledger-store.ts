@@ -1,10 +1,43 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { AcquirerOperation } from '../acquirer/acquirer.js';
 import type { LedgerEntry, SandboxLedger } from '../acquirer/sandbox/ledger.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './connect.js';
+import { prepared } from './prepared.js';
 
 type Row = Database['sandboxLedger'];
+
+const COLUMNS = [
+  'reference',
+  'operation',
+  'saleReference',
+  'amount',
+  'currency',
+  'maskedPan',
+  'initiator',
+  'storedCredential',
+  'quotedNetworkTxnId',
+  'threeDs',
+  'captured',
+  'outcome',
+  'code',
+  'networkTxnId',
+  'createdAt',
+] as const satisfies ReadonlyArray<keyof Row>;
+
+const insertQuery = prepared((db, arg) =>
+  db
+    .insertInto('sandboxLedger')
+    .values(Object.fromEntries(COLUMNS.map((column, i) => [column, arg(i)])) as unknown as Row)
+    .onConflict((oc) => oc.columns(['reference', 'operation']).doNothing()),
+);
+
+const findQuery = prepared((db, arg) =>
+  db.selectFrom('sandboxLedger').selectAll().where('reference', '=', arg(0)).where('operation', '=', arg(1)),
+);
+
+const SYNC_NORMAL = CompiledQuery.raw('pragma synchronous = normal');
+const SYNC_FULL = CompiledQuery.raw('pragma synchronous = full');
 
 function toEntry(row: Row): LedgerEntry {
   return {
@@ -15,34 +48,76 @@ function toEntry(row: Row): LedgerEntry {
   };
 }
 
-/** The sandbox acquirer's ledger, in its own table; nothing of the gateway writes here. */
+/**
+ * The sandbox acquirer's ledger, in its own table; nothing of the gateway writes here.
+ *
+ * It stands for a remote system, so its commits are its own, but on SQLite with `synchronous=FULL` they are
+ * written with `synchronous=NORMAL` (`lazyCommits`): a ledger commit reaches the operating system (it survives
+ * a crash of the process) without its own `fsync`. It shares the database's WAL, which is one sequential log,
+ * so the gateway's next `FULL` commit — a debit's finalisation, which comes after the ledger entry — flushes
+ * the entry with it: whenever the gateway's record of an outcome is durable, the ledger entry behind it is
+ * too. A power loss in between loses the entry only together with the outcome, leaving the pending
+ * transaction, which recovery resolves by asking the ledger (docs/performance.md, "Durability").
+ */
 export class SandboxLedgerStore implements SandboxLedger {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
+    private readonly lazyCommits = false,
   ) {}
 
+  /**
+   * Runs the ledger's writes on one connection held for them alone (no gateway statement can run, or commit,
+   * on it meanwhile) with `synchronous=NORMAL`, and puts `FULL` back before letting the connection go.
+   */
+  private async write<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    if (!this.lazyCommits) return work(this.db);
+    return this.db.connection().execute(async (db) => {
+      await db.executeQuery(SYNC_NORMAL);
+      try {
+        return await work(db);
+      } finally {
+        await db.executeQuery(SYNC_FULL);
+      }
+    });
+  }
+
   async record(entry: LedgerEntry): Promise<LedgerEntry> {
-    await this.db
-      .insertInto('sandboxLedger')
-      .values({ ...entry, captured: entry.captured ? 1 : 0 })
-      .onConflict((oc) => oc.columns(['reference', 'operation']).doNothing())
-      .execute();
-    const stored = await this.find(entry.reference, entry.operation);
-    if (!stored) throw new Error('sandbox ledger: entry vanished after insert');
-    if (entry.operation === 'capture' && stored.outcome === 'approved') {
-      await this.db
-        .updateTable('sandboxLedger')
-        .set({ captured: 1 })
-        .where('reference', '=', entry.reference)
-        .where('operation', '=', 'authorize')
-        .execute();
-    }
-    return stored;
+    return this.write(async (db) => {
+      const row: Row = { ...entry, captured: entry.captured ? 1 : 0 };
+      const inserted = await insertQuery.execute(
+        db,
+        this.dialect,
+        COLUMNS.map((column) => row[column] ?? null),
+      );
+      // Recorded now, or already (the same reference again): then the first entry stands.
+      const stored =
+        Number(inserted.numAffectedRows ?? 0) > 0
+          ? entry
+          : await this.findIn(db, entry.reference, entry.operation);
+      if (!stored) throw new Error('sandbox ledger: entry vanished after insert');
+      if (entry.operation === 'capture' && stored.outcome === 'approved') {
+        await db
+          .updateTable('sandboxLedger')
+          .set({ captured: 1 })
+          .where('reference', '=', entry.reference)
+          .where('operation', '=', 'authorize')
+          .execute();
+      }
+      return stored;
+    });
   }
 
   async recordRefund(entry: LedgerEntry, charged: number): Promise<LedgerEntry> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.write((db) => this.recordRefundIn(db, entry, charged));
+  }
+
+  private async recordRefundIn(
+    db: Kysely<Database>,
+    entry: LedgerEntry,
+    charged: number,
+  ): Promise<LedgerEntry> {
+    return db.transaction().execute(async (trx) => {
       if (this.dialect === 'postgres' && entry.saleReference) {
         // Serialise refunds of one sale across processes on the sale's authorization row.
         await trx
@@ -78,13 +153,16 @@ export class SandboxLedgerStore implements SandboxLedger {
     });
   }
 
-  async find(reference: string, operation: AcquirerOperation): Promise<LedgerEntry | undefined> {
-    const row = await this.db
-      .selectFrom('sandboxLedger')
-      .selectAll()
-      .where('reference', '=', reference)
-      .where('operation', '=', operation)
-      .executeTakeFirst();
+  find(reference: string, operation: AcquirerOperation): Promise<LedgerEntry | undefined> {
+    return this.findIn(this.db, reference, operation);
+  }
+
+  private async findIn(
+    db: Kysely<Database>,
+    reference: string,
+    operation: AcquirerOperation,
+  ): Promise<LedgerEntry | undefined> {
+    const [row] = (await findQuery.execute(db, this.dialect, [reference, operation])).rows;
     return row && toEntry(row);
   }
 

@@ -20,9 +20,9 @@ export interface Repos {
 
 function reposFor(db: Kysely<Database>, dialect: Dialect): Repos {
   return {
-    merchants: new MerchantRepo(db),
+    merchants: new MerchantRepo(db, dialect),
     cards: new CardRepo(db),
-    profiles: new ProfileRepo(db),
+    profiles: new ProfileRepo(db, dialect),
     transactions: new TransactionRepo(db, dialect),
     idempotency: new IdempotencyRepo(db),
     notifications: new NotificationRepo(db, dialect),

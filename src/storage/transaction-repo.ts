@@ -13,9 +13,77 @@ import type {
   TransactionType,
 } from '../domain/transaction.js';
 import type { Dialect } from './connect.js';
+import { prepared } from './prepared.js';
 import type { Database } from './schema.js';
 
 type Row = Database['transactions'];
+
+/** Every column, in one fixed order: the prepared INSERT binds them by position. */
+const COLUMNS = [
+  'id',
+  'merchantId',
+  'serviceId',
+  'type',
+  'status',
+  'stage',
+  'source',
+  'amount',
+  'currency',
+  'orderId',
+  'title',
+  'paymentMethodCode',
+  'notificationUrl',
+  'successReturnUrl',
+  'failureReturnUrl',
+  'customer',
+  'cardId',
+  'profileId',
+  'registers',
+  'profileVariant',
+  'initiator',
+  'statusCode',
+  'networkTxnId',
+  'quotedNetworkTxnId',
+  'parentId',
+  'createdAt',
+  'modifiedAt',
+  'challengeExpiresAt',
+] as const satisfies ReadonlyArray<keyof Row>;
+
+// A compile-time check that COLUMNS lists every column of the table.
+type Missing = Exclude<keyof Row, (typeof COLUMNS)[number]>;
+const everyColumn: [Missing] extends [never] ? true : Missing = true;
+void everyColumn;
+
+const insertQuery = prepared((db, arg) =>
+  db
+    .insertInto('transactions')
+    .values(Object.fromEntries(COLUMNS.map((column, i) => [column, arg(i)])) as unknown as Row),
+);
+
+/** The status change a finalisation writes, compare-and-set on the stage. */
+const finishQuery = prepared((db, arg) =>
+  db
+    .updateTable('transactions')
+    .set({
+      status: arg(0),
+      stage: arg(1),
+      statusCode: arg(2),
+      networkTxnId: arg(3),
+      profileId: arg(4),
+      modifiedAt: arg(5),
+      challengeExpiresAt: arg(6),
+    })
+    .where('id', '=', arg(7))
+    .where('stage', '=', arg(8)),
+);
+
+export type FinishPatch = Required<
+  Pick<
+    Transaction,
+    'status' | 'stage' | 'statusCode' | 'networkTxnId' | 'profileId' | 'modifiedAt' | 'challengeExpiresAt'
+  >
+>;
 
 function toRow(t: Transaction): Row {
   return { ...t, customer: t.customer ? JSON.stringify(t.customer) : null };
@@ -51,7 +119,13 @@ export class TransactionRepo {
   ) {}
 
   async insertTransaction(t: Transaction): Promise<void> {
-    await this.db.insertInto('transactions').values(toRow(t)).execute();
+    const row = toRow(t);
+    // Kysely leaves out a column whose value is undefined (so it stores NULL): the same here.
+    await insertQuery.execute(
+      this.db,
+      this.dialect,
+      COLUMNS.map((column) => row[column] ?? null),
+    );
   }
 
   async getTransaction(merchantId: string, id: string): Promise<Transaction | undefined> {
@@ -95,6 +169,22 @@ export class TransactionRepo {
     if (expected.status) q = q.where('status', '=', expected.status);
     const result = await q.executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** {@link updateTransaction} with the whole of a finalisation's patch, as one prepared statement. */
+  async finish(id: string, patch: FinishPatch, expectedStage: TransactionStage): Promise<boolean> {
+    const result = await finishQuery.execute(this.db, this.dialect, [
+      patch.status,
+      patch.stage,
+      patch.statusCode,
+      patch.networkTxnId,
+      patch.profileId,
+      patch.modifiedAt,
+      patch.challengeExpiresAt,
+      id,
+      expectedStage,
+    ]);
+    return Number(result.numAffectedRows ?? 0) > 0;
   }
 
   async listRefunds(parentId: string): Promise<Transaction[]> {

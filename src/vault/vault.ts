@@ -106,6 +106,11 @@ export class Vault {
     return use(this.open(sealed));
   }
 
+  /** {@link withCard} for a sealed record the caller has already read (a debit reads it with the profile). */
+  async withSealedCard<T>(sealed: SealedCard, use: (card: ClearCard) => Promise<T>): Promise<T> {
+    return use(this.open(sealed));
+  }
+
   /** Re-wraps a record's data key under the current master key (after a rotation). */
   rewrap(sealed: SealedCard): SealedCard {
     if (sealed.keyVersion === this.keyring.current) return sealed;
