@@ -49,6 +49,8 @@ function gatewayEnv(
     KARTOTEKA_LOG_LEVEL: logLevel,
     KARTOTEKA_LOG_FILE: '',
     KARTOTEKA_BOOTSTRAP: 'off',
+    // One token drives all the load: the per-token rate limit would measure itself, not the endpoints.
+    KARTOTEKA_RATE_LIMIT_PER_TOKEN: '0',
   };
 }
 
