@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { CardRepo } from './card-repo.js';
+import { GroupCommit } from './group-commit.js';
 import type { Connection, Dialect } from './connect.js';
 import { IdempotencyRepo } from './idempotency-repo.js';
 import { MerchantRepo } from './merchant-repo.js';
@@ -34,14 +35,21 @@ export class Storage {
   readonly dialect: Dialect;
   readonly repos: Repos;
 
+  private readonly groupCommit: GroupCommit | null;
+
   constructor(private readonly connection: Connection) {
     this.db = connection.db;
     this.dialect = connection.dialect;
     this.repos = reposFor(this.db, this.dialect);
+    this.groupCommit = connection.dialect === 'sqlite' ? new GroupCommit(this.db) : null;
   }
 
-  /** Runs `work` in one database transaction; everything it writes commits or rolls back together. */
+  /**
+   * Runs `work` in one database transaction; everything it writes commits or rolls back together. On SQLite,
+   * concurrent transactions share one commit (group commit); `work` must not open another transaction.
+   */
   transaction<T>(work: (repos: Repos) => Promise<T>): Promise<T> {
+    if (this.groupCommit) return this.groupCommit.run((trx) => work(reposFor(trx, this.dialect)));
     return this.db.transaction().execute((trx) => work(reposFor(trx, this.dialect)));
   }
 

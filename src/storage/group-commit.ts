@@ -1,0 +1,74 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+interface Pending {
+  work: (db: Kysely<Database>) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+/**
+ * Group commit for SQLite: the write transactions that arrive while one is committing are run together, one
+ * after the other, inside a single database transaction, each under its own savepoint — so each still commits
+ * or rolls back on its own, but the batch pays for one fsync instead of one each. Nobody's promise resolves
+ * before the batch's COMMIT has returned, so "answered" still means "durable".
+ *
+ * better-sqlite3 is synchronous and Kysely gives it one connection: transactions are serialised anyway, so
+ * batching them changes no visibility a caller could observe, only how many commits there are.
+ */
+export class GroupCommit {
+  private queue: Array<Pending> = [];
+  private scheduled = false;
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  run<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    this.scheduled = false;
+    if (batch.length === 1) {
+      const only = batch[0]!;
+      await this.db
+        .transaction()
+        .execute((trx) => only.work(trx))
+        .then(only.resolve, only.reject);
+      return;
+    }
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const item of batch) {
+          await sql`savepoint group_commit`.execute(trx);
+          try {
+            const value = await item.work(trx);
+            await sql`release group_commit`.execute(trx);
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            await sql`rollback to group_commit`.execute(trx);
+            await sql`release group_commit`.execute(trx);
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      // The COMMIT itself failed: nothing of the batch is durable.
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+}
