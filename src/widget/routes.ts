@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { envelope } from '../http/error-envelope.js';
 import type { PaymentsDeps } from '../payments/deps.js';
 import { localeOf, parseAttributes, pickAttributes, type Locale } from './attributes.js';
 import { loadAssets, type Asset } from './assets.js';
@@ -152,7 +153,15 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       { schema: { hide: true } },
       (request, reply) => {
         const asset = assets.files.get(request.params.file);
-        if (!asset) return reply.code(404).type('text/plain').send('not found');
+        if (!asset) {
+          return reply
+            .code(404)
+            .send(
+              envelope('routeNotFound', {}, [
+                { property: 'path', message: `No widget asset named ${request.params.file}.` },
+              ]),
+            );
+        }
         return sendAsset(request, reply, asset, 300);
       },
     );
