@@ -23,9 +23,12 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
           : 'badRequest';
   const e = new DomainError(key);
   const body = JSON.stringify(envelope(e, {}));
+  // A HEAD request (even a malformed one) gets no body: its client would read the body as a next response.
+  const head = (err as { rawPacket?: unknown }).rawPacket;
+  const isHead = Buffer.isBuffer(head) && head.subarray(0, 5).toString('latin1') === 'HEAD ';
   socket.end(
     `HTTP/1.1 ${e.status} ${e.message}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${isHead ? '' : body}`,
   );
 }
 
