@@ -1,6 +1,6 @@
 import { ERROR_CATALOG, type ErrorKey } from '../domain/error-catalog.js';
 import { DomainError, type FieldError } from '../domain/domain-error.js';
-import { maskPan } from '../domain/card.js';
+import { luhnValid, maskPan } from '../domain/card.js';
 
 export interface ApiErrorResponse {
   apiErrorResponse: { code: string; message: string; instance: unknown; errors: FieldError[] };
@@ -8,14 +8,30 @@ export interface ApiErrorResponse {
 
 const MAX_ECHO_DEPTH = 8;
 
+/** A run of 13–19 digits, possibly grouped with spaces or dashes, not part of a longer number. */
+const DIGIT_RUN = /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/g;
+
+/** Masks every Luhn-valid card number inside a string (a PAN sent in a title, a key, a form-encoded blob). */
+function maskEmbeddedPans(text: string): string {
+  return text.replace(DIGIT_RUN, (run) => {
+    const digits = run.replace(/[ -]/g, '');
+    return luhnValid(digits) ? maskPan(digits) : run;
+  });
+}
+
 /**
  * The request payload echoed back in `instance`, with card data masked: never a full card number, never a CVV.
- * Any string that looks like a card number is masked too, wherever it sits.
+ * Any string that looks like a card number is masked too, wherever it sits: a whole value, part of a value, a
+ * key, or a JSON number.
  */
 export function maskedInstance(body: unknown, depth = 0): unknown {
   if (depth > MAX_ECHO_DEPTH) return '…';
   if (typeof body === 'string')
-    return /^[0-9 -]{12,23}$/.test(body) ? maskPan(body.replace(/[ -]/g, '')) : body;
+    return /^[0-9 -]{12,23}$/.test(body) ? maskPan(body.replace(/[ -]/g, '')) : maskEmbeddedPans(body);
+  if (typeof body === 'number') {
+    const digits = Number.isSafeInteger(body) ? String(body) : '';
+    return /^[0-9]{13,19}$/.test(digits) && luhnValid(digits) ? maskPan(digits) : body;
+  }
   if (Array.isArray(body)) return body.slice(0, 50).map((v) => maskedInstance(v, depth + 1));
   if (body === null || typeof body !== 'object') return body;
   const out: Record<string, unknown> = {};
@@ -25,7 +41,7 @@ export function maskedInstance(body: unknown, depth = 0): unknown {
       out[key] = maskPan(String(value));
       continue;
     }
-    out[key] = maskedInstance(value, depth + 1);
+    out[maskEmbeddedPans(key)] = maskedInstance(value, depth + 1);
   }
   return out;
 }
