@@ -4,7 +4,8 @@ import { DomainError } from '../domain/domain-error.js';
 /**
  * JSON the way imoje clients send it: an empty body (with or without Content-Type) is "no body", `[]` is
  * accepted where a body is optional (capture/void), and prototype-poisoning keys are refused, not obeyed.
- * Malformed JSON is a 422 with the error envelope, like any other invalid input.
+ * Malformed JSON is a 422 with the error envelope, like any other invalid input. Form bodies are parsed for the
+ * browser pages only; the merchant API answers them with 415.
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -28,7 +29,10 @@ export function registerBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string' },
-    (_request, body, done) => {
+    (request, body, done) => {
+      // Forms are for the browser pages (3-D Secure, widget); the merchant API speaks JSON only.
+      if (request.routeOptions.url?.startsWith('/v1/'))
+        return done(new DomainError('unsupportedMediaType'), undefined);
       const text = typeof body === 'string' ? body : body.toString('utf8');
       done(null, Object.fromEntries(new URLSearchParams(text)));
     },
