@@ -1,11 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../domain/domain-error.js';
 
+/** Far deeper than any imoje payload (the sale body nests 3 levels), far shallower than the stack. */
+export const MAX_JSON_DEPTH = 32;
+
+/** How deeply a parsed JSON value nests, counted without recursion (a 64 KiB body can nest 30 000 levels). */
+export function jsonDepthExceeds(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /**
  * JSON the way imoje clients send it: an empty body (with or without Content-Type) is "no body", `[]` is
  * accepted where a body is optional (capture/void), and prototype-poisoning keys are refused, not obeyed.
- * Malformed JSON is a 422 with the error envelope, like any other invalid input. Form bodies are parsed for the
- * browser pages only; the merchant API answers them with 415.
+ * Malformed JSON is a 422 with the error envelope, like any other invalid input, and so is JSON nested deeper
+ * than MAX_JSON_DEPTH. Form bodies are parsed for the browser pages only; the merchant API answers them with 415.
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -22,6 +37,15 @@ export function registerBodyParsers(app: FastifyInstance): void {
             new DomainError('malformedJson', [{ property: 'body', message: err.message }]),
             undefined,
           );
+        // Recursive code downstream (idempotency hashing, storage) would overflow the stack on absurd nesting.
+        if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) {
+          return done(
+            new DomainError('validation', [
+              { property: 'body', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels.` },
+            ]),
+            undefined,
+          );
+        }
         done(null, value);
       });
     },
