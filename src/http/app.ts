@@ -4,6 +4,7 @@ import { clientErrorHandler, MAX_HEADER_BYTES, registerRequestLimits } from './a
 import { registerBodyParsers } from './body-parsers.js';
 import { frameworkErrors, registerErrorHandling } from './error-handler.js';
 import type { HttpDeps } from './http-deps.js';
+import { registerInputGuards } from './input-guards.js';
 import { registerOpenApi } from './openapi.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
@@ -42,6 +43,7 @@ export async function buildHttpApp(
     },
   });
   registerBodyParsers(app);
+  registerInputGuards(app);
   registerErrorHandling(app);
   registerRequestLimits(app, deps.requestTimeoutMs);
   await registerOpenApi(app);
