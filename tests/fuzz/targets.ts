@@ -522,7 +522,17 @@ export function poolsFor(fx: Fixture): Record<string, Hostile[]> {
   };
 }
 
-type Op = 'delete' | 'hostile' | 'pool' | 'null' | 'wrapArray' | 'stringify' | 'addKey' | 'pollute' | 'pan';
+type Op =
+  | 'delete'
+  | 'hostile'
+  | 'pool'
+  | 'null'
+  | 'wrapArray'
+  | 'stringify'
+  | 'addKey'
+  | 'dupKey'
+  | 'pollute'
+  | 'pan';
 
 export interface Mutation {
   at: number;
@@ -545,6 +555,7 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.record({
     'wrapArray',
     'stringify',
     'addKey',
+    'dupKey',
     'pollute',
     'pan',
   ),
@@ -570,6 +581,8 @@ export function mutate(
 ): { doc: Hostile; pans: string[] } {
   const doc = cloneHostile(valid) as Json;
   const carried: string[] = [];
+  /** Keys written a second time, with another value (`{"amount":1,"amount":"x"}`), per object. */
+  const dups = new Map<object, Array<[string, Hostile]>>();
   let panIndex = 0;
   for (const m of mutations) {
     const paths = allPaths(doc);
@@ -623,6 +636,9 @@ export function mutate(
       case 'pollute':
         set(POLLUTIONS[m.pick % POLLUTIONS.length]);
         break;
+      case 'dupKey':
+        if (!Array.isArray(parent)) dups.set(parent, [...(dups.get(parent) ?? []), [key, m.value]]);
+        break;
       case 'pan': {
         const c = pans[panIndex++ % Math.max(1, pans.length)];
         if (c) set(c.value);
@@ -630,9 +646,20 @@ export function mutate(
       }
     }
   }
+  const withDups = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(withDups);
+    if (!v || typeof v !== 'object' || v instanceof Raw || v instanceof Entries) return v;
+    const own = Object.keys(v).map((k): [string, Hostile] => [
+      k,
+      withDups((v as Record<string, unknown>)[k]) as Hostile,
+    ]);
+    const extra = dups.get(v);
+    return extra ? new Entries([...own, ...extra]) : objectOf(own);
+  };
+  const final = withDups(doc) as Hostile;
   for (const c of pans) carried.push(c.pan);
-  collectPans(doc, carried);
-  return { doc: doc as Hostile, pans: carried };
+  collectPans(final, carried);
+  return { doc: final, pans: carried };
 }
 
 /** A deep copy that keeps `Raw`/`Entries` nodes and own "__proto__" keys (fast-check values must not change). */

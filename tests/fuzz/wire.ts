@@ -117,8 +117,9 @@ export function answerProblem(req: FuzzRequest, res: FuzzResponse): string | nul
   const json = /^application\/json/i.test(type);
   const html = /^text\/html/i.test(type);
 
-  if (!(page && status < 300)) {
-    // Success pages may show the sandbox's test cards (the demo shop lists them); nothing else may echo one.
+  if (status >= 300) {
+    // A success may carry the merchant's own orderId/title, which may well be a Luhn-valid number; the demo shop
+    // lists the sandbox's test cards. Errors and redirects never echo a card number.
     for (const pan of req.pans) {
       if (pan && res.text.includes(pan))
         return `card number ${pan} echoed unmasked (${status}): ${res.text.slice(0, 300)}`;

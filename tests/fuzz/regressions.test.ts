@@ -1,0 +1,106 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_KINDS } from '../support/databases.js';
+import { startGateway, type TestGateway } from '../support/gateway.js';
+import { saleBody } from '../support/payloads.js';
+import { expectError } from '../support/wire.js';
+
+/** What the fuzzer found, pinned as plain examples (docs/reliability-fuzz.md lists them). */
+describe('fuzzing findings stay fixed', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({ shop: { preauth: true } });
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it('a JSON body nested thousands of levels deep is a 422, not a stack overflow (500)', async () => {
+    const m = gw.merchant;
+    const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+    const sale = await m.api.post<{ transaction: { id: string } }>('/transaction', saleBody(m.serviceId));
+    expect(sale.status).toBe(200);
+    const capture = await m.api.post(`/transaction/${sale.body.transaction.id}/capture`, deep, {
+      'idempotency-key': 'deep-1',
+    });
+    expectError(capture, 422, 'API-ERROR-100422', 'body');
+    const body = JSON.stringify(saleBody(m.serviceId)).replace(
+      '"additionalData":{',
+      `"additionalData":{"deep":${'['.repeat(10_000)}${']'.repeat(10_000)},`,
+    );
+    expectError(await m.api.post('/transaction', body, { 'idempotency-key': 'deep-2' }), 422);
+    // 32 levels are still fine.
+    const ok = JSON.stringify(saleBody(m.serviceId)).replace(
+      '"additionalData":{',
+      `"additionalData":{"deep":${'['.repeat(28)}${']'.repeat(28)},`,
+    );
+    expect((await m.api.post('/transaction', ok, { 'idempotency-key': 'deep-3' })).status).toBe(200);
+  });
+
+  it('the merchant API refuses form-encoded bodies with 415 (a form-encoded JSON body echoed the card number)', async () => {
+    const m = gw.merchant;
+    const res = await m.api.post('/transaction', JSON.stringify(saleBody(m.serviceId)), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expectError(res, 415, 'API-ERROR-100415');
+    expect(res.text).not.toContain('4111111111111111');
+  });
+
+  it('the error echo masks card numbers anywhere: in a string, a key, a JSON number', async () => {
+    const m = gw.merchant;
+    const body = {
+      ...saleBody(m.serviceId, { amount: 'not a number', title: 'card 4111 1111 1111 1111 please' }),
+      pan: 4111111111111111,
+      '5555555555554444': 'as a key',
+    };
+    const res = await m.api.post('/transaction', body);
+    expectError(res, 422, 'API-ERROR-100422', 'amount');
+    for (const pan of ['4111111111111111', '4111 1111 1111 1111', '5555555555554444'])
+      expect(res.text).not.toContain(pan);
+    expect(res.text).toContain('card ****1111 please');
+    // Other long numbers are left alone (not Luhn-valid).
+    const order = await m.api.post(
+      '/transaction',
+      saleBody(m.serviceId, { amount: -1, orderId: 'o-1234567890123' }),
+    );
+    expect(order.text).toContain('o-1234567890123');
+  });
+
+  it('an unknown widget asset is a 404 with the error envelope', async () => {
+    expectError(await gw.http.get('/widget/assets/nope.css'), 404, 'API-ERROR-100404');
+  });
+
+  it('a malformed HEAD request gets its error status without a body', async () => {
+    const socket = connect(Number(new URL(gw.url).port), '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+    socket.write(Buffer.from('HEAD /health/\xff HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1'));
+    await new Promise((r) => socket.once('close', r));
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer.endsWith('\r\n\r\n')).toBe(true);
+  });
+});
+
+describe.each(DB_KINDS)('NUL characters (%s)', (db) => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({ db });
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it('a NUL in a path parameter, a query or a body string is a 422, not a database error (500 on PostgreSQL)', async () => {
+    const m = gw.merchant;
+    expectError(await gw.http.get('/3ds/a%00b'), 422, 'API-ERROR-100422', 'transactionId');
+    expectError(await m.api.get('/profile/cid/a%00b'), 422, 'API-ERROR-100422', 'cid');
+    const sale = saleBody(m.serviceId, {
+      customer: { firstName: 'J\u0000n', lastName: 'K', email: 'j@x.pl' },
+    });
+    expectError(await m.api.post('/transaction', sale), 422, 'API-ERROR-100422', 'customer.firstName');
+    const extra = saleBody(m.serviceId, { additionalData: { 'k\u0000': 1 } });
+    expectError(await m.api.post('/transaction', extra), 422, 'API-ERROR-100422', 'additionalData');
+    expect((await gw.http.get('/health/ready')).status).toBe(200);
+  });
+});
