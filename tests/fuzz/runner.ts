@@ -8,7 +8,7 @@ import { answerProblem, describeRequest, envelopeProblem, send } from './wire.js
  * Runs per endpoint. `npm test` uses the small default; `npm run test:fuzz` sets KARTOTEKA_FUZZ_RUNS high and
  * bounds each endpoint by time instead (KARTOTEKA_FUZZ_SECONDS for the whole run).
  */
-export const FUZZ_RUNS = Math.max(1, Number(process.env.KARTOTEKA_FUZZ_RUNS || 25));
+export const FUZZ_RUNS = Math.max(1, Number(process.env.KARTOTEKA_FUZZ_RUNS || 20));
 export const FUZZ_SECONDS = Number(process.env.KARTOTEKA_FUZZ_SECONDS || 0);
 /** Replays a failure: the seed fast-check printed. */
 export const FUZZ_SEED = process.env.KARTOTEKA_FUZZ_SEED
