@@ -696,6 +696,8 @@ const NOT_CARDS = new Set(['firstTransactionId']);
 
 /** Card numbers in the body: any string or number whose digits form a Luhn-valid 13–19-digit number. */
 function collectPans(v: unknown, out: string[]): void {
+  // A JSON number carries a card number exactly only as a positive safe integer (the server parses doubles).
+  if (typeof v === 'number' && !(Number.isSafeInteger(v) && v > 0)) return;
   if (typeof v === 'string' || typeof v === 'number') {
     const digits = String(v).replace(/[\s-]/g, '');
     if (/^[0-9]{13,19}$/.test(digits) && luhn(digits)) out.push(digits);
