@@ -21,7 +21,7 @@ import {
 } from './targets.js';
 
 /**
- * Property-based fuzzing of every endpoint against a real server (docs/reliability-fuzz.md): whatever arrives,
+ * Property-based fuzzing of every endpoint against a real server (docs/reliability.md): whatever arrives,
  * the answer is a success or a 4xx with the error envelope, in time, and the server keeps serving.
  */
 const GROUPS: Array<[string, (fx: Fixture) => Target[]]> = [

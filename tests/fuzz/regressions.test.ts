@@ -5,7 +5,7 @@ import { startGateway, type TestGateway } from '../support/gateway.js';
 import { saleBody } from '../support/payloads.js';
 import { expectError } from '../support/wire.js';
 
-/** What the fuzzer found, pinned as plain examples (docs/reliability-fuzz.md lists them). */
+/** What the fuzzer found, pinned as plain examples (docs/reliability.md lists them). */
 describe('fuzzing findings stay fixed', () => {
   let gw: TestGateway;
   beforeAll(async () => {
