@@ -39,6 +39,7 @@ export interface RecordedRequest {
   url: string;
   method: string;
   body: string;
+  headers?: IncomingMessage['headers'];
 }
 
 /**
@@ -66,7 +67,7 @@ export class ShopServer {
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
       const url = req.url ?? '/';
-      this.received.push({ url, method: req.method ?? 'GET', body });
+      this.received.push({ url, method: req.method ?? 'GET', body, headers: req.headers });
       const path = url.split('?')[0]!;
       if (path === '/shop.js') {
         // The shop's own script: records the widget's events (checking their origin, as docs/widget.md says).
@@ -85,6 +86,12 @@ export class ShopServer {
           'content-security-policy': this.csp,
         });
         res.end(page);
+        return;
+      }
+      if (path === '/notify' && req.method === 'POST') {
+        // The shop's notification endpoint, acknowledging as imoje documents.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"status":"ok"}');
         return;
       }
       if (['/success', '/failure', '/cancel', '/return'].includes(path)) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../support/gateway.js';
@@ -104,6 +105,17 @@ describe.skipIf(NO_BROWSER)('card widget in a real browser', () => {
     expect(body.paymentProfile).toMatchObject({ id: profile!.id, merchantCustomerId: order.cid });
     expect(body.transaction.paymentProfile.id).toBe(profile!.id);
     expect(notes[0]!.url).toBe(`${shop.origin}/notify`);
+    // …and it arrives at the shop, signed with the shop's key over the exact bytes.
+    await gw.gateway.worker.tick();
+    const delivered = shop.received.filter((r) => r.method === 'POST' && r.url === '/notify');
+    const arrived = delivered.find((r) => r.body === notes[0]!.body);
+    expect(arrived, 'the notification reached the shop').toBeDefined();
+    const signature = createHash('sha256')
+      .update(arrived!.body + m.serviceKey)
+      .digest('hex');
+    expect(arrived!.headers?.['x-imoje-signature']).toBe(
+      `merchantid=${m.merchantId};serviceid=${m.serviceId};signature=${signature};alg=sha256`,
+    );
 
     // The card number never touched the shop's page or server.
     expect(recorded).toContain('/widget/session');
