@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../domain/logger.js';
 import type { NotificationRow } from '../storage/notification-repo.js';
 import type { Storage } from '../storage/storage.js';
 import { postOnce, type PostResult } from './http-post.js';
@@ -7,10 +8,7 @@ import { MAX_ATTEMPTS, nextAttemptAfter } from './retry-schedule.js';
 import { signatureHeader } from './signer.js';
 import { checkTarget, type Resolver } from './url-guard.js';
 
-export interface NotifyLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
+export type NotifyLogger = Pick<Logger, 'info' | 'warn'>;
 
 export interface DeliveryDeps {
   storage: Storage;

@@ -2,10 +2,9 @@ import type { AuthorizeRequest } from '../acquirer/acquirer.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { PaymentsDeps } from './deps.js';
 import { finalize, outcomeOf, type Outcome } from './finalize.js';
-import type { PaymentProfile } from '../domain/profile.js';
 import type { SealedCard } from '../vault/sealed-card.js';
 import type { ClearCard } from '../vault/vault.js';
-import type { Known } from './finalize.js';
+import type { Known, PaymentResult } from './finalize.js';
 
 export type AuthorizeOptions = Omit<
   AuthorizeRequest,
@@ -24,7 +23,7 @@ export async function authorizeAndFinalize(
   capture: boolean,
   options: AuthorizeOptions,
   known: Known & { card?: SealedCard | undefined } = {},
-): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined }> {
+): Promise<PaymentResult> {
   if (!t.cardId) throw new Error(`transaction ${t.id} has no card`);
   let outcome: Outcome | undefined;
   try {
@@ -50,7 +49,8 @@ export async function authorizeAndFinalize(
     const profile = t.profileId
       ? await deps.storage.repos.profiles.getProfile(t.merchantId, t.profileId)
       : undefined;
-    return { transaction: t, profile };
+    const shop = known.shop ?? (await deps.storage.repos.merchants.getShopById(t.serviceId));
+    return { transaction: t, profile, shop };
   }
   return finalize(deps, t, outcome, 'authorizing', known);
 }

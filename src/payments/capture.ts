@@ -1,8 +1,7 @@
 import { DomainError } from '../domain/domain-error.js';
-import type { PaymentProfile } from '../domain/profile.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
-import { finalize } from './finalize.js';
+import { finalize, type PaymentResult } from './finalize.js';
 import { recoverTransaction } from './recover.js';
 
 type Operation = 'capture' | 'void';
@@ -20,7 +19,7 @@ export async function settlePreauthorization(
   id: string,
   operation: Operation,
   ctx: RequestContext = {},
-): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined }> {
+): Promise<PaymentResult> {
   const repos = deps.storage.repos;
   const t = await repos.transactions.getTransaction(merchantId, id);
   if (!t) throw new DomainError('transactionNotFound');
@@ -61,7 +60,7 @@ export async function resumePreauthorization(
   merchantId: string,
   id: string,
   operation: Operation,
-): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined } | undefined> {
+): Promise<PaymentResult | undefined> {
   const repos = deps.storage.repos;
   const t = await repos.transactions.getTransaction(merchantId, id);
   if (!t) throw new DomainError('transactionNotFound');
@@ -71,7 +70,7 @@ export async function resumePreauthorization(
     const profile = after.profileId
       ? await repos.profiles.getProfile(merchantId, after.profileId)
       : undefined;
-    return { transaction: after, profile };
+    return { transaction: after, profile, shop: await repos.merchants.getShopById(after.serviceId) };
   }
   return settlePreauthorization(deps, merchantId, id, operation);
 }
@@ -81,7 +80,7 @@ export async function applyPreauthorization(
   deps: PaymentsDeps,
   t: Transaction,
   operation: Operation,
-): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined }> {
+): Promise<PaymentResult> {
   const request = { reference: t.id, amount: t.amount, currency: t.currency };
   const result =
     operation === 'capture' ? await deps.acquirer.capture(request) : await deps.acquirer.void(request);

@@ -1,6 +1,6 @@
 import { validateCardFields } from '../domain/card.js';
 import { DomainError, validationError } from '../domain/domain-error.js';
-import { decideRegistration, type PaymentProfile } from '../domain/profile.js';
+import { decideRegistration } from '../domain/profile.js';
 import {
   PAYMENT_METHOD_CODES,
   profileTypeFor,
@@ -10,6 +10,7 @@ import {
 } from '../domain/transaction.js';
 import { Secret } from '../domain/secret.js';
 import { authorizeAndFinalize } from './authorize.js';
+import type { PaymentResult } from './finalize.js';
 import { debitWithoutProfile } from './debit-without-profile.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
@@ -23,9 +24,7 @@ export interface RedirectAction {
   contentBodyRaw: '';
 }
 
-export interface CreatedTransaction {
-  transaction: Transaction;
-  profile: PaymentProfile | undefined;
+export interface CreatedTransaction extends PaymentResult {
   action?: RedirectAction;
 }
 
@@ -114,6 +113,7 @@ export async function createCardTransaction(
     return {
       transaction: challenged,
       profile: undefined,
+      shop,
       action: {
         type: 'redirect',
         url: `${deps.publicUrl()}/3ds/${t.id}`,
@@ -123,12 +123,18 @@ export async function createCardTransaction(
       },
     };
   }
-  return authorizeAndFinalize(deps, t, !shop.preauthEnabled, {
-    cvv: card.cvv ? new Secret(card.cvv) : undefined,
-    initiator: 'CIT',
-    storedCredential: stored ? 'first' : 'none',
-    threeDSecure: 'frictionless',
-  });
+  return authorizeAndFinalize(
+    deps,
+    t,
+    !shop.preauthEnabled,
+    {
+      cvv: card.cvv ? new Secret(card.cvv) : undefined,
+      initiator: 'CIT',
+      storedCredential: stored ? 'first' : 'none',
+      threeDSecure: 'frictionless',
+    },
+    { shop },
+  );
 }
 
 function checkCard(card: CardInput, variant: string | null, now: Date): void {

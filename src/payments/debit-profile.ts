@@ -4,6 +4,7 @@ import type { PaymentProfile } from '../domain/profile.js';
 import { methodCodeFor, type Transaction } from '../domain/transaction.js';
 import { authorizeAndFinalize } from './authorize.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
+import type { PaymentResult } from './finalize.js';
 import type { DebitProfileInput } from './inputs.js';
 
 /**
@@ -16,7 +17,7 @@ export async function debitProfile(
   input: DebitProfileInput,
   ctx: RequestContext,
   source: 'api' | 'web' = 'api',
-): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined }> {
+): Promise<PaymentResult> {
   const shop = await deps.storage.repos.merchants.getShop(merchantId, input.serviceId);
   if (!shop) throw new DomainError('shopNotFound', [{ property: 'serviceId', message: 'No such service.' }]);
   // The profile (with its sealed card, for the vault) is read once, inside the write that stores the pending

@@ -50,9 +50,15 @@ export async function debitWithoutProfile(
     profileId: null,
     quotedNetworkTxnId: firstTransactionId,
   });
-  return authorizeAndFinalize(deps, t, !shop.preauthEnabled, {
-    initiator,
-    storedCredential: 'subsequent',
-    quotedNetworkTxnId: firstTransactionId,
-  });
+  return authorizeAndFinalize(
+    deps,
+    t,
+    !shop.preauthEnabled,
+    {
+      initiator,
+      storedCredential: 'subsequent',
+      quotedNetworkTxnId: firstTransactionId,
+    },
+    { shop },
+  );
 }

@@ -1,13 +1,8 @@
 import type { Acquirer } from '../acquirer/acquirer.js';
 import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../domain/logger.js';
 import type { Storage } from '../storage/storage.js';
 import type { Vault } from '../vault/vault.js';
-
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
 /** What the use cases need; the composition root provides the concrete parts. */
 export interface PaymentsDeps {

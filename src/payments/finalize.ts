@@ -35,6 +35,13 @@ export class StageChangedError extends Error {
  * What the caller already read in this request and need not be read again: the transaction's profile (as the
  * payment used it) and its shop.
  */
+/** What a payment ended as, with the profile it created or used and its shop (for the wire view). */
+export interface PaymentResult {
+  transaction: Transaction;
+  profile: PaymentProfile | undefined;
+  shop: Shop | undefined;
+}
+
 export interface Known {
   profile?: PaymentProfile | undefined;
   shop?: Shop | undefined;
@@ -51,7 +58,7 @@ export async function finalize(
   outcome: Outcome,
   expectedStage: TransactionStage,
   known: Known = {},
-): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined }> {
+): Promise<PaymentResult> {
   const now = deps.clock.now();
   const result = await deps.storage.transaction(async (repos) => {
     const paid = outcome.status === 'settled' || outcome.status === 'authorized';
@@ -91,7 +98,7 @@ export async function finalize(
     if (!changed) throw new StageChangedError(t.id);
     const shop = known.shop?.id === t.serviceId ? known.shop : await repos.merchants.getShopById(t.serviceId);
     if (shop) await enqueueNotification(repos, updated, profile, shop, now);
-    return { transaction: updated, profile };
+    return { transaction: updated, profile, shop };
   });
   deps.notificationQueued?.();
   return result;

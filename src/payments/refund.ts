@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, validationError } from '../domain/domain-error.js';
-import type { PaymentProfile } from '../domain/profile.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { Repos } from '../storage/storage.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
-import { finalize, outcomeOf } from './finalize.js';
+import { finalize, outcomeOf, type PaymentResult } from './finalize.js';
 
 export interface RefundInput {
   serviceId: string;
@@ -51,7 +50,7 @@ export async function refundTransaction(
   saleId: string,
   input: RefundInput,
   ctx: RequestContext,
-): Promise<{ transaction: Transaction; profile: PaymentProfile | undefined }> {
+): Promise<PaymentResult> {
   const now = deps.clock.now();
   const refund = await deps.storage.transaction(async (repos) => {
     const { sale, balance } = await refundBalance(repos, merchantId, saleId, true);

@@ -1,4 +1,4 @@
-import type { Logger } from '../payments/deps.js';
+import type { Logger } from '../domain/logger.js';
 
 export interface WorkerTask {
   name: string;

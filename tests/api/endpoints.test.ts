@@ -181,6 +181,30 @@ for (const db of DB_KINDS) {
       expect(rest).toEqual(created.body.transaction);
     });
 
+    it('answers are the same view GET shows, also the notificationUrl inherited from the shop', async () => {
+      const m = await gw.newMerchant({ notificationUrl: 'https://shop.example/imoje-notify' });
+      const reg = await m.api.post<TransactionResponse>(
+        '/transaction',
+        saleBody(m.serviceId, { amount: 900 }),
+      );
+      const debit = await m.api.post<TransactionResponse>(
+        '/transaction/profile',
+        debitBody(m.serviceId, reg.body.transaction.paymentProfile!.id),
+      );
+      const refund = await m.api.post<TransactionResponse>(`/transaction/${reg.body.transaction.id}/refund`, {
+        type: 'refund',
+        serviceId: m.serviceId,
+        amount: 100,
+      });
+      for (const answer of [reg, debit, refund]) {
+        const t = answer.body.transaction;
+        expect(t.notificationUrl).toBe('https://shop.example/imoje-notify');
+        const { refunds: _refunds, ...read } = (await m.api.get<TransactionResponse>(`/transaction/${t.id}`))
+          .body.transaction;
+        expect(read).toEqual(t);
+      }
+    });
+
     it('POST /transaction/profile debits: oneclick profile, statusCode, paymentProfile', async () => {
       const m = gw.merchant;
       const reg = await m.api.post<TransactionResponse>('/transaction', saleBody(m.serviceId));

@@ -3,8 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { validationError } from '../../domain/domain-error.js';
 import { resumePreauthorization, settlePreauthorization } from '../../payments/capture.js';
 import { refundBalance, refundTransaction } from '../../payments/refund.js';
-import { transactionView } from '../../wire/transaction-view.js';
 import type { HttpDeps } from '../http-deps.js';
+import { paymentView } from '../payment-view.js';
 import { respond, sendJson } from '../respond.js';
 import { CanRefundBody, CanRefundResponse, RefundBody } from '../schemas/actions.js';
 import { ErrorResponse } from '../schemas/common.js';
@@ -50,15 +50,10 @@ export function transactionActionRoutes(app: FastifyInstance, deps: HttpDeps): v
         request,
         reply,
         async (ctx) => {
-          const { transaction, profile } = await refundTransaction(
-            p,
-            request.merchantId,
-            request.params.transactionId,
-            request.body,
-            ctx,
-          );
           // The same view as GET /transaction/{id} and the notification: the sale's profile included.
-          return { transaction: transactionView(transaction, { profile }) };
+          return paymentView(
+            await refundTransaction(p, request.merchantId, request.params.transactionId, request.body, ctx),
+          );
         },
         (id) => resumeTransaction(p, request.merchantId, id),
       ),
@@ -113,20 +108,19 @@ export function transactionActionRoutes(app: FastifyInstance, deps: HttpDeps): v
           request,
           reply,
           async (ctx) => {
-            const { transaction, profile } = await settlePreauthorization(
-              p,
-              request.merchantId,
-              request.params.transactionId,
-              operation,
-              ctx,
+            return paymentView(
+              await settlePreauthorization(
+                p,
+                request.merchantId,
+                request.params.transactionId,
+                operation,
+                ctx,
+              ),
             );
-            return { transaction: transactionView(transaction, { profile }) };
           },
           async (id) => {
             const resumed = await resumePreauthorization(p, request.merchantId, id, operation);
-            return (
-              resumed && { transaction: transactionView(resumed.transaction, { profile: resumed.profile }) }
-            );
+            return resumed && paymentView(resumed);
           },
         );
       },

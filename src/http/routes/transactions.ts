@@ -7,6 +7,7 @@ import { recoverTransaction } from '../../payments/recover.js';
 import type { PaymentsDeps } from '../../payments/deps.js';
 import { transactionView } from '../../wire/transaction-view.js';
 import type { HttpDeps } from '../http-deps.js';
+import { paymentView } from '../payment-view.js';
 import { respond, sendJson } from '../respond.js';
 import { ErrorResponse, MerchantParams } from '../schemas/common.js';
 import {
@@ -77,15 +78,7 @@ export function transactionRoutes(app: FastifyInstance, deps: HttpDeps): void {
         reply,
         async (ctx) => {
           const created = await createCardTransaction(p, request.merchantId, request.body, ctx);
-          const shop = await p.storage.repos.merchants.getShopById(created.transaction.serviceId);
-          const body: Record<string, unknown> = {
-            transaction: transactionView(created.transaction, {
-              profile: created.profile,
-              shopNotificationUrl: shop?.notificationUrl,
-            }),
-          };
-          if (created.action) body.action = created.action;
-          return body;
+          return created.action ? { ...paymentView(created), action: created.action } : paymentView(created);
         },
         (id) => resumeTransaction(p, request.merchantId, id),
       ),
@@ -108,8 +101,7 @@ export function transactionRoutes(app: FastifyInstance, deps: HttpDeps): void {
         request,
         reply,
         async (ctx) => {
-          const { transaction, profile } = await debitProfile(p, request.merchantId, request.body, ctx);
-          return { transaction: transactionView(transaction, { profile }) };
+          return paymentView(await debitProfile(p, request.merchantId, request.body, ctx));
         },
         (id) => resumeTransaction(p, request.merchantId, id),
       ),
