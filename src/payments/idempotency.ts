@@ -60,18 +60,21 @@ export class Idempotency {
     const deadline = clock.now() + this.options.waitMs;
     for (let round = 0; ; round++) {
       const now = clock.now();
-      const claimed = await repos.idempotency.claim({
-        merchantId,
-        key,
-        requestHash: hash,
-        state: 'in_flight',
-        responseStatus: null,
-        responseBody: null,
-        transactionId: null,
-        createdAt: now,
-        expiresAt: now + this.options.ttlMs,
-        leaseUntil: now + this.options.leaseMs,
-      });
+      // Writes go through storage.transaction so that, on SQLite, they share the group commit of other requests.
+      const claimed = await storage.transaction((r) =>
+        r.idempotency.claim({
+          merchantId,
+          key,
+          requestHash: hash,
+          state: 'in_flight',
+          responseStatus: null,
+          responseBody: null,
+          transactionId: null,
+          createdAt: now,
+          expiresAt: now + this.options.ttlMs,
+          leaseUntil: now + this.options.leaseMs,
+        }),
+      );
       if (claimed) return { ...(await this.execute(merchantId, key, execute)), replayed: false };
 
       const existing = await repos.idempotency.getKey(merchantId, key);
@@ -92,7 +95,9 @@ export class Idempotency {
           if (existing.transactionId) {
             const resumed = await resume(existing.transactionId);
             if (resumed) {
-              await repos.idempotency.complete(merchantId, key, resumed.status, resumed.body);
+              await storage.transaction((r) =>
+                r.idempotency.complete(merchantId, key, resumed.status, resumed.body),
+              );
               return { ...resumed, replayed: true };
             }
             continue;
@@ -115,18 +120,20 @@ export class Idempotency {
     key: string,
     execute: (ctx: RequestContext) => Promise<StoredResponse>,
   ): Promise<StoredResponse> {
-    const repos = this.options.storage.repos;
+    const { storage } = this.options;
     let response: StoredResponse;
     try {
       response = await execute({ idempotency: { merchantId, key } });
     } catch (err) {
-      await repos.idempotency.release(merchantId, key).catch(() => undefined);
+      await storage.transaction((r) => r.idempotency.release(merchantId, key)).catch(() => undefined);
       throw err;
     }
     if (response.status >= 500) {
-      await repos.idempotency.release(merchantId, key);
+      await storage.transaction((r) => r.idempotency.release(merchantId, key));
     } else {
-      await repos.idempotency.complete(merchantId, key, response.status, response.body);
+      await storage.transaction((r) =>
+        r.idempotency.complete(merchantId, key, response.status, response.body),
+      );
     }
     return response;
   }
