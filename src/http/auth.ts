@@ -75,8 +75,4 @@ export class Authenticator {
     }
     request.merchantId = merchantId;
   }
-
-  forget(): void {
-    this.cache.clear();
-  }
 }

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AcquirerResult } from '../acquirer/acquirer.js';
 import { decideRegistration, type PaymentProfile } from '../domain/profile.js';
-import type { Transaction, TransactionStage, TransactionStatus } from '../domain/transaction.js';
+import {
+  canTransition,
+  type Transaction,
+  type TransactionStage,
+  type TransactionStatus,
+} from '../domain/transaction.js';
 import { enqueueNotification } from '../notifications/outbox.js';
 import type { Shop } from '../storage/merchant-repo.js';
 import type { Repos } from '../storage/storage.js';
@@ -59,6 +64,10 @@ export async function finalize(
   expectedStage: TransactionStage,
   known: Known = {},
 ): Promise<PaymentResult> {
+  if (!canTransition(t.status, outcome.status)) {
+    // A programming error, not a client's: statuses only move forward and a final one never changes.
+    throw new Error(`transaction ${t.id}: ${t.status} → ${outcome.status} is not a forward transition`);
+  }
   const now = deps.clock.now();
   const result = await deps.storage.transaction(async (repos) => {
     const paid = outcome.status === 'settled' || outcome.status === 'authorized';

@@ -160,13 +160,4 @@ export class NotificationRepo {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
-
-  async nextDueAt(): Promise<number | undefined> {
-    const row = await this.db
-      .selectFrom('notifications')
-      .select((eb) => eb.fn.min('nextAttemptAt').as('next'))
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
-  }
 }
