@@ -202,7 +202,14 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     url: () => payments.publicUrl(),
     async close() {
       await worker.stop();
-      await app.close();
+      // Node closes the connections idle at close() time only; a keep-alive connection whose request was still in
+      // flight then would hold the server open until its keep-alive timeout. Sweep them as they become idle.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+      }
       await storage.close();
     },
   };
