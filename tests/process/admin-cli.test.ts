@@ -108,4 +108,11 @@ describe('admin CLI: merchants, shops, tokens', () => {
     expect(bad.code).toBe(1);
     expect(bad.output).toContain('KARTOTEKA_PORT must be a whole number');
   });
+
+  it('serve refuses to start with a short admin token, and says why', async () => {
+    const res = await runCli(['serve'], { ...env, KARTOTEKA_ADMIN_TOKEN: 'admin-secret-short' });
+    expect(res.code).toBe(1);
+    expect(res.output).toContain('KARTOTEKA_ADMIN_TOKEN must be at least 32 characters');
+    expect(res.output).not.toContain('admin-secret-short');
+  });
 });
