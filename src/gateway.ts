@@ -8,6 +8,7 @@ import { Accounts, bootstrapSandbox, type SandboxCredentials } from './admin/acc
 import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { Authenticator } from './http/auth.js';
+import { AuthFailureThrottle } from './http/auth-failures.js';
 import { buildHttpApp } from './http/app.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { createLogger } from './logger.js';
@@ -143,10 +144,13 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const core = await buildCore(config, options);
   const { clock, log, storage, ledger, acquirer, payments, idempotency, worker } = core;
-  const auth = new Authenticator(() => storage.repos.merchants, clock, {
-    authFailuresPerMinute: config.authFailureLimit,
-    requestsPerSecondPerToken: config.rateLimitPerToken,
-  });
+  const authFailures = new AuthFailureThrottle(config.authFailureLimit, clock);
+  const auth = new Authenticator(
+    () => storage.repos.merchants,
+    clock,
+    authFailures,
+    config.rateLimitPerToken,
+  );
   const accounts = new Accounts(storage, clock);
   // Read lazily by the demo shop: the sandbox merchant is bootstrapped after the routes are built.
   let sandbox: SandboxCredentials | null = null;
@@ -159,11 +163,18 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       bodyLimitBytes: config.bodyLimitBytes,
       requestTimeoutMs: config.requestTimeoutMs,
       mode: config.mode,
+      trustProxy: config.trustProxy,
     },
     log,
     {
       plugins: [
-        adminRoutes({ storage, clock, adminToken: config.adminToken, poke: () => worker.poke() }),
+        adminRoutes({
+          storage,
+          clock,
+          adminToken: config.adminToken,
+          failures: authFailures,
+          poke: () => worker.poke(),
+        }),
         ...widgetPlugins(payments, config.mode, () => sandbox?.serviceId),
       ],
     },

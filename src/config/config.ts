@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { PostgresOptions, SqliteOptions } from '../storage/connect.js';
 
@@ -27,6 +28,8 @@ export interface Config {
   readonly adminToken: string | null;
   readonly rateLimitPerToken: number;
   readonly authFailureLimit: number;
+  /** Fastify's `trustProxy`: false, true (any peer is a proxy), or proxy addresses / CIDR ranges. */
+  readonly trustProxy: boolean | string[];
   readonly requestTimeoutMs: number;
 }
 
@@ -64,10 +67,13 @@ export const SETTINGS = {
     'on (default): run the notification/chores worker in the server; off: run `kartoteka worker` apart',
   KARTOTEKA_WORKER_POLL_MS: 'how often the worker looks for due work (default 1000)',
   KARTOTEKA_BOOTSTRAP: 'on (default in sandbox mode): create a sandbox merchant when there is none',
-  KARTOTEKA_ADMIN_TOKEN: 'bearer token for the /admin endpoints (unset: admin endpoints disabled)',
+  KARTOTEKA_ADMIN_TOKEN:
+    'bearer token for the /admin endpoints, at least 32 characters (unset: admin endpoints disabled)',
   KARTOTEKA_RATE_LIMIT_PER_TOKEN: 'requests per second one API token may make (default 2000; 0 = no limit)',
   KARTOTEKA_AUTH_FAILURE_LIMIT:
     'failed authentications one IP address may make per minute before 429 (default 30)',
+  KARTOTEKA_TRUST_PROXY:
+    'off (default), true, or proxy addresses/CIDR ranges whose X-Forwarded-For names the client',
   KARTOTEKA_REQUEST_TIMEOUT_MS:
     'a request whose headers and body take longer to arrive gets 408 (default 30000)',
 } as const;
@@ -115,6 +121,60 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
       /^(on|true|1)$/,
     ) !== null
   );
+}
+
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+/**
+ * The admin endpoints sit on the public listener and the operator picks their token, so a guessable one is
+ * refused at start-up. The value itself never appears in the message.
+ */
+function adminToken(raw: string | undefined): string | null {
+  if (!raw) return null;
+  const hint = 'generate one with `openssl rand -hex 32`';
+  if (raw.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new ConfigError(
+      `KARTOTEKA_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters, got ${raw.length}; ${hint}`,
+    );
+  }
+  // What a bearer header can carry: visible ASCII without spaces, at most 512 characters.
+  if (raw.length > 512 || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw new ConfigError(
+      `KARTOTEKA_ADMIN_TOKEN must be at most 512 printable ASCII characters without spaces; ${hint}`,
+    );
+  }
+  return raw;
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function proxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry) || isIP(entry)) return true;
+  const cidr = /^([^/]+)\/([0-9]{1,3})$/.exec(entry);
+  if (!cidr?.[1] || !cidr[2]) return false;
+  const version = isIP(cidr[1]);
+  return version !== 0 && Number(cidr[2]) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Off by default: with `true` (or a list too wide) anyone reaching the listener can pick their own address by
+ * sending X-Forwarded-For, and slip the per-address failed-login budget.
+ */
+function trustProxy(raw: string | undefined): boolean | string[] {
+  if (raw === undefined || raw === '' || /^(off|false)$/.test(raw)) return false;
+  if (/^(on|true)$/.test(raw)) return true;
+  const error = (why: string) =>
+    new ConfigError(
+      'KARTOTEKA_TRUST_PROXY must be off, true, or a comma-separated list of proxy addresses / CIDR ranges ' +
+        `(or loopback, linklocal, uniquelocal), got "${raw}": ${why}`,
+    );
+  // Fastify 5 trusts nobody for a bare hop count (it cannot check the peer), so one would silently do nothing.
+  if (/^[0-9]+$/.test(raw)) throw error('a hop count is not supported; name the proxies instead');
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    if (!proxyAddress(entry)) throw error(`"${entry}" is not an IP address or CIDR range`);
+  }
+  return entries;
 }
 
 /** Reads the environment (and the optional config file) once, validates it, and freezes the result. */
@@ -173,9 +233,10 @@ export function loadConfig(processEnv: Env = process.env, overrides: Env = {}): 
     worker: flag(env, 'KARTOTEKA_WORKER', true),
     workerPollMs: int(env, 'KARTOTEKA_WORKER_POLL_MS', 1000, 10, 60_000),
     bootstrapSandbox: flag(env, 'KARTOTEKA_BOOTSTRAP', mode === 'sandbox'),
-    adminToken: env.KARTOTEKA_ADMIN_TOKEN || null,
+    adminToken: adminToken(env.KARTOTEKA_ADMIN_TOKEN),
     rateLimitPerToken: int(env, 'KARTOTEKA_RATE_LIMIT_PER_TOKEN', 2000, 0, 1_000_000),
     authFailureLimit: int(env, 'KARTOTEKA_AUTH_FAILURE_LIMIT', 30, 1, 1_000_000),
+    trustProxy: trustProxy(env.KARTOTEKA_TRUST_PROXY),
     requestTimeoutMs: int(env, 'KARTOTEKA_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
   };
   return Object.freeze(config);

@@ -37,6 +37,7 @@ export async function buildHttpApp(
     clientErrorHandler,
     frameworkErrors,
     return503OnClosing: true,
+    trustProxy: deps.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: {
       customOptions: { coerceTypes: false, allErrors: true, removeAdditional: false, useDefaults: false },

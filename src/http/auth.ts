@@ -4,7 +4,10 @@ import { DomainError } from '../domain/domain-error.js';
 import type { Clock } from '../domain/clock.js';
 import { hashToken } from '../domain/token-hash.js';
 import type { MerchantRepo } from '../storage/merchant-repo.js';
+import type { AuthFailureThrottle } from './auth-failures.js';
+import { bearerToken } from './bearer.js';
 import { RateLimiter } from './rate-limiter.js';
+import { ThrottledError } from './throttled-error.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,25 +28,20 @@ interface CacheEntry {
 export class Authenticator {
   private readonly cache = new Map<string, CacheEntry>();
 
-  private readonly failures: RateLimiter;
   private readonly perToken: RateLimiter | null;
 
   constructor(
     private readonly merchants: () => MerchantRepo,
     private readonly clock: Clock,
-    limits: { authFailuresPerMinute: number; requestsPerSecondPerToken: number },
+    private readonly failures: AuthFailureThrottle,
+    requestsPerSecondPerToken: number,
     private readonly cacheMs = 5000,
   ) {
-    const now = () => clock.now();
-    this.failures = new RateLimiter(limits.authFailuresPerMinute / 60, limits.authFailuresPerMinute, now);
-    const rate = limits.requestsPerSecondPerToken;
-    this.perToken = rate > 0 ? new RateLimiter(rate, rate * 2, now) : null;
+    const rate = requestsPerSecondPerToken;
+    this.perToken = rate > 0 ? new RateLimiter(rate, rate * 2, () => clock.now()) : null;
   }
 
-  async merchantFor(authorization: string | undefined): Promise<string | null> {
-    const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(authorization ?? '');
-    if (!match?.[1]) return null;
-    const hash = hashToken(match[1]);
+  private async merchantForHash(hash: string): Promise<string | null> {
     const now = this.clock.now();
     const cached = this.cache.get(hash);
     if (cached && cached.until > now) return cached.merchantId;
@@ -57,21 +55,25 @@ export class Authenticator {
   }
 
   /**
-   * onRequest hook: the token must exist and belong to the merchant in the path. An address that keeps failing
-   * is refused for a while (guessing tokens gets slow), and each token has a request rate limit.
+   * onRequest hook: the token must exist and belong to the merchant in the path. Only failures count against
+   * the client's address; each token has a request rate limit, keyed on the token itself (its hash), never on
+   * how the header happened to be spelled.
    */
   async authenticate(request: FastifyRequest): Promise<void> {
-    if (!this.failures.peek(request.ip)) throw new DomainError('tooManyAuthFailures');
-    const merchantId = await this.merchantFor(request.headers.authorization);
+    const token = bearerToken(request.headers.authorization);
+    const hash = token === null ? null : hashToken(token);
+    const merchantId = hash === null ? null : await this.merchantForHash(hash);
     const pathMerchant = (request.params as { merchantId?: string }).merchantId;
-    if (!merchantId || merchantId !== pathMerchant) {
-      this.failures.take(request.ip);
-      throw new DomainError('unauthorized', [
-        { property: 'Authorization', message: 'Missing, invalid or foreign bearer token.' },
-      ]);
+    if (hash === null || !merchantId || merchantId !== pathMerchant) {
+      throw this.failures.failed(
+        request.ip,
+        new DomainError('unauthorized', [
+          { property: 'Authorization', message: 'Missing, invalid or foreign bearer token.' },
+        ]),
+      );
     }
-    if (this.perToken && !this.perToken.take(request.headers.authorization ?? '')) {
-      throw new DomainError('rateLimited');
+    if (this.perToken && !this.perToken.take(hash)) {
+      throw new ThrottledError('rateLimited', this.perToken.retryAfterSeconds(hash));
     }
     request.merchantId = merchantId;
   }

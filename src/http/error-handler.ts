@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DomainError, type FieldError } from '../domain/domain-error.js';
 import type { ErrorKey } from '../domain/error-catalog.js';
 import { envelope } from './error-envelope.js';
+import { ThrottledError } from './throttled-error.js';
 
 interface AjvLikeError {
   instancePath?: string;
@@ -76,6 +77,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     (error: FastifyError | DomainError | Error, request: FastifyRequest, reply: FastifyReply) => {
       const body = request.body;
       if (error instanceof DomainError) {
+        if (error instanceof ThrottledError) reply.header('retry-after', String(error.retryAfterSeconds));
         return reply.code(error.status).send(envelope(error, body));
       }
       const fe = error as FastifyError & { validationContext?: string };

@@ -9,4 +9,6 @@ export interface HttpDeps {
   bodyLimitBytes: number;
   requestTimeoutMs: number;
   mode: 'sandbox' | 'production';
+  /** Fastify's `trustProxy`: which proxies' `X-Forwarded-For` names the client (`request.ip`). */
+  trustProxy: boolean | string[];
 }

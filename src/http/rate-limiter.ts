@@ -14,9 +14,7 @@ export class RateLimiter {
   /** Takes one token; false when the key is over its limit. */
   take(key: string): boolean {
     const now = this.now();
-    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond);
-    bucket.at = now;
+    const bucket = { tokens: this.tokens(key, now), at: now };
     const allowed = bucket.tokens >= 1;
     if (allowed) bucket.tokens -= 1;
     if (this.buckets.size > 50_000) this.buckets.clear(); // bounded memory under address spraying
@@ -24,14 +22,15 @@ export class RateLimiter {
     return allowed;
   }
 
-  /** Whether the key still has a token, without taking one. */
-  peek(key: string): boolean {
+  /** Whole seconds until the key has a token again (at least 1, so it can go straight into `Retry-After`). */
+  retryAfterSeconds(key: string): number {
+    const missing = 1 - this.tokens(key, this.now());
+    return Math.max(1, Math.ceil(missing / this.ratePerSecond));
+  }
+
+  private tokens(key: string, now: number): number {
     const bucket = this.buckets.get(key);
-    if (!bucket) return true;
-    const tokens = Math.min(
-      this.burst,
-      bucket.tokens + ((this.now() - bucket.at) / 1000) * this.ratePerSecond,
-    );
-    return tokens >= 1;
+    if (!bucket) return this.burst;
+    return Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond);
   }
 }

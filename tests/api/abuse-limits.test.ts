@@ -1,5 +1,7 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
+import { DB_KINDS } from '../support/databases.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { expectError } from '../support/wire.js';
 
@@ -76,16 +78,109 @@ describe('abuse limits answer with the error envelope', () => {
     expect(limited.length).toBeGreaterThan(0);
     expect(results.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(20);
     expectError(limited[0]!, 429, 'API-ERROR-100429');
+    expect(limited[0]!.headers.get('retry-after')).toBe('1');
   });
 
-  it('429 per IP after repeated failed authentication, even with a valid token then', async () => {
+  it('valid token is never throttled after failed logins from the same address', async () => {
     const path = `/v1/merchant/${gw.merchant.merchantId}/profile/cid/x`;
     for (let i = 0; i < 5; i++) expectError(await gw.http.get(path, { authorization: 'Bearer wrong' }), 401);
+    const throttled = await gw.http.get(path, { authorization: 'Bearer wrong' });
+    expectError(throttled, 429, 'API-ERROR-100430');
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // Behind a load balancer every shop shares the attacker's address: the real token still works.
+    const valid = await gw.http.get(path, { authorization: `Bearer ${gw.merchant.token}` });
+    expect(valid.status, valid.text).toBe(200);
+    // ...while bad tokens from that address stay refused.
     expectError(await gw.http.get(path, { authorization: 'Bearer wrong' }), 429, 'API-ERROR-100430');
-    expectError(
-      await gw.http.get(path, { authorization: `Bearer ${gw.merchant.token}` }),
-      429,
-      'API-ERROR-100430',
-    );
+    expectError(await gw.http.get(path), 429, 'API-ERROR-100430');
   });
 });
+
+const ADMIN_TOKEN = 'abuse-limits-admin-token-0123456789abcdef';
+
+for (const db of DB_KINDS) {
+  describe(`${db}: authentication limits are keyed on the right thing`, () => {
+    const clock = new ManualClock();
+    let gw: TestGateway;
+    beforeAll(async () => {
+      gw = await startGateway({
+        db,
+        clock,
+        env: {
+          KARTOTEKA_AUTH_FAILURE_LIMIT: '3',
+          KARTOTEKA_RATE_LIMIT_PER_TOKEN: '1',
+          KARTOTEKA_ADMIN_TOKEN: ADMIN_TOKEN,
+        },
+      });
+    });
+    afterAll(async () => {
+      await gw?.close();
+    });
+    // Each test starts with full budgets: the clock is frozen, so only moving it refills them.
+    beforeEach(() => clock.advance(120_000));
+
+    it('re-spelling the Authorization header does not bypass the per-token rate limit', async () => {
+      const m = await gw.newMerchant();
+      const spellings = [
+        `Bearer ${m.token}`,
+        `bearer ${m.token}`,
+        `BEARER ${m.token}`,
+        `Bearer  ${m.token}`,
+        `Bearer\t${m.token}`,
+        `bEaReR \t ${m.token}`,
+      ];
+      const statuses: number[] = [];
+      for (const authorization of spellings) {
+        const res = await gw.http.get(`/v1/merchant/${m.merchantId}/profile/cid/x`, { authorization });
+        statuses.push(res.status);
+        if (res.status === 429) {
+          expectError(res, 429, 'API-ERROR-100429');
+          expect(res.headers.get('retry-after')).toBe('1');
+        }
+      }
+      // 1 request per second, bursts of 2, and the clock does not move: every spelling is the same token.
+      expect(statuses).toEqual([200, 200, 429, 429, 429, 429]);
+      clock.advance(1000);
+      expect((await m.api.get('/profile/cid/x')).status).toBe(200);
+    });
+
+    it('failed logins from one client behind a trusted proxy do not throttle other clients', async () => {
+      const behindProxy = await startGateway({
+        db,
+        clock,
+        env: { KARTOTEKA_AUTH_FAILURE_LIMIT: '3', KARTOTEKA_TRUST_PROXY: '127.0.0.1' },
+      });
+      try {
+        const path = `/v1/merchant/${behindProxy.merchant.merchantId}/profile/cid/x`;
+        const from = (ip: string, token: string) =>
+          behindProxy.http.get(path, { authorization: `Bearer ${token}`, 'x-forwarded-for': ip });
+        for (let i = 0; i < 3; i++) expectError(await from('203.0.113.7', 'wrong'), 401);
+        expectError(await from('203.0.113.7', 'wrong'), 429, 'API-ERROR-100430');
+        expectError(await from('203.0.113.8', 'wrong'), 401);
+        expect((await from('203.0.113.7', behindProxy.merchant.token)).status).toBe(200);
+      } finally {
+        await behindProxy.close();
+      }
+    });
+
+    it('a forged X-Forwarded-For does not escape the throttle when no proxy is trusted', async () => {
+      const path = `/v1/merchant/${gw.merchant.merchantId}/profile/cid/x`;
+      const from = (ip: string) =>
+        gw.http.get(path, { authorization: 'Bearer wrong', 'x-forwarded-for': ip });
+      for (let i = 0; i < 3; i++) expectError(await from(`198.51.100.${i}`), 401);
+      expectError(await from('198.51.100.99'), 429, 'API-ERROR-100430');
+    });
+
+    it('bad admin tokens are throttled like merchant tokens, and the admin token still works', async () => {
+      const wrong = { authorization: `Bearer ${ADMIN_TOKEN}x` };
+      for (let i = 0; i < 3; i++) expectError(await gw.http.get('/admin/notifications', wrong), 401);
+      const throttled = await gw.http.get('/admin/notifications', wrong);
+      expectError(throttled, 429, 'API-ERROR-100430');
+      expect(throttled.headers.get('retry-after')).toBe('20'); // 3 per minute: one comes back every 20 s
+      const admin = { authorization: `bearer  ${ADMIN_TOKEN}` };
+      expect((await gw.http.get('/admin/notifications', admin)).status).toBe(200);
+      clock.advance(20_000);
+      expectError(await gw.http.get('/admin/notifications', wrong), 401);
+    });
+  });
+}

@@ -45,7 +45,7 @@ export interface Fixture {
   widgetSession(): Promise<string>;
 }
 
-export const ADMIN_TOKEN = 'fuzz-admin-token-0123456789';
+export const ADMIN_TOKEN = 'fuzz-admin-token-0123456789abcdefghij';
 
 async function ok<T>(p: Promise<{ status: number; body: T; text: string }>): Promise<T> {
   const res = await p;

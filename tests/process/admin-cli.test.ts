@@ -108,4 +108,21 @@ describe('admin CLI: merchants, shops, tokens', () => {
     expect(bad.code).toBe(1);
     expect(bad.output).toContain('KARTOTEKA_PORT must be a whole number');
   });
+
+  it('serve refuses to start with a short admin token, and says why', async () => {
+    // A free port and a kill in `finally`: should validation ever regress, the server that starts is not left behind.
+    const server = spawnCli(['serve'], {
+      ...env,
+      KARTOTEKA_PORT: String(await freePort()),
+      KARTOTEKA_ADMIN_TOKEN: 'admin-secret-short',
+    });
+    try {
+      await server.waitFor(/configuration error|listening on/);
+      expect(server.output()).toContain('KARTOTEKA_ADMIN_TOKEN must be at least 32 characters, got 18');
+      expect(await server.exited).toBe(1);
+      expect(server.output()).not.toContain('admin-secret-short');
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
 });

@@ -34,4 +34,29 @@ describe('configuration', () => {
     expect(() => loadConfig({ KARTOTEKA_DATABASE_URL: 'mysql://x' })).toThrow(/postgres/);
     expect(() => loadConfig({}, { NOT_A_SETTING: '1' })).toThrow(/unknown setting/);
   });
+
+  it('a short admin token is refused at config validation, without echoing it', () => {
+    expect(() => loadConfig({ KARTOTEKA_ADMIN_TOKEN: 'hunter2-hunter2' })).toThrow(
+      /KARTOTEKA_ADMIN_TOKEN must be at least 32 characters, got 15/,
+    );
+    expect(() => loadConfig({ KARTOTEKA_ADMIN_TOKEN: 'hunter2-hunter2' })).not.toThrow(/hunter2/);
+    expect(() => loadConfig({ KARTOTEKA_ADMIN_TOKEN: `${'a'.repeat(20)} ${'b'.repeat(20)}` })).toThrow(
+      /printable ASCII characters without spaces/,
+    );
+    const token = 'f'.repeat(64);
+    expect(loadConfig({ KARTOTEKA_ADMIN_TOKEN: token }).adminToken).toBe(token);
+    expect(loadConfig({}).adminToken).toBeNull();
+  });
+
+  it('KARTOTEKA_TRUST_PROXY is off by default and takes true or proxy addresses / CIDR ranges', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ KARTOTEKA_TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(loadConfig({ KARTOTEKA_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(
+      loadConfig({ KARTOTEKA_TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,fd00::/8,::1,loopback' }).trustProxy,
+    ).toEqual(['10.0.0.0/8', '192.168.1.5', 'fd00::/8', '::1', 'loopback']);
+    for (const bad of ['10.0.0.0/33', 'lb.internal', '10.0.0', '2', '1.2.3.4,', 'fd00::/129']) {
+      expect(() => loadConfig({ KARTOTEKA_TRUST_PROXY: bad }), bad).toThrow(/KARTOTEKA_TRUST_PROXY must be/);
+    }
+  });
 });

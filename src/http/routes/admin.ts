@@ -6,6 +6,8 @@ import type { Clock } from '../../domain/clock.js';
 import { DomainError } from '../../domain/domain-error.js';
 import { listNotifications, resendNotification, showNotification } from '../../notifications/operator.js';
 import type { Storage } from '../../storage/storage.js';
+import type { AuthFailureThrottle } from '../auth-failures.js';
+import { bearerToken } from '../bearer.js';
 import { sendJson } from '../respond.js';
 
 export interface AdminDeps {
@@ -13,6 +15,8 @@ export interface AdminDeps {
   clock: Clock;
   /** null: no admin token configured, so the admin endpoints do not exist (404). */
   adminToken: string | null;
+  /** The same failed-attempt budget per address as the merchant API. */
+  failures: AuthFailureThrottle;
   /** Wakes the in-process worker after a resend, so it goes out at once. */
   poke(): void;
 }
@@ -21,8 +25,8 @@ const digest = (value: string) => createHash('sha256').update(value, 'utf8').dig
 
 /** Hashing first gives equal lengths, so the comparison takes the same time whatever was sent. */
 function authorized(request: FastifyRequest, token: string): boolean {
-  const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(request.headers.authorization ?? '');
-  return timingSafeEqual(digest(match?.[1] ?? ''), digest(token)) && match !== null;
+  const sent = bearerToken(request.headers.authorization);
+  return timingSafeEqual(digest(sent ?? ''), digest(token)) && sent !== null;
 }
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -36,9 +40,12 @@ export function adminRoutes(deps: AdminDeps) {
       async (admin) => {
         admin.addHook('onRequest', async (request) => {
           if (!authorized(request, token)) {
-            throw new DomainError('unauthorized', [
-              { property: 'Authorization', message: 'Missing or invalid admin token.' },
-            ]);
+            throw deps.failures.failed(
+              request.ip,
+              new DomainError('unauthorized', [
+                { property: 'Authorization', message: 'Missing or invalid admin token.' },
+              ]),
+            );
           }
         });
         const r = admin.withTypeProvider<TypeBoxTypeProvider>();
