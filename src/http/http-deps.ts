@@ -9,4 +9,9 @@ export interface HttpDeps {
   bodyLimitBytes: number;
   requestTimeoutMs: number;
   mode: 'sandbox' | 'production';
+  /**
+   * The origin allowed to frame a transaction's simulated 3-D Secure page: the shop page whose widget started
+   * the payment (the page opens inside the widget's iframe). null, or unset: nobody may frame it.
+   */
+  challengeFramer?: (transactionId: string) => string | null;
 }
