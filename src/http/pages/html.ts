@@ -2,12 +2,12 @@ import { escapeHtml } from '../../domain/escape-html.js';
 
 export { escapeHtml };
 
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
 /**
  * Gateway-hosted pages: no third-party anything, a strict CSP, readable on a phone. Framed only by
  * `frameAncestor` (an origin) or by nobody; form-action allows the redirect to the shop's return URL.
  */
-const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
-
 export function pageCsp(frameAncestor: string | null): string {
   // Only a bare scheme://host[:port] goes into the header: anything else could add directives.
   const ancestor = frameAncestor && ORIGIN.test(frameAncestor) ? frameAncestor : "'none'";
