@@ -86,6 +86,12 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     sandboxLedger: ledger,
     now: () => new Date(clock.now()),
   });
+  if (config.mode === 'production' && acquirer.simulatedChallenge) {
+    log.warn(
+      { acquirer: acquirer.name },
+      'production mode on a simulated acquirer (KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION): test cards only, and its 3-D Secure page passes any challenge',
+    );
+  }
   const vault = new Vault(keyring, storage.repos.cards);
 
   let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
@@ -155,6 +161,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   // Read lazily by the demo shop: the sandbox merchant is bootstrapped after the routes are built.
   let sandbox: SandboxCredentials | null = null;
 
+  const widget = widgetPlugins(payments, config.mode, () => sandbox?.serviceId);
   const app = await buildHttpApp(
     {
       payments,
@@ -164,6 +171,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       requestTimeoutMs: config.requestTimeoutMs,
       mode: config.mode,
       trustProxy: config.trustProxy,
+      challengeFramer: widget.challengeFramer,
     },
     log,
     {
@@ -175,7 +183,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
           failures: authFailures,
           poke: () => worker.poke(),
         }),
-        ...widgetPlugins(payments, config.mode, () => sandbox?.serviceId),
+        ...widget.plugins,
       ],
     },
   );

@@ -10,6 +10,12 @@ import type { ClearCard } from '../vault/vault.js';
  */
 export interface Acquirer {
   readonly name: string;
+  /**
+   * true: a challenge is answered on the gateway's own simulated 3-D Secure page (`/3ds/:id`), which exists only
+   * for such an acquirer. A real acquirer's challenge happens upstream, at the card issuer, and the gateway
+   * serves no page that could pass it.
+   */
+  readonly simulatedChallenge: boolean;
   /** Whether the card needs a 3-D Secure challenge for a customer-initiated first payment. */
   threeDSecure(card: ClearCard): Promise<ThreeDSecureDecision>;
   authorize(request: AuthorizeRequest): Promise<AcquirerResult>;

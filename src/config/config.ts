@@ -15,6 +15,8 @@ export interface Config {
   readonly database: SqliteOptions | PostgresOptions;
   readonly masterKeyFile: string;
   readonly acquirer: string;
+  /** Production mode on the sandbox acquirer, asked for explicitly (a staging setup, never real money). */
+  readonly allowSandboxInProduction: boolean;
   readonly logLevel: string;
   readonly logFile: string | null;
   readonly bodyLimitBytes: number;
@@ -55,7 +57,9 @@ export const SETTINGS = {
   KARTOTEKA_PG_POOL_SIZE: 'PostgreSQL pool size (default 10)',
   KARTOTEKA_PG_STATEMENT_TIMEOUT_MS: 'PostgreSQL statement timeout (default 5000)',
   KARTOTEKA_MASTER_KEY_FILE: 'master key file (default DATA_DIR/master.key, created with mode 0600)',
-  KARTOTEKA_ACQUIRER: 'acquirer connector (default sandbox)',
+  KARTOTEKA_ACQUIRER: 'acquirer connector (default sandbox; production mode needs it set, see below)',
+  KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION:
+    'on: let production mode run on the sandbox acquirer (test cards, simulated 3-D Secure); default off',
   KARTOTEKA_LOG_LEVEL: 'fatal|error|warn|info|debug|trace|silent (default info)',
   KARTOTEKA_LOG_FILE: 'also write logs to this file',
   KARTOTEKA_BODY_LIMIT: 'largest accepted request body in bytes (default 65536)',
@@ -206,6 +210,18 @@ export function loadConfig(processEnv: Env = process.env, overrides: Env = {}): 
       synchronous: oneOf(env, 'KARTOTEKA_SQLITE_SYNCHRONOUS', ['full', 'normal'] as const, 'full'),
     };
   }
+  const acquirer = env.KARTOTEKA_ACQUIRER || 'sandbox';
+  const allowSandboxInProduction = flag(env, 'KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION', false);
+  if (mode === 'production' && acquirer === 'sandbox' && !allowSandboxInProduction) {
+    // The sandbox approves test cards and serves a 3-D Secure page anyone can pass: production must not fall
+    // into it by leaving a variable unset.
+    throw new ConfigError(
+      `KARTOTEKA_MODE=production ${env.KARTOTEKA_ACQUIRER ? 'with KARTOTEKA_ACQUIRER=sandbox' : 'without KARTOTEKA_ACQUIRER'} ` +
+        'would run on the sandbox acquirer (test cards, a simulated 3-D Secure page anyone can pass). ' +
+        'Set KARTOTEKA_ACQUIRER to a real acquirer, or KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION=on to run ' +
+        'production mode on the sandbox on purpose',
+    );
+  }
   const publicUrl = env.KARTOTEKA_PUBLIC_URL ? env.KARTOTEKA_PUBLIC_URL.replace(/\/+$/, '') : null;
   if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) {
     throw new ConfigError('KARTOTEKA_PUBLIC_URL must be an absolute http(s) URL');
@@ -218,7 +234,8 @@ export function loadConfig(processEnv: Env = process.env, overrides: Env = {}): 
     dataDir,
     database,
     masterKeyFile: resolve(env.KARTOTEKA_MASTER_KEY_FILE || resolve(dataDir, 'master.key')),
-    acquirer: env.KARTOTEKA_ACQUIRER || 'sandbox',
+    acquirer,
+    allowSandboxInProduction,
     logLevel: oneOf(
       env,
       'KARTOTEKA_LOG_LEVEL',

@@ -60,7 +60,9 @@ export async function buildHttpApp(
     },
     { prefix: '/v1/merchant/:merchantId' },
   );
-  challengeRoutes(app, deps);
+  // The simulated 3-D Secure page passes any challenge it is asked to: it exists only beside the acquirer
+  // that simulates one (the sandbox), never in front of a real one.
+  if (deps.payments.acquirer.simulatedChallenge) challengeRoutes(app, deps);
   healthRoutes(app, deps);
   return app;
 }

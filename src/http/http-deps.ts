@@ -11,4 +11,9 @@ export interface HttpDeps {
   mode: 'sandbox' | 'production';
   /** Fastify's `trustProxy`: which proxies' `X-Forwarded-For` names the client (`request.ip`). */
   trustProxy: boolean | string[];
+  /**
+   * The origin allowed to frame a transaction's simulated 3-D Secure page: the shop page whose widget started
+   * the payment (the page opens inside the widget's iframe). null, or unset: nobody may frame it.
+   */
+  challengeFramer?: (transactionId: string) => string | null;
 }

@@ -10,11 +10,40 @@ export type ChallengeView =
   | { kind: 'final'; transaction: Transaction }
   | { kind: 'open'; transaction: Transaction; shop: Shop; maskedCard: string; brand: string };
 
-/** What the 3-D Secure page shows. */
+/**
+ * Past `challengeExpiresAt` (the same strict comparison the expiry chore queries with), whether or not a
+ * worker has run since.
+ */
+export function challengeExpired(t: Transaction, now: number): boolean {
+  return t.stage === 'challenge' && t.challengeExpiresAt !== null && t.challengeExpiresAt < now;
+}
+
+/** How an expired challenge ends: rejected with CODE_570, notified. */
+const EXPIRED = { status: 'rejected', statusCode: 'CODE_570' } as const;
+
+/**
+ * Ends an expired challenge exactly as the expiry chore does, and returns what the payment is now. The one
+ * compare-and-set on the `challenge` stage (in `finalize`) decides between this, the chore in another process
+ * and a concurrent completion; whoever loses reads the winner's result.
+ */
+async function expire(deps: PaymentsDeps, t: Transaction): Promise<Transaction> {
+  try {
+    return (await finalize(deps, t, EXPIRED, 'challenge')).transaction;
+  } catch (err) {
+    if (!(err instanceof StageChangedError)) throw err;
+    return (await deps.storage.repos.transactions.getTransactionById(t.id)) ?? t;
+  }
+}
+
+/**
+ * What the 3-D Secure page shows. A challenge past its expiry is ended here as the chore would end it, so the
+ * page never offers an answer that can no longer be given (the worker may run in another process, or lag).
+ */
 export async function viewChallenge(deps: PaymentsDeps, id: string): Promise<ChallengeView> {
   const repos = deps.storage.repos;
   const t = await repos.transactions.getTransactionById(id);
   if (!t) return { kind: 'unknown' };
+  if (challengeExpired(t, deps.clock.now())) return { kind: 'final', transaction: await expire(deps, t) };
   if (t.stage !== 'challenge') return { kind: 'final', transaction: t };
   const shop = await repos.merchants.getShopById(t.serviceId);
   const card = t.cardId ? await repos.cards.getCard(t.cardId) : undefined;
@@ -34,7 +63,9 @@ export type ChallengeResult =
 
 /**
  * The payer passed or failed the challenge. Exactly one completion wins (compare-and-set on the stage); a
- * second submission, or one after expiry, changes nothing.
+ * second submission changes nothing. One after `challengeExpiresAt` is refused whether or not the expiry chore
+ * has run yet (it may run in a separate process): the payment ends as the chore ends it, rejected with
+ * CODE_570 and notified, and the answer is the same as for a challenge the chore expired.
  */
 export async function completeChallenge(
   deps: PaymentsDeps,
@@ -44,6 +75,7 @@ export async function completeChallenge(
   const repos = deps.storage.repos;
   const t = await repos.transactions.getTransactionById(id);
   if (!t) return { kind: 'unknown' };
+  if (challengeExpired(t, deps.clock.now())) return { kind: 'final', transaction: await expire(deps, t) };
   if (t.stage !== 'challenge') return { kind: 'final', transaction: t };
   const shop = await repos.merchants.getShopById(t.serviceId);
   if (!shop) return { kind: 'unknown' };
@@ -86,7 +118,7 @@ export async function expireAbandonedChallenges(deps: PaymentsDeps, limit = 100)
   let expired = 0;
   for (const t of stale) {
     try {
-      await finalize(deps, t, { status: 'rejected', statusCode: 'CODE_570' }, 'challenge');
+      await finalize(deps, t, EXPIRED, 'challenge');
       expired++;
     } catch (err) {
       if (!(err instanceof StageChangedError)) throw err;

@@ -14,6 +14,8 @@ export interface WidgetDeps {
   payments: PaymentsDeps;
   /** How long an opened widget accepts a payment (capped by `data-valid-to`). */
   sessionTtlMs?: number;
+  /** The sessions, when the composition root also asks them who framed a payment (see `widgetPlugins`). */
+  sessions?: WidgetSessions;
 }
 
 function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset, maxAge: number): FastifyReply {
@@ -70,7 +72,7 @@ function body(request: FastifyRequest): Record<string, unknown> {
 export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
   const p = deps.payments;
   const assets = loadAssets();
-  const sessions = new WidgetSessions(() => p.clock.now(), deps.sessionTtlMs ?? 30 * 60_000);
+  const sessions = deps.sessions ?? new WidgetSessions(() => p.clock.now(), deps.sessionTtlMs ?? 30 * 60_000);
 
   const sessionGone = (reply: FastifyReply, locale: Locale = 'en') =>
     sendPage(reply, 404, null, errorPage(locale, null, 'session_expired', messages(locale).sessionGone));

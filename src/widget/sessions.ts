@@ -60,6 +60,17 @@ export class WidgetSessions {
     return s;
   }
 
+  /**
+   * The shop page origin of the session paying `transactionId`: its 3-D Secure page opens inside the same
+   * iframe, so that page may frame it too. A linear scan: it runs once per challenge page, over a bounded map.
+   */
+  parentOriginOf(transactionId: string): string | null {
+    for (const s of this.sessions.values()) {
+      if (s.transactionId === transactionId) return s.parentOrigin;
+    }
+    return null;
+  }
+
   private sweep(): void {
     const now = this.now();
     for (const [id, s] of this.sessions) {

@@ -124,7 +124,11 @@ for (const db of DB_KINDS) {
       );
       const page = await fetch(res.body.action!.url);
       const html = await page.text();
-      expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+      const csp = page.headers.get('content-security-policy');
+      expect(csp).toContain("default-src 'none'");
+      // Opened by redirect, not by a widget: no page may frame it (it was `frame-ancestors *`).
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('*');
       expect(html).toContain('123.45 PLN');
       expect(html).toContain('Test shop');
       expect(html).toContain('****5454');

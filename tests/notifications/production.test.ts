@@ -13,7 +13,11 @@ for (const db of DB_KINDS) {
 
     beforeAll(async () => {
       receiver = await Receiver.start();
-      gw = await startGateway({ db, clock, env: { KARTOTEKA_MODE: 'production' } });
+      gw = await startGateway({
+        db,
+        clock,
+        env: { KARTOTEKA_MODE: 'production', KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION: 'on' },
+      });
     });
     afterAll(async () => {
       await gw?.close();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Http } from '../support/http.js';
 import { saleBody } from '../support/payloads.js';
-import { freePort, ROOT, spawnCli, type Spawned } from '../support/process.js';
+import { freePort, ROOT, runCli, spawnCli, type Spawned } from '../support/process.js';
 
 /** Non-negotiable 1: `npm start` on a fresh data directory gives a working sandbox and says how to call it. */
 describe('npm start: the built server on a fresh data directory', () => {
@@ -102,4 +102,48 @@ describe('npm start: the built server on a fresh data directory', () => {
     expect(stored.length).toBe(ok);
     expect(stored.every((t) => t.status === 'settled')).toBe(true);
   });
+});
+
+/** Issue 12 item 9: `KARTOTEKA_MODE=production` used to start on the sandbox acquirer without a word. */
+describe('npm start in production mode on the sandbox acquirer', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'kartoteka-prod-'));
+  });
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('refuses to start unless asked for explicitly, and says how', async () => {
+    const port = await freePort();
+    const env = { KARTOTEKA_DATA_DIR: join(root, 'data'), KARTOTEKA_PORT: String(port) };
+    const refused = await runCli(['serve'], { ...env, KARTOTEKA_MODE: 'production' });
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain(
+      'kartoteka: configuration error: KARTOTEKA_MODE=production without KARTOTEKA_ACQUIRER would run on the sandbox acquirer',
+    );
+    expect(refused.output).toContain('KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION=on');
+    expect(refused.output).not.toContain('Health: ');
+
+    const named = await runCli(['serve'], {
+      ...env,
+      KARTOTEKA_MODE: 'production',
+      KARTOTEKA_ACQUIRER: 'sandbox',
+    });
+    expect(named.code).toBe(1);
+    expect(named.output).toContain('with KARTOTEKA_ACQUIRER=sandbox would run on the sandbox acquirer');
+
+    const optedIn = spawnCli(['serve'], {
+      ...env,
+      KARTOTEKA_MODE: 'production',
+      KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION: 'on',
+    });
+    try {
+      await optedIn.waitFor(/Health: /);
+      expect(optedIn.output()).toContain('production mode on a simulated acquirer');
+    } finally {
+      optedIn.child.kill('SIGTERM');
+      await optedIn.exited;
+    }
+  }, 60_000);
 });

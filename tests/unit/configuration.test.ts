@@ -20,9 +20,33 @@ describe('configuration', () => {
   });
 
   it('a postgres URL selects PostgreSQL; production mode does not bootstrap', () => {
-    const c = loadConfig({ KARTOTEKA_DATABASE_URL: 'postgres://u@h/db', KARTOTEKA_MODE: 'production' });
+    const c = loadConfig({
+      KARTOTEKA_DATABASE_URL: 'postgres://u@h/db',
+      KARTOTEKA_MODE: 'production',
+      KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION: 'on',
+    });
     expect(c.database.kind).toBe('postgres');
     expect(c.bootstrapSandbox).toBe(false);
+  });
+
+  it('production mode no longer falls silently into the sandbox acquirer (unset or named): it refuses to start', () => {
+    expect(() => loadConfig({ KARTOTEKA_MODE: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ KARTOTEKA_MODE: 'production' })).toThrow(
+      /KARTOTEKA_MODE=production without KARTOTEKA_ACQUIRER would run on the sandbox acquirer.*KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION=on/,
+    );
+    expect(() => loadConfig({ KARTOTEKA_MODE: 'production', KARTOTEKA_ACQUIRER: 'sandbox' })).toThrow(
+      /with KARTOTEKA_ACQUIRER=sandbox would run on the sandbox acquirer/,
+    );
+    expect(() =>
+      loadConfig({ KARTOTEKA_MODE: 'production', KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION: 'off' }),
+    ).toThrow(ConfigError);
+  });
+
+  it('production mode runs on the sandbox acquirer only when that is asked for explicitly', () => {
+    const c = loadConfig({ KARTOTEKA_MODE: 'production', KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION: 'on' });
+    expect(c).toMatchObject({ mode: 'production', acquirer: 'sandbox', allowSandboxInProduction: true });
+    // Sandbox mode needs no opt-in.
+    expect(loadConfig({}).acquirer).toBe('sandbox');
   });
 
   it('bad values are refused with a message naming the variable', () => {

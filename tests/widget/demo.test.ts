@@ -53,7 +53,9 @@ describe.skipIf(NO_BROWSER)('demo shop (sandbox)', () => {
   });
 
   it('does not exist in production mode', async () => {
-    const prod = await startGateway({ env: { KARTOTEKA_MODE: 'production' } });
+    const prod = await startGateway({
+      env: { KARTOTEKA_MODE: 'production', KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION: 'on' },
+    });
     try {
       expect((await prod.http.get('/demo')).status).toBe(404);
       expect((await prod.http.get('/js/widget.min.js')).status).toBe(200);

@@ -107,6 +107,12 @@ export class ShopServer {
   /** The checkout page's Referrer-Policy. */
   referrerPolicy = 'strict-origin-when-cross-origin';
 
+  /** Publishes any page on the shop's origin (served under `csp`); returns its URL. */
+  publish(path: string, html: string): string {
+    this.pages.set(path, html);
+    return this.origin + path;
+  }
+
   /** Publishes a checkout page embedding the widget; returns its URL. */
   checkout(gatewayUrl: string, path: string, attributes: Record<string, string>): string {
     const attrs = Object.entries(attributes)

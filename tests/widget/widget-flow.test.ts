@@ -74,6 +74,59 @@ describe.skipIf(NO_BROWSER)('card widget in a real browser', () => {
     }
   }
 
+  it('the 3-D Secure page opens inside the widget for the shop that opened it, and no other page can frame it', async () => {
+    const m = gw.merchant;
+    const order = widgetOrder(m, shop);
+    const url = shop.checkout(gw.url, '/checkout-framing', {
+      ...withSignature(m, order.signed),
+      locale: 'en',
+    });
+    const { context, page } = await newPage(browser);
+    try {
+      const challenge = page.waitForResponse((r) => /\/3ds\//.test(r.url()));
+      await page.goto(url);
+      const frame = await widgetFrame(page);
+      await fillCard(frame, THREE_DS);
+      await frame.locator('#kw-pay').click();
+      const csp = (await challenge).headers()['content-security-policy'];
+      // Exactly the shop page's origin: frame-ancestors checks the shop's page too, so 'self' would not do.
+      expect(csp).toContain(`frame-ancestors ${shop.origin};`);
+      await frame.getByRole('button', { name: 'Authenticate' }).waitFor();
+      const challengeUrl = frame.url();
+
+      // A page elsewhere framing the same challenge (it was frame-ancestors *: one click on a disguised button).
+      const other = new ShopServer();
+      await other.start();
+      try {
+        other.csp = `frame-src ${gw.url}`;
+        const evil = other.publish(
+          '/evil',
+          `<!doctype html><title>Win a prize</title><iframe id="x" src="${challengeUrl}"></iframe>`,
+        );
+        const { context: c2, page: p2 } = await newPage(browser);
+        try {
+          const blocked = p2.waitForResponse((r) => r.url() === challengeUrl);
+          await p2.goto(evil);
+          // Still only the shop whose widget started this payment; the browser refuses everyone else.
+          const framed = (await blocked).headers()['content-security-policy'];
+          expect(framed).toContain(`frame-ancestors ${shop.origin};`);
+          expect(framed).not.toContain(other.origin);
+          const inner = await (await p2.waitForSelector('#x')).contentFrame();
+          await p2.waitForLoadState('load');
+          expect(await inner!.locator('button.pass').count()).toBe(0);
+        } finally {
+          await c2.close();
+        }
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await context.close();
+    }
+    const [t] = (await transactionRows(gw, m.merchantId)).filter((r) => r.orderId === order.orderId);
+    expect(t).toMatchObject({ status: 'pending', stage: 'challenge' });
+  });
+
   it('registers a card with a 3-D Secure challenge and lands on the success URL; profile and notification exist', async () => {
     const { order, recorded } = await registerWith3ds(undefined, true);
     const m = gw.merchant;

@@ -31,6 +31,7 @@ function toResult(entry: LedgerEntry): AcquirerResult {
  */
 export class SandboxAcquirer implements Acquirer {
   readonly name = 'sandbox';
+  readonly simulatedChallenge: boolean = true;
 
   constructor(
     private readonly ledger: SandboxLedger,

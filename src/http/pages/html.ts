@@ -2,9 +2,23 @@ import { escapeHtml } from '../../domain/escape-html.js';
 
 export { escapeHtml };
 
-/** Gateway-hosted pages: no third-party anything, a strict CSP, readable on a phone. */
-export const PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors *; base-uri 'none'";
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+/**
+ * Gateway-hosted pages: no third-party anything, a strict CSP, readable on a phone. Framed only by
+ * `frameAncestor` (an origin) or by nobody; form-action allows the redirect to the shop's return URL.
+ */
+export function pageCsp(frameAncestor: string | null): string {
+  // Only a bare scheme://host[:port] goes into the header: anything else could add directives.
+  const ancestor = frameAncestor && ORIGIN.test(frameAncestor) ? frameAncestor : "'none'";
+  return [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    "form-action 'self' http: https:",
+    `frame-ancestors ${ancestor}`,
+    "base-uri 'none'",
+  ].join('; ');
+}
 
 export function page(title: string, body: string): string {
   return `<!doctype html>

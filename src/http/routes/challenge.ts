@@ -6,13 +6,19 @@ import { formatAmount } from '../../domain/money.js';
 import type { Transaction } from '../../domain/transaction.js';
 import { completeChallenge, viewChallenge } from '../../payments/challenge.js';
 import type { HttpDeps } from '../http-deps.js';
-import { escapeHtml, page, PAGE_CSP } from '../pages/html.js';
+import { escapeHtml, page, pageCsp } from '../pages/html.js';
 
-function html(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
+function html(
+  reply: FastifyReply,
+  framer: string | null,
+  status: number,
+  title: string,
+  body: string,
+): FastifyReply {
   return reply
     .code(status)
     .type('text/html; charset=utf-8')
-    .header('content-security-policy', PAGE_CSP)
+    .header('content-security-policy', pageCsp(framer))
     .header('cache-control', 'no-store')
     .send(page(title, body));
 }
@@ -21,11 +27,12 @@ function html(reply: FastifyReply, status: number, title: string, body: string):
  * The challenge was answered already. Still being authorised (an answer in flight, or one whose process died
  * and awaits recovery) is not "completed": the payer is told to reload.
  */
-function finished(reply: FastifyReply, t: Transaction, note: string): FastifyReply {
+function finished(reply: FastifyReply, framer: string | null, t: Transaction, note: string): FastifyReply {
   const status = `<strong>${escapeHtml(t.status)}</strong>`;
   if (t.stage !== 'done') {
     return html(
       reply,
+      framer,
       409,
       'Payment in progress',
       `<h1>Payment in progress</h1><p>This payment is ${status} while the card issuer's answer is recorded; ${note}. Reload this page in a moment.</p>`,
@@ -33,6 +40,7 @@ function finished(reply: FastifyReply, t: Transaction, note: string): FastifyRep
   }
   return html(
     reply,
+    framer,
     409,
     'Payment already completed',
     `<h1>Payment already completed</h1><p>This payment is ${status}; ${note}.</p>`,
@@ -42,30 +50,38 @@ function finished(reply: FastifyReply, t: Transaction, note: string): FastifyRep
 const Params = Type.Object({ transactionId: Type.String({ maxLength: 64 }) });
 
 /**
- * The sandbox's 3-D Secure challenge (what an issuer's ACS page is in production): shows the amount, the shop
- * and the masked card; "Authenticate" passes, "Fail" fails. An unknown or finished transaction is reported and
- * nothing changes.
+ * The sandbox acquirer's simulated 3-D Secure challenge (what the issuer's ACS page is with a real acquirer):
+ * shows the amount, the shop and the masked card; "Authenticate" passes, "Fail" fails. An unknown or finished
+ * transaction is reported and nothing changes. Registered only for an acquirer with `simulatedChallenge`.
+ *
+ * Framing: the widget opens this page inside its iframe, so the shop page that opened that widget may frame it
+ * (frame-ancestors checks every ancestor, the shop's page included, so 'self' would not do); nobody else may,
+ * so no other page can dress "Authenticate" up as something to click.
  */
 export function challengeRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const p = deps.payments;
+  const framerOf = (id: string) => deps.challengeFramer?.(id) ?? null;
 
   r.get('/3ds/:transactionId', { schema: { hide: true, params: Params } }, async (request, reply) => {
+    const framer = framerOf(request.params.transactionId);
     const view = await viewChallenge(p, request.params.transactionId);
     if (view.kind === 'unknown') {
       return html(
         reply,
+        framer,
         404,
         'Unknown payment',
         '<h1>Unknown payment</h1><p>There is no 3-D Secure challenge for this address.</p>',
       );
     }
     if (view.kind === 'final')
-      return finished(reply, view.transaction, 'the challenge can no longer be answered');
+      return finished(reply, framer, view.transaction, 'the challenge can no longer be answered');
     const t = view.transaction;
     const id = escapeHtml(t.id);
     return html(
       reply,
+      framer,
       200,
       '3-D Secure verification',
       `<h1>3-D Secure verification</h1>
@@ -91,13 +107,20 @@ export function challengeRoutes(app: FastifyInstance, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
+      const framer = framerOf(request.params.transactionId);
       const result = await completeChallenge(p, request.params.transactionId, request.body.result === 'pass');
       if (result.kind === 'unknown') {
-        return html(reply, 404, 'Unknown payment', '<h1>Unknown payment</h1><p>Nothing was changed.</p>');
+        return html(
+          reply,
+          framer,
+          404,
+          'Unknown payment',
+          '<h1>Unknown payment</h1><p>Nothing was changed.</p>',
+        );
       }
-      if (result.kind === 'final') return finished(reply, result.transaction, 'nothing was changed');
+      if (result.kind === 'final') return finished(reply, framer, result.transaction, 'nothing was changed');
       if (result.redirectUrl) return reply.code(303).header('location', result.redirectUrl).send();
-      return html(reply, 200, 'Done', `<h1>Payment ${escapeHtml(result.transaction.status)}</h1>`);
+      return html(reply, framer, 200, 'Done', `<h1>Payment ${escapeHtml(result.transaction.status)}</h1>`);
     },
   );
 }
