@@ -32,6 +32,21 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    // src/payments/refund.ts is being edited on another branch; its one call moves to newId() after that lands.
+    ignores: ['src/domain/ids.ts', 'src/payments/refund.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        ...['node:crypto', 'crypto'].map((name) => ({
+          name,
+          importNames: ['randomUUID'],
+          message: 'Make ids with newId() from src/domain/ids.ts.',
+        })),
+      ],
+    },
+  },
+  {
     files: ['bin/**/*.js', 'src/widget/assets/**/*.js'],
     languageOptions: {
       globals: { process: 'readonly', console: 'readonly', window: 'readonly', document: 'readonly' },

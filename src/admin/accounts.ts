@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { newApiToken, newMerchantId, newServiceKey } from '../domain/ids.js';
+import { newApiToken, newId, newMerchantId, newServiceKey } from '../domain/ids.js';
 import type { Clock } from '../domain/clock.js';
 import { hashToken } from '../domain/token-hash.js';
 import type { Merchant, Shop } from '../storage/merchant-repo.js';
@@ -30,7 +29,7 @@ export class Accounts {
     if (!merchant) throw new Error(`no merchant ${merchantId}`);
     if (options.notificationUrl) assertUrl(options.notificationUrl);
     const shop: Shop = {
-      id: randomUUID(),
+      id: newId(),
       merchantId,
       name: options.name ?? 'Shop',
       serviceKey: newServiceKey(),
@@ -55,7 +54,7 @@ export class Accounts {
     const merchant = await this.storage.repos.merchants.getMerchant(merchantId);
     if (!merchant) throw new Error(`no merchant ${merchantId}`);
     const token = newApiToken();
-    const id = randomUUID();
+    const id = newId();
     await this.storage.repos.merchants.insertToken({
       id,
       merchantId,

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
-import type { Logger } from '../domain/logger.js';
+import { newId } from '../domain/ids.js';
+import type { Logger } from '../domain/log-port.js';
 import type { NotificationRow } from '../storage/notification-repo.js';
 import type { Storage } from '../storage/storage.js';
 import { postOnce, type PostResult } from './http-post.js';
@@ -60,7 +60,7 @@ export async function deliverOne(
   const result = await attempt(deps, row);
   const repo = deps.storage.repos.notifications;
   await repo.recordAttempt({
-    id: randomUUID(),
+    id: newId(),
     notificationId: row.id,
     attemptedAt,
     httpStatus: result.httpStatus,

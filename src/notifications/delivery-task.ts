@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { newId } from '../domain/ids.js';
 import { deliverOne, type DeliveryDeps } from './deliver.js';
 
 export interface DeliveryTaskOptions {
@@ -13,7 +13,7 @@ export interface DeliveryTaskOptions {
  * claimed rows, so an acknowledged notification is sent once; a crashed worker's claims expire and are retried.
  */
 export function deliveryTask(deps: DeliveryDeps, options: DeliveryTaskOptions = {}) {
-  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const owner = `${hostname()}:${process.pid}:${newId().slice(0, 8)}`;
   const batchSize = options.batchSize ?? 16;
   // Longer than one delivery can take (its timeout, plus DNS and database time), yet short enough that the
   // claims of a crashed worker come free again soon.

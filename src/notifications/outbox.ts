@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../domain/ids.js';
 import type { PaymentProfile } from '../domain/profile.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { Shop } from '../storage/merchant-repo.js';
@@ -20,7 +20,7 @@ export async function enqueueNotification(
   const url = t.notificationUrl ?? shop.notificationUrl;
   if (!url) return;
   await repos.notifications.enqueue({
-    id: randomUUID(),
+    id: newId(),
     transactionId: t.id,
     merchantId: t.merchantId,
     serviceId: t.serviceId,

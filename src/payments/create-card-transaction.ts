@@ -10,23 +10,11 @@ import {
 } from '../domain/transaction.js';
 import { Secret } from '../domain/secret.js';
 import { authorizeAndFinalize } from './authorize.js';
-import type { PaymentResult } from './finalize.js';
+import type { CreatedTransaction } from './created-transaction.js';
 import { debitWithoutProfile } from './debit-without-profile.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
 import { storePending } from './store-pending.js';
-
-export interface RedirectAction {
-  type: 'redirect';
-  url: string;
-  method: 'GET';
-  contentType: '';
-  contentBodyRaw: '';
-}
-
-export interface CreatedTransaction extends PaymentResult {
-  action?: RedirectAction;
-}
 
 /**
  * `POST /transaction` with a card: a one-off 3-D Secure payment (`ecom3ds`), a card registration that creates a

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { DomainError } from '../domain/domain-error.js';
+import { newId } from '../domain/ids.js';
 import type { PaymentProfile } from '../domain/profile.js';
 import { methodCodeFor, type Transaction } from '../domain/transaction.js';
 import { authorizeAndFinalize } from './authorize.js';
@@ -65,7 +65,7 @@ function pendingDebit(
   const now = deps.clock.now();
   const initiator = profile.type === 'RECURRING' ? 'MIT' : 'CIT';
   return {
-    id: randomUUID(),
+    id: newId(),
     merchantId,
     serviceId,
     type: 'sale',

@@ -2,7 +2,7 @@ import { DomainError } from '../domain/domain-error.js';
 import type { PaymentMethodCode, TransactionSource } from '../domain/transaction.js';
 import type { Shop } from '../storage/merchant-repo.js';
 import { authorizeAndFinalize } from './authorize.js';
-import type { CreatedTransaction } from './create-card-transaction.js';
+import type { CreatedTransaction } from './created-transaction.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
 import { storePending } from './store-pending.js';

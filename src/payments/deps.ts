@@ -1,6 +1,6 @@
 import type { Acquirer } from '../acquirer/acquirer.js';
 import type { Clock } from '../domain/clock.js';
-import type { Logger } from '../domain/logger.js';
+import type { Logger } from '../domain/log-port.js';
 import type { Storage } from '../storage/storage.js';
 import type { Vault } from '../vault/vault.js';
 

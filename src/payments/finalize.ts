@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { AcquirerResult } from '../acquirer/acquirer.js';
+import { newId } from '../domain/ids.js';
 import { decideRegistration, type PaymentProfile } from '../domain/profile.js';
 import {
   canTransition,
@@ -144,7 +144,7 @@ async function registerProfile(
     });
     return repos.profiles.getProfile(t.merchantId, decision.profile.id);
   }
-  const id = randomUUID();
+  const id = newId();
   await repos.profiles.insertProfile({
     id,
     merchantId: t.merchantId,

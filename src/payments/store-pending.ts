@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../domain/ids.js';
 import type { PaymentMethodCode, Transaction, TransactionSource } from '../domain/transaction.js';
 import type { Shop } from '../storage/merchant-repo.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
@@ -25,7 +25,7 @@ export async function storePending(
   shape: PendingShape,
 ): Promise<Transaction & { cardId: string }> {
   const now = deps.clock.now();
-  const cardId = randomUUID();
+  const cardId = newId();
   const sealed = deps.vault.seal({
     id: cardId,
     merchantId,
@@ -37,7 +37,7 @@ export async function storePending(
     createdAt: now,
   });
   const t: Transaction & { cardId: string } = {
-    id: randomUUID(),
+    id: newId(),
     merchantId,
     serviceId: shop.id,
     type: 'sale',

@@ -22,6 +22,11 @@ interface Compiled {
  * of a profile debit (docs/performance.md). The builder is written as usual, with `arg(i)` where argument i
  * goes; the SQL Kysely produces is kept and only the bound parameters change. Results still pass through the
  * plugins (snake_case columns come back camelCased).
+ *
+ * This leans on Kysely behaviour its docs don't promise (values always bound as parameters, verbatim and in
+ * order; SQL text independent of the values; a kept CompiledQuery runnable with new parameters, on any
+ * connection, results still through the plugins). tests/unit/kysely-internals.test.ts checks each against the
+ * installed Kysely, which package.json pins exactly: run it before upgrading.
  */
 export interface Prepared<Row> {
   execute(db: Kysely<Database>, dialect: Dialect, args: readonly unknown[]): Promise<QueryResult<Row>>;

@@ -8,6 +8,10 @@ import type { SqliteDatabase } from 'kysely';
  * reusing a statement is safe because better-sqlite3 runs it to completion synchronously and Kysely holds its
  * single connection for the whole of a streamed query. The bound keeps a caller that builds SQL with inlined
  * values from growing the cache without limit.
+ *
+ * What this assumes of Kysely's SQLite driver (it only reads `reader` and calls all/run/iterate on a statement;
+ * one connection behind a mutex, held by a stream until it ends; destroy() calls close()) is checked against the
+ * installed, exactly pinned Kysely by tests/unit/kysely-internals.test.ts: run it before upgrading.
  */
 export function withStatementCache(database: SQLite.Database, limit = 1000): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../domain/escape-html.js';
+import { escapeHtml } from '../http/pages/escape-html.js';
 
 export const esc = escapeHtml;
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../domain/logger.js';
+import type { Logger } from '../domain/log-port.js';
 
 export interface WorkerTask {
   name: string;

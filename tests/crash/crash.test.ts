@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../support/build.js';
 import { runCrashTest, summarize } from './harness.js';
 
 /**
  * The bounded crash test that runs inside `npm test`: a few SIGKILLs on SQLite. `npm run test:crash` runs the
  * full one (scripts/crash-test.ts: at least 20 kills, PostgreSQL too when KARTOTEKA_TEST_PG_URL is set).
  */
+beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
+
 describe('crash test (bounded): SIGKILL at random moments under load', () => {
   it(
     'loses nothing acknowledged, charges nothing twice, notifies everything',

@@ -6,6 +6,7 @@ import { Accounts } from '../../src/admin/accounts.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { openStorage } from '../../src/storage/open.js';
 import type { Storage } from '../../src/storage/storage.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../support/build.js';
 import { freshPostgresDatabase, PG_URL } from '../support/databases.js';
 import { Http } from '../support/http.js';
 import { debitBody, saleBody } from '../support/payloads.js';
@@ -23,6 +24,7 @@ describe.skipIf(!PG_URL)('two gateway processes on one PostgreSQL database', () 
   let dir: string;
   let env: Record<string, string>;
   let receiver: Receiver;
+  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
   beforeAll(async () => {
     const db = await freshPostgresDatabase();
     drop = db.drop;

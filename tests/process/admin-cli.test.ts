@@ -1,10 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../support/build.js';
 import { Http } from '../support/http.js';
 import { freePort, runCli, spawnCli } from '../support/process.js';
 import { saleBody } from '../support/payloads.js';
+
+beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
 
 describe('admin CLI: merchants, shops, tokens', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kartoteka-cli-'));

@@ -1,12 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../support/build.js';
 import { startGateway } from '../support/gateway.js';
 import { Http } from '../support/http.js';
 import { debitBody, saleBody } from '../support/payloads.js';
 import { runCli } from '../support/process.js';
 import type { TransactionResponse } from '../support/wire.js';
+
+beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
 
 describe('kartoteka keys rotate', () => {
   it('adds a master key version, re-wraps every card, and stored cards keep working', async () => {

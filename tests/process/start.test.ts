@@ -3,9 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../support/build.js';
 import { Http } from '../support/http.js';
 import { saleBody } from '../support/payloads.js';
 import { freePort, ROOT, runCli, spawnCli, type Spawned } from '../support/process.js';
+
+beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
 
 /** Non-negotiable 1: `npm start` on a fresh data directory gives a working sandbox and says how to call it. */
 describe('npm start: the built server on a fresh data directory', () => {

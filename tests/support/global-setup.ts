@@ -1,10 +1,17 @@
-import { execSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import type { TestProject } from 'vitest/node';
 
-/** Process tests run the built CLI exactly as `npm start` does; build it once per test run. */
-export default function setup(): void {
-  execSync('npm run build --silent', {
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    stdio: 'inherit',
-  });
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** One id per `vitest run`: tests/support/build.ts builds dist/ at most once for it. */
+    buildRunId: string;
+  }
+}
+
+/**
+ * Builds nothing: only the tests that run the built CLI need dist/, and they ask for it with ensureBuilt()
+ * (tests/support/build.ts), so a run of unit tests does not pay for compiling the whole project.
+ */
+export default function setup(project: TestProject): void {
+  project.provide('buildRunId', randomUUID());
 }

@@ -23,8 +23,22 @@ export interface Spawned {
   exited: Promise<number | null>;
 }
 
-/** Runs the real CLI as `npm start` does: the built bin (vitest's global setup builds it once per run). */
+let builtForThisFile = false;
+
+/** Called by ensureBuilt() (tests/support/build.ts) once dist/ is up to date. */
+export function markBuilt(): void {
+  builtForThisFile = true;
+}
+
+/** Runs the real CLI as `npm start` does: the built bin, which ensureBuilt() builds once per run. */
 export function spawnCli(args: string[], env: Record<string, string>, built = true): Spawned {
+  // Inside vitest, dist/ is only as new as the last ensureBuilt(); without it this would run stale code.
+  // (scripts/crash-test.ts builds dist/ itself before it starts the harness.)
+  if (built && process.env.VITEST && !builtForThisFile) {
+    throw new Error(
+      'spawnCli runs the built CLI: call `beforeAll(ensureBuilt, BUILD_TIMEOUT_MS)` in this file',
+    );
+  }
   const command = built ? ['bin/kartoteka.js', ...args] : ['--import', 'tsx', 'src/cli/main.ts', ...args];
   const child = spawn(process.execPath, command, {
     cwd: ROOT,

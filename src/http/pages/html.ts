@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../domain/escape-html.js';
+import { escapeHtml } from './escape-html.js';
 
 export { escapeHtml };
 
