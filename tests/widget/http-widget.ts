@@ -74,19 +74,19 @@ export function payWithSaved(baseUrl: string, session: string): Promise<WidgetAn
 }
 
 /**
- * `n` saved-card clicks that reach the server together: each on its own connection, opened (and warmed with a
- * request) beforehand, so that no click waits for a TCP handshake while another is already being handled.
+ * `n` saved-card clicks, spread over `openings` (round robin), that reach the server(s) together: each on its
+ * own connection, opened (and warmed with a request) beforehand, so that no click waits for a TCP handshake
+ * while another is already being handled.
  */
 export async function savedClicksAtOnce(
-  baseUrl: string,
-  sessions: string[],
+  openings: Array<{ baseUrl: string; session: string }>,
   n: number,
 ): Promise<WidgetAnswer[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: n });
-  const send = (method: string, path: string) =>
+  const send = (method: string, url: string) =>
     new Promise<WidgetAnswer>((resolve, reject) => {
       const req = request(
-        `${baseUrl}${path}`,
+        url,
         {
           method,
           agent,
@@ -103,11 +103,12 @@ export async function savedClicksAtOnce(
       req.on('error', reject);
       req.end(method === 'POST' ? '' : undefined);
     });
+  const target = (i: number) => openings[i % openings.length]!;
   try {
-    await Promise.all(Array.from({ length: n }, () => send('GET', '/health/live')));
+    await Promise.all(Array.from({ length: n }, (_, i) => send('GET', `${target(i).baseUrl}/health/live`)));
     return await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        send('POST', `/widget/session/${sessions[i % sessions.length]}/saved`),
+        send('POST', `${target(i).baseUrl}/widget/session/${target(i).session}/saved`),
       ),
     );
   } finally {

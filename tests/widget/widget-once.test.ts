@@ -39,7 +39,7 @@ describe.each(DB_KINDS)('one payment per widget order (%s)', (db) => {
     const m = gw.merchant;
     const signed = signedOrder(m, { customerId: await payerWithSavedCard(m) });
     const session = await openSession(gw.url, withSignatureOf(m, signed));
-    const answers = await savedClicksAtOnce(gw.url, [session], 8);
+    const answers = await savedClicksAtOnce([{ baseUrl: gw.url, session }], 8);
     for (const a of answers) expect(a.status).toBe(303);
     const { transactions, charged } = await chargesFor(storage(), signed.orderId!);
     expect(transactions).toHaveLength(1);
@@ -54,7 +54,10 @@ describe.each(DB_KINDS)('one payment per widget order (%s)', (db) => {
       await openSession(gw.url, withSignatureOf(m, signed)),
       await openSession(gw.url, withSignatureOf(m, signed)),
     ];
-    const answers = await savedClicksAtOnce(gw.url, sessions, 8);
+    const answers = await savedClicksAtOnce(
+      sessions.map((session) => ({ baseUrl: gw.url, session })),
+      8,
+    );
     const { transactions, charged } = await chargesFor(storage(), signed.orderId!);
     expect(transactions).toHaveLength(1);
     expect(charged).toHaveLength(1);
