@@ -162,6 +162,17 @@ table vault_canary (
   created_at bigint not null
 );
 
+table widget_orders (
+  service_id text not null,
+  order_id text not null,
+  amount bigint not null,
+  currency text not null,
+  state text not null,
+  transaction_id text not null,
+  created_at bigint not null,
+  modified_at bigint not null
+);
+
 CREATE UNIQUE INDEX api_tokens_pkey ON public.api_tokens USING btree (id);
 
 CREATE UNIQUE INDEX api_tokens_token_hash_key ON public.api_tokens USING btree (token_hash);
@@ -211,3 +222,7 @@ CREATE UNIQUE INDEX transactions_pkey ON public.transactions USING btree (id);
 CREATE INDEX transactions_stage ON public.transactions USING btree (stage, created_at);
 
 CREATE UNIQUE INDEX vault_canary_pkey ON public.vault_canary USING btree (id);
+
+CREATE UNIQUE INDEX widget_orders_pk ON public.widget_orders USING btree (service_id, order_id, amount, currency);
+
+CREATE INDEX widget_orders_transaction ON public.widget_orders USING btree (transaction_id);

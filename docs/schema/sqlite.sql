@@ -24,6 +24,8 @@ CREATE TABLE "transactions" ("id" text primary key, "merchant_id" text not null,
 
 CREATE TABLE "vault_canary" ("id" text primary key, "sealed" text not null, "created_at" bigint not null);
 
+CREATE TABLE "widget_orders" ("service_id" text not null, "order_id" text not null, "amount" bigint not null, "currency" text not null, "state" text not null, "transaction_id" text not null, "created_at" bigint not null, "modified_at" bigint not null, constraint "widget_orders_pk" primary key ("service_id", "order_id", "amount", "currency"));
+
 CREATE INDEX "idempotency_keys_expiry" on "idempotency_keys" ("expires_at");
 
 CREATE INDEX "notification_attempts_notification" on "notification_attempts" ("notification_id");
@@ -45,3 +47,5 @@ CREATE INDEX "transactions_network" on "transactions" ("merchant_id", "network_t
 CREATE INDEX "transactions_parent" on "transactions" ("parent_id");
 
 CREATE INDEX "transactions_stage" on "transactions" ("stage", "created_at");
+
+CREATE INDEX "widget_orders_transaction" on "widget_orders" ("transaction_id");

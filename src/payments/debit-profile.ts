@@ -6,6 +6,7 @@ import { authorizeAndFinalize } from './authorize.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { PaymentResult } from './finalize.js';
 import type { DebitProfileInput } from './inputs.js';
+import { claimOrder } from './widget-order.js';
 
 /**
  * `POST /transaction/profile`: a later payment on a stored card. RECURRING debits are merchant-initiated and
@@ -39,6 +40,7 @@ export async function debitProfile(
     await trx.transactions.insertTransaction(t);
     if (ctx.idempotency)
       await trx.idempotency.attachTransaction(ctx.idempotency.merchantId, ctx.idempotency.key, t.id);
+    if (ctx.oncePerOrder) await claimOrder(trx, t, t.createdAt);
     return { t, profile, card: found.card };
   });
   return authorizeAndFinalize(

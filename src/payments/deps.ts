@@ -21,4 +21,9 @@ export interface PaymentsDeps {
 /** Per-request context: the Idempotency-Key (if any) a created transaction is tied to. */
 export interface RequestContext {
   idempotency?: { merchantId: string; key: string } | undefined;
+  /**
+   * A widget payment: the created transaction claims its signed order (service, orderId, amount, currency),
+   * which is paid at most once; a held or paid order throws `OrderTakenError` and stores nothing.
+   */
+  oncePerOrder?: boolean | undefined;
 }

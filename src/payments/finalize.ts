@@ -11,6 +11,7 @@ import { enqueueNotification } from '../notifications/outbox.js';
 import type { Shop } from '../storage/merchant-repo.js';
 import type { Repos } from '../storage/storage.js';
 import type { PaymentsDeps } from './deps.js';
+import { settleOrder } from './widget-order.js';
 
 export interface Outcome {
   status: TransactionStatus;
@@ -105,6 +106,8 @@ export async function finalize(
       expectedStage,
     );
     if (!changed) throw new StageChangedError(t.id);
+    // Only the widget's payments claim an order; the API's never pay this extra statement.
+    if (t.source === 'web') await settleOrder(repos, updated, now);
     const shop = known.shop?.id === t.serviceId ? known.shop : await repos.merchants.getShopById(t.serviceId);
     if (shop) await enqueueNotification(repos, updated, profile, shop, now);
     return { transaction: updated, profile, shop };

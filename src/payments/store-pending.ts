@@ -3,6 +3,7 @@ import type { PaymentMethodCode, Transaction, TransactionSource } from '../domai
 import type { Shop } from '../storage/merchant-repo.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
+import { claimOrder } from './widget-order.js';
 
 export interface PendingShape {
   paymentMethodCode: PaymentMethodCode;
@@ -66,6 +67,7 @@ export async function storePending(
     await repos.transactions.insertTransaction(t);
     if (ctx.idempotency)
       await repos.idempotency.attachTransaction(ctx.idempotency.merchantId, ctx.idempotency.key, t.id);
+    if (ctx.oncePerOrder) await claimOrder(repos, t, now);
   });
   return t;
 }

@@ -14,6 +14,22 @@ export interface Database {
   notificationAttempts: NotificationAttemptsTable;
   sandboxLedger: SandboxLedgerTable;
   vaultCanary: VaultCanaryTable;
+  widgetOrders: WidgetOrdersTable;
+}
+
+/**
+ * A signed widget order and the payment holding it: `paying` while that transaction is unfinished, `paid`
+ * once it succeeded, `open` again after it failed.
+ */
+export interface WidgetOrdersTable {
+  serviceId: string;
+  orderId: string;
+  amount: number;
+  currency: string;
+  state: string;
+  transactionId: string;
+  createdAt: number;
+  modifiedAt: number;
 }
 
 export interface VaultCanaryTable {

@@ -8,6 +8,7 @@ import { NotificationRepo } from './notification-repo.js';
 import { ProfileRepo } from './profile-repo.js';
 import type { Database } from './schema.js';
 import { TransactionRepo } from './transaction-repo.js';
+import { WidgetOrderRepo } from './widget-order-repo.js';
 
 /** The repositories, bound either to the pool or to one database transaction. */
 export interface Repos {
@@ -17,6 +18,7 @@ export interface Repos {
   transactions: TransactionRepo;
   idempotency: IdempotencyRepo;
   notifications: NotificationRepo;
+  widgetOrders: WidgetOrderRepo;
 }
 
 function reposFor(db: Kysely<Database>, dialect: Dialect): Repos {
@@ -27,6 +29,7 @@ function reposFor(db: Kysely<Database>, dialect: Dialect): Repos {
     transactions: new TransactionRepo(db, dialect),
     idempotency: new IdempotencyRepo(db),
     notifications: new NotificationRepo(db, dialect),
+    widgetOrders: new WidgetOrderRepo(db),
   };
 }
 

@@ -45,7 +45,9 @@ const EN = {
   expired: 'This payment request has expired. Nothing was charged. Please return to the shop and try again.',
   unknownShop: 'The shop is not known to the payment gateway. Nothing was charged.',
   sessionGone: 'This payment window has expired. Nothing was charged. Please reopen it from the shop.',
-  alreadyPaid: 'This order has already been paid.',
+  alreadyPaid: 'This order has already been paid. Nothing more was charged.',
+  inProgress:
+    'A payment for this order is already in progress. Nothing more was charged; wait for its result, or try again in a few minutes if it did not go through.',
   cardRejected: 'The card could not be used.',
   cidConflict:
     'Another card is already saved for your account with this shop. Pay with the saved card or contact the shop.',
@@ -100,7 +102,9 @@ const PL: Messages = {
   expired: 'Żądanie płatności wygasło. Nic nie pobrano. Wróć do sklepu i spróbuj ponownie.',
   unknownShop: 'Bramka płatnicza nie zna tego sklepu. Nic nie pobrano.',
   sessionGone: 'Okno płatności wygasło. Nic nie pobrano. Otwórz je ponownie ze sklepu.',
-  alreadyPaid: 'To zamówienie zostało już opłacone.',
+  alreadyPaid: 'To zamówienie zostało już opłacone. Nic więcej nie pobrano.',
+  inProgress:
+    'Płatność za to zamówienie jest już w toku. Nic więcej nie pobrano; poczekaj na jej wynik albo spróbuj ponownie za kilka minut, jeśli się nie powiodła.',
   cardRejected: 'Nie można użyć tej karty.',
   cidConflict:
     'Do Twojego konta w tym sklepie zapisano już inną kartę. Zapłać zapisaną kartą lub skontaktuj się ze sklepem.',

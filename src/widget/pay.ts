@@ -7,12 +7,32 @@ import { debitProfile } from '../payments/debit-profile.js';
 import type { PaymentsDeps } from '../payments/deps.js';
 import type { CardInput } from '../payments/inputs.js';
 import { listProfilesByCid } from '../payments/profiles.js';
+import { OrderTakenError, widgetOrderState, type WidgetOrderKey } from '../payments/widget-order.js';
+import type { WidgetAttributes } from './attributes.js';
 import { messages } from './messages.js';
 import type { FormErrors } from './pages.js';
 import type { WidgetSession } from './sessions.js';
 
 export type PayResult =
-  { kind: 'redirect'; url: string } | { kind: 'form'; errors: FormErrors; another: boolean };
+  | { kind: 'redirect'; url: string }
+  | { kind: 'form'; errors: FormErrors; another: boolean }
+  | { kind: 'paid' };
+
+/** The signed order this opening pays (issue 12: one successful payment per signed order). */
+export function orderOf(a: WidgetAttributes): WidgetOrderKey {
+  return { serviceId: a.serviceId, orderId: a.orderId, amount: a.amount, currency: a.currency };
+}
+
+/** Whether this opening's order was paid already (by any opening, on any instance). */
+export async function alreadyPaid(deps: PaymentsDeps, attrs: WidgetAttributes): Promise<boolean> {
+  return (await widgetOrderState(deps, orderOf(attrs))) === 'paid';
+}
+
+/** Another payment holds or paid the order: say so; nothing was stored or charged. */
+function taken(session: WidgetSession, err: OrderTakenError, another: boolean): PayResult {
+  if (err.state === 'paid') return { kind: 'paid' };
+  return { kind: 'form', errors: { alert: messages(session.attrs.locale).inProgress }, another };
+}
 
 export function resultUrl(deps: PaymentsDeps, session: WidgetSession): string {
   return `${deps.publicUrl()}/widget/session/${session.id}/result`;
@@ -121,7 +141,6 @@ export async function payWithCard(
   if ('errors' in read) return { kind: 'form', errors: read.errors, another };
   const a = session.attrs;
   const back = resultUrl(deps, session);
-  session.state = 'paying';
   try {
     const created = await createCardTransaction(
       deps,
@@ -146,7 +165,7 @@ export async function payWithCard(
         },
         card: read.card,
       },
-      {},
+      { oncePerOrder: true },
       'web',
     );
     session.transactionId = created.transaction.id;
@@ -157,7 +176,7 @@ export async function payWithCard(
     session.state = 'done';
     return { kind: 'redirect', url: back };
   } catch (err) {
-    session.state = 'open';
+    if (err instanceof OrderTakenError) return taken(session, err, another);
     if (err instanceof DomainError) return { kind: 'form', errors: refusal(session, err, fields), another };
     throw err;
   }
@@ -169,7 +188,6 @@ export async function payWithSavedCard(deps: PaymentsDeps, session: WidgetSessio
   const m = messages(session.attrs.locale);
   if (!profile) return { kind: 'form', errors: { alert: m.tryAgain }, another: false };
   const a = session.attrs;
-  session.state = 'paying';
   try {
     const { transaction } = await debitProfile(
       deps,
@@ -183,14 +201,14 @@ export async function payWithSavedCard(deps: PaymentsDeps, session: WidgetSessio
         title: a.orderDescription,
         notificationUrl: null,
       },
-      {},
+      { oncePerOrder: true },
       'web',
     );
     session.transactionId = transaction.id;
     session.state = 'done';
     return { kind: 'redirect', url: resultUrl(deps, session) };
   } catch (err) {
-    session.state = 'open';
+    if (err instanceof OrderTakenError) return taken(session, err, false);
     if (err instanceof DomainError) return { kind: 'form', errors: { alert: m.tryAgain }, another: false };
     throw err;
   }

@@ -1,12 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { envelope } from '../http/error-envelope.js';
 import type { PaymentsDeps } from '../payments/deps.js';
-import { localeOf, parseAttributes, pickAttributes, type Locale } from './attributes.js';
+import { dataName, localeOf, parseAttributes, pickAttributes, type Locale } from './attributes.js';
 import { loadAssets, type Asset } from './assets.js';
 import { frameCsp } from './html.js';
 import { messages } from './messages.js';
 import { errorPage, formPage, resultPage, type FormErrors } from './pages.js';
-import { outcomeOf, payWithCard, payWithSavedCard, resultUrl, savedCard, type PayResult } from './pay.js';
+import {
+  alreadyPaid,
+  outcomeOf,
+  payWithCard,
+  payWithSavedCard,
+  resultUrl,
+  savedCard,
+  type PayResult,
+} from './pay.js';
 import { WidgetSessions, type WidgetSession } from './sessions.js';
 import { verifyWidgetSignature } from './signature.js';
 
@@ -84,6 +92,8 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
     errors?: FormErrors,
     another = false,
   ) => {
+    // A reload of the shop page (a new opening) or a form left open must not offer to pay a paid order again.
+    if (await alreadyPaid(p, session.attrs)) return paidPage(reply, session);
     const shop = await p.storage.repos.merchants.getShopById(session.attrs.serviceId);
     const saved = await savedCard(p, session);
     return sendPage(
@@ -104,12 +114,25 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
     );
   };
 
+  const paidPage = (reply: FastifyReply, session: WidgetSession) => {
+    const m = messages(session.attrs.locale);
+    return sendPage(
+      reply,
+      409,
+      session.parentOrigin,
+      errorPage(session.attrs.locale, session.parentOrigin, 'already_paid', m.alreadyPaid),
+    );
+  };
+
   const pay = async (
     request: FastifyRequest,
     reply: FastifyReply,
     session: WidgetSession,
     run: () => Promise<PayResult>,
   ) => {
+    // Taken before the first await, so a double click on this opening never starts a second payment (the
+    // database claim on the order covers other openings and other instances).
+    session.state = 'paying';
     let result: PayResult;
     try {
       result = await run();
@@ -119,9 +142,10 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       session.state = 'failed';
       return failedPage(reply, session);
     }
-    return result.kind === 'redirect'
-      ? reply.code(303).header('location', result.url).send()
-      : showForm(reply, session, 422, result.errors, result.another);
+    if (result.kind === 'redirect') return reply.code(303).header('location', result.url).send();
+    session.state = 'open';
+    if (result.kind === 'paid') return paidPage(reply, session);
+    return showForm(reply, session, 422, result.errors, result.another);
   };
 
   /**
@@ -186,7 +210,13 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       const check = verifyWidgetSignature(raw, raw.signature, shop.serviceKey);
       if (!check.ok) {
         request.log.warn({ serviceId: shop.id, reason: check.reason }, 'widget signature refused');
-        return fail(403, 'invalid_signature', m.badSignature);
+        const details =
+          check.reason === 'ambiguous'
+            ? [
+                `${dataName(check.attribute)} contains "&${check.contains}=", which the signature cannot tell apart from a separate ${dataName(check.contains)}`,
+              ]
+            : [];
+        return fail(403, 'invalid_signature', m.badSignature, details);
       }
       const parsed = parseAttributes(raw);
       if (!parsed.ok) {
@@ -199,6 +229,9 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       }
       if (parsed.attrs.validTo !== null && parsed.attrs.validTo < p.clock.now()) {
         return fail(410, 'expired', m.expired);
+      }
+      if (await alreadyPaid(p, parsed.attrs)) {
+        return fail(409, 'already_paid', m.alreadyPaid);
       }
       const session = sessions.create(parsed.attrs, origin);
       return reply.code(303).header('location', `/widget/session/${session.id}`).send();

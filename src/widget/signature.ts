@@ -57,7 +57,28 @@ export function signWidget(
   return `${hex};${algorithm}`;
 }
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'mismatch' };
+export type SignatureCheck =
+  | { ok: true }
+  | { ok: false; reason: 'missing' | 'malformed' | 'mismatch' }
+  | { ok: false; reason: 'ambiguous'; attribute: SignedKey; contains: SignedKey };
+
+/**
+ * The signing string is not escaped, so `urlSuccess=https://s/ok&validTo=1` reads the same as `urlSuccess`
+ * followed by a separate `validTo`: whoever sees a signed widget could move an attribute into its neighbour
+ * (dropping `data-valid-to` revives an expired widget) and keep the signature valid. A signed value holding
+ * `&<signed attribute name>=` is therefore refused; ordinary query strings (`?wc-api=x&order=1`) are fine.
+ */
+export function ambiguousValue(
+  attrs: Readonly<Record<string, string | undefined>>,
+): { attribute: SignedKey; contains: SignedKey } | undefined {
+  for (const attribute of SIGNED_KEYS) {
+    const value = attrs[attribute];
+    if (value === undefined || !value.includes('&')) continue;
+    const contains = SIGNED_KEYS.find((name) => value.includes(`&${name}=`));
+    if (contains) return { attribute, contains };
+  }
+  return undefined;
+}
 
 /** Constant-time comparison of the shop's signature with the one we compute. */
 export function verifyWidgetSignature(
@@ -68,6 +89,8 @@ export function verifyWidgetSignature(
   if (!signature) return { ok: false, reason: 'missing' };
   const match = /^([0-9a-fA-F]+);(sha224|sha256|sha384|sha512)$/.exec(signature.trim());
   if (!match) return { ok: false, reason: 'malformed' };
+  const ambiguous = ambiguousValue(attrs);
+  if (ambiguous) return { ok: false, reason: 'ambiguous', ...ambiguous };
   const algorithm = match[2] as SignatureAlgorithm;
   const given = Buffer.from(match[1]!.toLowerCase(), 'utf8');
   const expected = Buffer.from(signWidget(attrs, serviceKey, algorithm).split(';')[0]!, 'utf8');

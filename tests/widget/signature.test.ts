@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseAttributes } from '../../src/widget/attributes.js';
 import { minifyJs } from '../../src/widget/assets.js';
-import { signingInput, signWidget, verifyWidgetSignature } from '../../src/widget/signature.js';
+import {
+  ambiguousValue,
+  signingInput,
+  signWidget,
+  verifyWidgetSignature,
+} from '../../src/widget/signature.js';
 
 const KEY = 'service-key-123';
 const attrs = {
@@ -80,6 +85,47 @@ describe('widget signature', () => {
       ok: false,
       reason: 'mismatch',
     });
+  });
+});
+
+describe('re-arranged widget signatures (issue 12, item 11)', () => {
+  const expired = { ...attrs, urlSuccess: 'https://shop.example/ok', validTo: '1000000000' };
+
+  it('refuses an expired widget revived by moving &validTo=… into urlSuccess', () => {
+    const signature = signWidget(expired, KEY);
+    const { validTo, ...rest } = expired;
+    const rearranged = { ...rest, urlSuccess: `https://shop.example/ok&validTo=${validTo}` };
+    // The unescaped signing string can't tell the two apart: the signature alone would accept it.
+    expect(signingInput(rearranged, KEY)).toBe(signingInput(expired, KEY));
+    expect(verifyWidgetSignature(rearranged, signature, KEY)).toEqual({
+      ok: false,
+      reason: 'ambiguous',
+      attribute: 'urlSuccess',
+      contains: 'validTo',
+    });
+    expect(verifyWidgetSignature(expired, signature, KEY)).toEqual({ ok: true });
+  });
+
+  it('refuses &name= for every signable name in every signed value', () => {
+    for (const name of ['amount', 'orderId', 'widgetType', 'customerEmail', 'urlCancel']) {
+      for (const key of ['orderDescription', 'urlFailure', 'customerLastName']) {
+        const tampered = { ...attrs, [key]: `x&${name}=y` };
+        expect(ambiguousValue(tampered)).toEqual({ attribute: key, contains: name });
+        expect(verifyWidgetSignature(tampered, signWidget(tampered, KEY), KEY).ok).toBe(false);
+      }
+    }
+  });
+
+  it('keeps ordinary query strings working: ?wc-api=x&order=1, &amp, &valid=, names in other case', () => {
+    for (const urlSuccess of [
+      'https://shop.example/?wc-api=x&order=1',
+      'https://shop.example/?a=1&b=2&orderid=3&validto=4',
+      'https://shop.example/?x=1&amount', // no "="
+      'https://shop.example/?x=1&amountX=2',
+    ]) {
+      const ok = { ...attrs, urlSuccess };
+      expect(verifyWidgetSignature(ok, signWidget(ok, KEY), KEY)).toEqual({ ok: true });
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signWidget, SIGNATURE_ALGORITHMS } from '../src/index.js';
+import { KartotekaError, signWidget, SIGNATURE_ALGORITHMS } from '../src/index.js';
 import { concatUtf8, hexDigest, timingSafeEqualHex } from '../src/digest.js';
 
 describe('hexDigest (Web Crypto, plus SHA-224 in plain code) agrees with node:crypto', () => {
@@ -61,6 +61,18 @@ describe('signWidget', () => {
     expect(await signWidget(fields, key, 'sha224')).toMatch(/^[0-9a-f]{56};sha224$/);
     expect(await signWidget({ ...fields, amount: 2000 }, key)).not.toBe(await signWidget(fields, key));
     expect(await signWidget(fields, `${key}x`)).not.toBe(await signWidget(fields, key));
+  });
+
+  it('refuses a value holding &<signed name>= (a re-arrangeable signature), keeps ordinary query strings', async () => {
+    const rearranged = { ...fields, urlSuccess: 'https://shop.example/ok&validTo=1700000000' };
+    await expect(signWidget(rearranged, key)).rejects.toThrow(KartotekaError);
+    await expect(signWidget(rearranged, key)).rejects.toThrow(/urlSuccess contains "&validTo="/);
+    await expect(signWidget({ ...fields, orderDescription: 'a&amount=1' }, key)).rejects.toThrow(
+      /orderDescription contains "&amount="/,
+    );
+    await expect(
+      signWidget({ ...fields, urlSuccess: 'https://shop.example/?wc-api=x&order=1' }, key),
+    ).resolves.toMatch(/^[0-9a-f]{64};sha256$/);
   });
 
   it('concatUtf8 appends the key bytes', () => {
