@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError } from '../domain/domain-error.js';
 import type { PaymentProfile } from '../domain/profile.js';
 import { methodCodeFor, type Transaction } from '../domain/transaction.js';
+import { attemptDeadline } from './attempt.js';
 import { authorizeAndFinalize } from './authorize.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { PaymentResult } from './finalize.js';
@@ -98,5 +99,6 @@ function pendingDebit(
     createdAt: now,
     modifiedAt: now,
     challengeExpiresAt: null,
+    acquirerDeadline: attemptDeadline(deps),
   };
 }
