@@ -57,7 +57,9 @@ export class GuardedAcquirer implements Acquirer {
   }
 
   threeDSecure(card: ClearCard): Promise<ThreeDSecureDecision> {
-    return this.guard('threeDSecure', { masked: card.masked }, undefined, () => this.inner.threeDSecure(card));
+    return this.guard('threeDSecure', { masked: card.masked }, undefined, () =>
+      this.inner.threeDSecure(card),
+    );
   }
 
   authorize(request: AuthorizeRequest): Promise<AcquirerResult> {

@@ -72,10 +72,7 @@ export async function lookupOutcome(
     if (!attemptEnded(deps, t)) return undefined;
     return { status: 'error', statusCode: 'CODE_99' };
   } catch (err) {
-    deps.log.error(
-      { err, transactionId: t.id },
-      'acquirer lookup failed; leaving the payment for recovery',
-    );
+    deps.log.error({ err, transactionId: t.id }, 'acquirer lookup failed; leaving the payment for recovery');
     return undefined;
   }
 }

@@ -96,7 +96,11 @@ export class Idempotency {
       if (existing.state === 'done' && existing.responseStatus !== null && existing.responseBody !== null) {
         return { status: existing.responseStatus, body: existing.responseBody, replayed: true };
       }
-      if (existing.state === 'unsettled' && existing.responseStatus !== null && existing.responseBody !== null) {
+      if (
+        existing.state === 'unsettled' &&
+        existing.responseStatus !== null &&
+        existing.responseBody !== null
+      ) {
         const settled = existing.transactionId ? await resume(existing.transactionId) : undefined;
         if (!settled) return { status: existing.responseStatus, body: existing.responseBody, replayed: true };
         const won = await storage.transaction((r) =>
@@ -194,11 +198,14 @@ class LeaseHeartbeat {
   }
 
   private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.renewing = this.renew().finally(() => {
-        if (!this.stopped && !this.lost) this.schedule();
-      });
-    }, Math.max(1, Math.floor(this.options.leaseMs / 3)));
+    this.timer = setTimeout(
+      () => {
+        this.renewing = this.renew().finally(() => {
+          if (!this.stopped && !this.lost) this.schedule();
+        });
+      },
+      Math.max(1, Math.floor(this.options.leaseMs / 3)),
+    );
     this.timer.unref();
   }
 

@@ -113,7 +113,9 @@ export async function refundTransaction(
   } else {
     const after = await recoverTransaction(deps, refund);
     const repos = deps.storage.repos;
-    const profile = after.profileId ? await repos.profiles.getProfile(merchantId, after.profileId) : undefined;
+    const profile = after.profileId
+      ? await repos.profiles.getProfile(merchantId, after.profileId)
+      : undefined;
     finalized = { transaction: after, profile, shop: await repos.merchants.getShopById(after.serviceId) };
     if (after.stage === 'authorizing') return finalized;
   }

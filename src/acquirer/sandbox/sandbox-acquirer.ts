@@ -63,6 +63,11 @@ export class SandboxAcquirer implements Acquirer {
   ): Promise<AcquirerResult> {
     // Unref'd: a slow answer nobody waits for any more must not keep the process alive.
     if (latency === 'slow') await sleep(this.options.slowMs, undefined, { ref: false });
+    // The hanging card acts late, halfway to the deadline, after a gateway that waits less has given up.
+    if (latency === 'hang' && request.deadline !== undefined) {
+      const ms = Math.max(0, (request.deadline - this.now().getTime()) / 2);
+      await sleep(ms, undefined, { ref: false });
+    }
     if (request.deadline !== undefined && this.now().getTime() > request.deadline) {
       throw new RequestExpiredError(request.reference);
     }

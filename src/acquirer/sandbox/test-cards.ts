@@ -10,7 +10,8 @@ export interface TestCard {
   /**
    * How the acquirer answers, for the payment and every follow-up (capture, void, refund) on it. `slow`: it
    * thinks for the configured time (default 35 s), then decides and answers — refusing if the request's
-   * deadline passed meanwhile; `hang`: it decides and records at once but its answer never arrives.
+   * deadline passed meanwhile; `hang`: it decides and records halfway to the request's deadline (at once if
+   * there is none), and its answer never arrives.
    */
   latency?: 'slow' | 'hang';
 }
