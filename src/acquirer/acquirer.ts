@@ -11,8 +11,8 @@ import type { ClearCard } from '../vault/vault.js';
  * Every operation that moves money also carries a `deadline` (the request's expiry): the acquirer must not act
  * on a request that reaches it, or finishes processing, after that instant — it refuses (throws) instead. That
  * is what lets the gateway read "`lookup` found nothing, after the deadline" as "never charged"; before the
- * deadline, nothing found means only "not yet". A connector whose acquirer has no request expiry must not
- * claim this contract (see docs/architecture.md, "Decisions").
+ * deadline, nothing found means only "not yet". A connector whose acquirer has no request expiry must
+ * enforce one itself (e.g. reverse what it finds done after the deadline); see docs/architecture.md.
  */
 export interface Acquirer {
   readonly name: string;
