@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { createAcquirer } from './acquirer/registry.js';
 import type { Acquirer } from './acquirer/acquirer.js';
+import { GuardedAcquirer } from './acquirer/guarded-acquirer.js';
 import { Accounts, bootstrapSandbox, type SandboxCredentials } from './admin/accounts.js';
 import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -82,10 +83,16 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     storage.dialect,
     config.database.kind === 'sqlite' && config.database.synchronous === 'full',
   );
-  const acquirer = createAcquirer(config.acquirer, {
-    sandboxLedger: ledger,
-    now: () => new Date(clock.now()),
-  });
+  // Every acquirer call, whatever the connector, goes through the guard: a timeout shorter than the
+  // Idempotency-Key lease, the timeout/failure classification, masked logging.
+  const acquirer = new GuardedAcquirer(
+    createAcquirer(config.acquirer, {
+      sandboxLedger: ledger,
+      now: () => new Date(clock.now()),
+      sandbox: { slowMs: config.sandboxSlowMs },
+    }),
+    { timeoutMs: config.acquirerTimeoutMs, log, now: () => clock.now() },
+  );
   if (config.mode === 'production' && acquirer.simulatedChallenge) {
     log.warn(
       { acquirer: acquirer.name },
@@ -103,14 +110,16 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     log,
     publicUrl: () => baseUrl,
     challengeTtlMs: config.challengeTtlMs,
+    acquirerExpiryMs: config.acquirerExpiryMs,
     notificationQueued: () => worker.poke(),
   };
   const idempotency = new Idempotency({
     storage,
     clock,
     ttlMs: config.idempotencyTtlMs,
-    leaseMs: 30_000,
+    leaseMs: config.idempotencyLeaseMs,
     waitMs: 10_000,
+    log,
   });
 
   // Chores first: an expired challenge's notification then goes out in the same round.
@@ -119,7 +128,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
       {
         name: 'chores',
         run: async () => {
-          const r = await runChores({ payments, idempotency, recoveryGraceMs: 60_000 });
+          const r = await runChores({ payments, idempotency, recoveryGraceMs: config.recoveryGraceMs });
           return r.expired + r.recovered > 0;
         },
       },

@@ -153,7 +153,8 @@ table transactions (
   parent_id text,
   created_at bigint not null,
   modified_at bigint not null,
-  challenge_expires_at bigint
+  challenge_expires_at bigint,
+  acquirer_deadline bigint
 );
 
 table vault_canary (

@@ -7,6 +7,12 @@ import type { ClearCard } from '../vault/vault.js';
  * integration failure (network error, malformed answer) throws. Every call carries the gateway's transaction
  * id as `reference`, which the acquirer must treat as an idempotency key: the same reference never charges
  * twice, and `lookup` can tell what happened to it after a crash.
+ *
+ * Every operation that moves money also carries a `deadline` (the request's expiry): the acquirer must not act
+ * on a request that reaches it, or finishes processing, after that instant — it refuses (throws) instead. That
+ * is what lets the gateway read "`lookup` found nothing, after the deadline" as "never charged"; before the
+ * deadline, nothing found means only "not yet". A connector whose acquirer has no request expiry must
+ * enforce one itself (e.g. reverse what it finds done after the deadline); see docs/architecture.md.
  */
 export interface Acquirer {
   readonly name: string;
@@ -47,12 +53,14 @@ export interface AuthorizeRequest {
   threeDSecure?: 'passed' | 'frictionless' | undefined;
   /** false for pre-authorisation: the funds are held until captured or voided. */
   capture: boolean;
+  deadline?: Deadline;
 }
 
 export interface FollowUpRequest {
   reference: string;
   amount: number;
   currency: string;
+  deadline?: Deadline;
 }
 
 export interface RefundRequest {
@@ -62,7 +70,11 @@ export interface RefundRequest {
   saleReference: string;
   amount: number;
   currency: string;
+  deadline?: Deadline;
 }
+
+/** Unix milliseconds after which the acquirer must not act on the request (its expiry). */
+export type Deadline = number;
 
 export interface AcquirerResult {
   outcome: 'approved' | 'declined' | 'error';

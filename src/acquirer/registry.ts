@@ -1,15 +1,19 @@
 import type { Acquirer } from './acquirer.js';
 import type { SandboxLedger } from './sandbox/ledger.js';
-import { SandboxAcquirer } from './sandbox/sandbox-acquirer.js';
+import { SandboxAcquirer, type SandboxOptions } from './sandbox/sandbox-acquirer.js';
 
 export interface AcquirerDeps {
   sandboxLedger: SandboxLedger;
   now: () => Date;
+  sandbox: SandboxOptions;
 }
 
-/** A real acquirer is one folder beside sandbox/ and one line here. */
+/**
+ * A real acquirer is one folder beside sandbox/ and one line here. The composition root wraps whatever this
+ * returns in `GuardedAcquirer` (timeouts, classification, logging), so a connector does none of that itself.
+ */
 const ACQUIRERS: Record<string, (deps: AcquirerDeps) => Acquirer> = {
-  sandbox: (deps) => new SandboxAcquirer(deps.sandboxLedger, deps.now),
+  sandbox: (deps) => new SandboxAcquirer(deps.sandboxLedger, deps.now, deps.sandbox),
 };
 
 export function acquirerNames(): string[] {

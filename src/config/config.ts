@@ -33,6 +33,16 @@ export interface Config {
   /** Fastify's `trustProxy`: false, true (any peer is a proxy), or proxy addresses / CIDR ranges. */
   readonly trustProxy: boolean | string[];
   readonly requestTimeoutMs: number;
+  /** How long an `Idempotency-Key` claim lasts without a heartbeat; its holder renews it while it works. */
+  readonly idempotencyLeaseMs: number;
+  /** How long the gateway waits for one acquirer call; always shorter than the lease. */
+  readonly acquirerTimeoutMs: number;
+  /** The expiry sent with each acquirer operation: after it, "not found at the acquirer" means "never done". */
+  readonly acquirerExpiryMs: number;
+  /** A payment waiting on the acquirer for this long is taken up by the recovery chore. */
+  readonly recoveryGraceMs: number;
+  /** How long the sandbox's slow test card keeps the gateway waiting. */
+  readonly sandboxSlowMs: number;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +90,14 @@ export const SETTINGS = {
     'off (default), true, or proxy addresses/CIDR ranges whose X-Forwarded-For names the client',
   KARTOTEKA_REQUEST_TIMEOUT_MS:
     'a request whose headers and body take longer to arrive gets 408 (default 30000)',
+  KARTOTEKA_IDEMPOTENCY_LEASE_MS:
+    'an Idempotency-Key claim not renewed for this long may be taken over by a retry (default 30000)',
+  KARTOTEKA_ACQUIRER_TIMEOUT_MS: 'how long one acquirer call may take; less than the lease (default 10000)',
+  KARTOTEKA_ACQUIRER_EXPIRY_MS:
+    'after this, counted from the call, the acquirer must not act on a request (default 30000; ≥ the timeout)',
+  KARTOTEKA_RECOVERY_GRACE_MS:
+    'a payment waiting on the acquirer this long is reconciled by the recovery chore (default 60000)',
+  KARTOTEKA_SANDBOX_SLOW_MS: "the sandbox's slow test card answers after this (default 35000)",
 } as const;
 
 function readFileEnv(path: string): Env {
@@ -255,8 +273,47 @@ export function loadConfig(processEnv: Env = process.env, overrides: Env = {}): 
     authFailureLimit: int(env, 'KARTOTEKA_AUTH_FAILURE_LIMIT', 30, 1, 1_000_000),
     trustProxy: trustProxy(env.KARTOTEKA_TRUST_PROXY),
     requestTimeoutMs: int(env, 'KARTOTEKA_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    ...acquirerTiming(env),
   };
   return Object.freeze(config);
+}
+
+type AcquirerTiming = Pick<
+  Config,
+  'idempotencyLeaseMs' | 'acquirerTimeoutMs' | 'acquirerExpiryMs' | 'recoveryGraceMs' | 'sandboxSlowMs'
+>;
+
+/**
+ * The timings that keep a stored answer true to what the acquirer did: a call gives up before the lease of
+ * the request's Idempotency-Key could lapse, and the acquirer's expiry is never before the call gave up.
+ */
+function acquirerTiming(env: Env): AcquirerTiming {
+  const idempotencyLeaseMs = int(env, 'KARTOTEKA_IDEMPOTENCY_LEASE_MS', 30_000, 100, 3_600_000);
+  const acquirerTimeoutMs = int(env, 'KARTOTEKA_ACQUIRER_TIMEOUT_MS', 10_000, 10, 3_600_000);
+  if (acquirerTimeoutMs >= idempotencyLeaseMs) {
+    throw new ConfigError(
+      `KARTOTEKA_ACQUIRER_TIMEOUT_MS (${acquirerTimeoutMs}) must be less than KARTOTEKA_IDEMPOTENCY_LEASE_MS (${idempotencyLeaseMs})`,
+    );
+  }
+  const acquirerExpiryMs = int(
+    env,
+    'KARTOTEKA_ACQUIRER_EXPIRY_MS',
+    Math.max(30_000, acquirerTimeoutMs),
+    10,
+    86_400_000,
+  );
+  if (acquirerExpiryMs < acquirerTimeoutMs) {
+    throw new ConfigError(
+      `KARTOTEKA_ACQUIRER_EXPIRY_MS (${acquirerExpiryMs}) must be at least KARTOTEKA_ACQUIRER_TIMEOUT_MS (${acquirerTimeoutMs})`,
+    );
+  }
+  return {
+    idempotencyLeaseMs,
+    acquirerTimeoutMs,
+    acquirerExpiryMs,
+    recoveryGraceMs: int(env, 'KARTOTEKA_RECOVERY_GRACE_MS', 60_000, 0, 86_400_000),
+    sandboxSlowMs: int(env, 'KARTOTEKA_SANDBOX_SLOW_MS', 35_000, 0, 3_600_000),
+  };
 }
 
 function pick(env: Env): Env {

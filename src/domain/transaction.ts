@@ -94,6 +94,11 @@ export interface Transaction {
   createdAt: number;
   modifiedAt: number;
   challengeExpiresAt: number | null;
+  /**
+   * While the transaction waits on the acquirer: the expiry sent with the request. Until then the acquirer may
+   * still act on it; after it, an operation the acquirer has no record of was never done.
+   */
+  acquirerDeadline: number | null;
 }
 
 export type ProfileType = 'ONE_CLICK' | 'RECURRING';

@@ -1,5 +1,6 @@
 import type { AuthorizeRequest } from '../acquirer/acquirer.js';
 import type { Transaction } from '../domain/transaction.js';
+import { attemptEnded } from './attempt.js';
 import type { PaymentsDeps } from './deps.js';
 import { finalize, outcomeOf, type Outcome } from './finalize.js';
 import type { SealedCard } from '../vault/sealed-card.js';
@@ -8,14 +9,15 @@ import type { Known, PaymentResult } from './finalize.js';
 
 export type AuthorizeOptions = Omit<
   AuthorizeRequest,
-  'reference' | 'amount' | 'currency' | 'card' | 'capture'
+  'reference' | 'amount' | 'currency' | 'card' | 'capture' | 'deadline'
 >;
 
 /**
  * Asks the acquirer to authorize a transaction already stored as `pending` (stage `authorizing`), then
  * finalises it. If the acquirer call itself fails (an integration fault, not a decline), the outcome is
- * unknown: we ask the acquirer what it recorded under our reference, and if it can't tell either, the
- * transaction stays pending for the recovery chore rather than being guessed.
+ * unknown: we ask the acquirer what it recorded under our reference, and if it can't tell either (or has no
+ * record yet, while it may still act on the request), the transaction stays pending for the recovery chore
+ * rather than being guessed.
  */
 export async function authorizeAndFinalize(
   deps: PaymentsDeps,
@@ -35,6 +37,7 @@ export async function authorizeAndFinalize(
         currency: t.currency,
         card,
         capture,
+        deadline: t.acquirerDeadline ?? undefined,
       });
     const result =
       known.card?.id === t.cardId
@@ -43,7 +46,7 @@ export async function authorizeAndFinalize(
     outcome = outcomeOf(result, capture);
   } catch (err) {
     deps.log.error({ err, transactionId: t.id }, 'acquirer authorize failed; looking the payment up');
-    outcome = await lookupOutcome(deps, t.id, capture);
+    outcome = await lookupOutcome(deps, t, capture);
   }
   if (!outcome) {
     const profile = t.profileId
@@ -55,22 +58,21 @@ export async function authorizeAndFinalize(
   return finalize(deps, t, outcome, 'authorizing', known);
 }
 
-/** What the acquirer recorded under the reference; undefined when that can't be known right now. */
+/** What the acquirer recorded for the transaction; undefined when that can't be known right now. */
 export async function lookupOutcome(
   deps: PaymentsDeps,
-  reference: string,
+  t: Transaction,
   capture: boolean,
 ): Promise<Outcome | undefined> {
   try {
-    const found = await deps.acquirer.lookup(reference, 'authorize');
-    // Never reached the acquirer: nothing was charged, so the payment failed.
-    if (!found) return { status: 'error', statusCode: 'CODE_99' };
-    return outcomeOf(found, capture);
+    const found = await deps.acquirer.lookup(t.id, 'authorize');
+    if (found) return outcomeOf(found, capture);
+    // No record *yet* proves nothing while the acquirer may still act on the request (a slow answer, or one
+    // the gateway stopped waiting for). Only after the request's deadline does it mean: never charged.
+    if (!attemptEnded(deps, t)) return undefined;
+    return { status: 'error', statusCode: 'CODE_99' };
   } catch (err) {
-    deps.log.error(
-      { err, transactionId: reference },
-      'acquirer lookup failed; leaving the payment for recovery',
-    );
+    deps.log.error({ err, transactionId: t.id }, 'acquirer lookup failed; leaving the payment for recovery');
     return undefined;
   }
 }

@@ -3,6 +3,7 @@ import type { Transaction } from '../domain/transaction.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import { finalize, type PaymentResult } from './finalize.js';
 import { recoverTransaction } from './recover.js';
+import { attemptDeadline } from './attempt.js';
 
 type Operation = 'capture' | 'void';
 
@@ -24,13 +25,14 @@ export async function settlePreauthorization(
   const t = await repos.transactions.getTransaction(merchantId, id);
   if (!t) throw new DomainError('transactionNotFound');
   const stage = operation === 'capture' ? 'capturing' : 'voiding';
+  const acquirerDeadline = attemptDeadline(deps);
   const claimed =
     t.type === 'sale' &&
     t.status === 'authorized' &&
     (await deps.storage.transaction(async (trx) => {
       const won = await trx.transactions.updateTransaction(
         t.id,
-        { stage, modifiedAt: deps.clock.now() },
+        { stage, modifiedAt: deps.clock.now(), acquirerDeadline },
         { stage: 'done', status: 'authorized' },
       );
       if (won && ctx.idempotency) {
@@ -46,7 +48,7 @@ export async function settlePreauthorization(
       },
     ]);
   }
-  return applyPreauthorization(deps, { ...t, stage }, operation);
+  return applyPreauthorization(deps, { ...t, stage, acquirerDeadline }, operation);
 }
 
 /**
@@ -75,16 +77,39 @@ export async function resumePreauthorization(
   return settlePreauthorization(deps, merchantId, id, operation);
 }
 
-/** Asks the acquirer and records the outcome; also used by recovery for a claim whose process died. */
+/**
+ * Asks the acquirer and records the outcome; also used by recovery for a claim whose process died. When the
+ * acquirer's answer doesn't come (timeout, failure), the transaction stays in its stage, as it is, for the
+ * recovery chore to reconcile: the answer is the transaction still `authorized`, and a retry with the same
+ * Idempotency-Key answers with the outcome once it is known.
+ */
 export async function applyPreauthorization(
   deps: PaymentsDeps,
   t: Transaction,
   operation: Operation,
 ): Promise<PaymentResult> {
-  const request = { reference: t.id, amount: t.amount, currency: t.currency };
-  const result =
-    operation === 'capture' ? await deps.acquirer.capture(request) : await deps.acquirer.void(request);
+  const request = {
+    reference: t.id,
+    amount: t.amount,
+    currency: t.currency,
+    deadline: t.acquirerDeadline ?? undefined,
+  };
   const stage = operation === 'capture' ? 'capturing' : 'voiding';
+  let result;
+  try {
+    result =
+      operation === 'capture' ? await deps.acquirer.capture(request) : await deps.acquirer.void(request);
+  } catch (err) {
+    deps.log.error({ err, transactionId: t.id }, `acquirer ${operation} failed; leaving it for recovery`);
+    const after = await recoverTransaction(deps, t);
+    if (after.stage === stage) return current(deps, after);
+    if (after.status === 'authorized') {
+      throw new DomainError('captureNotAllowed', [
+        { property: 'transactionId', message: `The acquirer did not ${operation} the transaction.` },
+      ]);
+    }
+    return current(deps, after);
+  }
   if (result.outcome !== 'approved') {
     // The acquirer refused: the hold stays as it was.
     await deps.storage.repos.transactions.updateTransaction(t.id, { stage: 'done' }, { stage });
@@ -94,4 +119,11 @@ export async function applyPreauthorization(
   }
   const status = operation === 'capture' ? 'settled' : 'cancelled';
   return finalize(deps, t, { status, statusCode: result.code }, stage);
+}
+
+/** The transaction as it now stands, with its profile and shop, for the answer. */
+async function current(deps: PaymentsDeps, t: Transaction): Promise<PaymentResult> {
+  const repos = deps.storage.repos;
+  const profile = t.profileId ? await repos.profiles.getProfile(t.merchantId, t.profileId) : undefined;
+  return { transaction: t, profile, shop: await repos.merchants.getShopById(t.serviceId) };
 }

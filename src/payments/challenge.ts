@@ -1,6 +1,7 @@
 import type { PaymentProfile } from '../domain/profile.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { Shop } from '../storage/merchant-repo.js';
+import { attemptDeadline } from './attempt.js';
 import { authorizeAndFinalize } from './authorize.js';
 import type { PaymentsDeps } from './deps.js';
 import { finalize, StageChangedError } from './finalize.js';
@@ -85,15 +86,16 @@ export async function completeChallenge(
       result = await finalize(deps, t, { status: 'rejected', statusCode: 'CODE_570' }, 'challenge');
     } else {
       const now = deps.clock.now();
+      const acquirerDeadline = attemptDeadline(deps);
       const claimed = await repos.transactions.updateTransaction(
         t.id,
-        { stage: 'authorizing', modifiedAt: now, challengeExpiresAt: null },
+        { stage: 'authorizing', modifiedAt: now, challengeExpiresAt: null, acquirerDeadline },
         { stage: 'challenge' },
       );
       if (!claimed) throw new StageChangedError(t.id);
       result = await authorizeAndFinalize(
         deps,
-        { ...t, stage: 'authorizing', modifiedAt: now },
+        { ...t, stage: 'authorizing', modifiedAt: now, acquirerDeadline },
         !shop.preauthEnabled,
         {
           initiator: 'CIT',

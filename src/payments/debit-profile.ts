@@ -2,6 +2,7 @@ import { DomainError } from '../domain/domain-error.js';
 import { newId } from '../domain/ids.js';
 import type { PaymentProfile } from '../domain/profile.js';
 import { methodCodeFor, type Transaction } from '../domain/transaction.js';
+import { attemptDeadline } from './attempt.js';
 import { authorizeAndFinalize } from './authorize.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { PaymentResult } from './finalize.js';
@@ -100,5 +101,6 @@ function pendingDebit(
     createdAt: now,
     modifiedAt: now,
     challengeExpiresAt: null,
+    acquirerDeadline: attemptDeadline(deps),
   };
 }

@@ -14,6 +14,8 @@ export interface PaymentsDeps {
   /** Base URL of the gateway as the payer's browser sees it (for 3-D Secure pages). */
   publicUrl(): string;
   challengeTtlMs: number;
+  /** How long the acquirer may act on a request after it is sent (its expiry); see `attemptEnded`. */
+  acquirerExpiryMs: number;
   /** Called after a status change (and its notification row) committed, so a worker can send at once. */
   notificationQueued?(): void;
 }

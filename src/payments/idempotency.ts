@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../domain/clock.js';
 import { DomainError } from '../domain/domain-error.js';
+import type { Logger } from '../domain/log-port.js';
 import type { Storage } from '../storage/storage.js';
 import type { RequestContext } from './deps.js';
 
@@ -15,10 +16,14 @@ export interface IdempotencyOptions {
   clock: Clock;
   /** How long a finished key's response is kept. */
   ttlMs: number;
-  /** How long a claim is held before another request may take it over (its holder presumably died). */
+  /**
+   * How long a claim lasts unless renewed. Its holder renews it every third of this while it works, so only a
+   * holder that died (or stalled that long) can be taken over.
+   */
   leaseMs: number;
   /** How long a duplicate waits for the first request to finish before answering 409. */
   waitMs: number;
+  log?: Logger | undefined;
 }
 
 /** Canonical JSON (sorted keys), so that the same payload with keys in another order is the same request. */
@@ -43,7 +48,8 @@ export function requestHash(method: string, path: string, body: unknown): string
  * `Idempotency-Key` for POSTs, scoped per merchant. The first request claims the key in the database (so it
  * works across processes); duplicates with the same payload wait for its outcome and get the very same
  * status and body; a different payload under the same key is a 409. A request that ends in a server fault
- * releases its claim so the client may retry.
+ * releases its claim so the client may retry. An answer given while the key's transaction still waited on the
+ * acquirer is stored as provisional (`unsettled`): a replay answers with the transaction's outcome once known.
  */
 export class Idempotency {
   constructor(private readonly options: IdempotencyOptions) {}
@@ -75,7 +81,10 @@ export class Idempotency {
           leaseUntil: now + this.options.leaseMs,
         }),
       );
-      if (claimed) return { ...(await this.execute(merchantId, key, execute)), replayed: false };
+      if (claimed) {
+        const response = await this.execute(merchantId, key, now + this.options.leaseMs, execute);
+        return { ...response, replayed: false };
+      }
 
       const existing = await repos.idempotency.getKey(merchantId, key);
       if (!existing) continue; // released by a failed first attempt: claim again
@@ -86,6 +95,19 @@ export class Idempotency {
       }
       if (existing.state === 'done' && existing.responseStatus !== null && existing.responseBody !== null) {
         return { status: existing.responseStatus, body: existing.responseBody, replayed: true };
+      }
+      if (
+        existing.state === 'unsettled' &&
+        existing.responseStatus !== null &&
+        existing.responseBody !== null
+      ) {
+        const settled = existing.transactionId ? await resume(existing.transactionId) : undefined;
+        if (!settled) return { status: existing.responseStatus, body: existing.responseBody, replayed: true };
+        const won = await storage.transaction((r) =>
+          r.idempotency.settle(merchantId, key, settled.status, settled.body),
+        );
+        if (won) return { ...settled, replayed: true };
+        continue; // another replay stored the final answer first: answer with that one
       }
       if (existing.leaseUntil < now) {
         const newLease = now + this.options.leaseMs;
@@ -100,17 +122,17 @@ export class Idempotency {
               );
               return { ...resumed, replayed: true };
             }
+            // Its outcome isn't known yet: give the claim back, so this retry (or another) may look again.
+            await repos.idempotency.takeOver(merchantId, key, newLease, 0);
+            if (clock.now() >= deadline) throw inFlight();
+            await sleep(Math.min(50 * (round + 1), 500));
             continue;
           }
-          return { ...(await this.execute(merchantId, key, execute)), replayed: false };
+          return { ...(await this.execute(merchantId, key, newLease, execute)), replayed: false };
         }
         continue;
       }
-      if (now >= deadline) {
-        throw new DomainError('idempotencyInFlight', [
-          { property: 'Idempotency-Key', message: 'The first request with this key is still in flight.' },
-        ]);
-      }
+      if (now >= deadline) throw inFlight();
       await sleep(Math.min(5 * (round + 1), 50));
     }
   }
@@ -118,16 +140,22 @@ export class Idempotency {
   private async execute(
     merchantId: string,
     key: string,
+    leaseUntil: number,
     execute: (ctx: RequestContext) => Promise<StoredResponse>,
   ): Promise<StoredResponse> {
     const { storage } = this.options;
+    const lease = new LeaseHeartbeat(this.options, merchantId, key, leaseUntil);
     let response: StoredResponse;
     try {
       response = await execute({ idempotency: { merchantId, key } });
     } catch (err) {
+      await lease.stop();
       await storage.transaction((r) => r.idempotency.release(merchantId, key)).catch(() => undefined);
       throw err;
     }
+    await lease.stop();
+    // Whoever took the key over (only possible after this holder stalled a whole lease) answers for it.
+    if (lease.lost) return response;
     if (response.status >= 500) {
       await storage.transaction((r) => r.idempotency.release(merchantId, key));
     } else {
@@ -141,5 +169,68 @@ export class Idempotency {
   /** Forgets keys past their retention time. */
   purgeExpired(limit = 500): Promise<number> {
     return this.options.storage.repos.idempotency.deleteExpired(this.options.clock.now(), limit);
+  }
+}
+
+function inFlight(): DomainError {
+  return new DomainError('idempotencyInFlight', [
+    { property: 'Idempotency-Key', message: 'The first request with this key is still in flight.' },
+  ]);
+}
+
+/**
+ * Keeps a claim's lease alive while its holder works (a slow acquirer, a long lookup), renewing it by
+ * compare-and-set every third of the lease; a failed renewal means another request took the key over.
+ */
+class LeaseHeartbeat {
+  lost = false;
+  private timer: NodeJS.Timeout | undefined;
+  private renewing: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly options: IdempotencyOptions,
+    private readonly merchantId: string,
+    private readonly key: string,
+    private leaseUntil: number,
+  ) {
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(
+      () => {
+        this.renewing = this.renew().finally(() => {
+          if (!this.stopped && !this.lost) this.schedule();
+        });
+      },
+      Math.max(1, Math.floor(this.options.leaseMs / 3)),
+    );
+    this.timer.unref();
+  }
+
+  private async renew(): Promise<void> {
+    const { storage, clock, leaseMs, log } = this.options;
+    const next = clock.now() + leaseMs;
+    try {
+      const kept = await storage.transaction((r) =>
+        r.idempotency.takeOver(this.merchantId, this.key, this.leaseUntil, next),
+      );
+      if (kept) {
+        this.leaseUntil = next;
+      } else if (!this.stopped) {
+        this.lost = true;
+        log?.warn({ merchantId: this.merchantId }, 'Idempotency-Key lease lost to another request');
+      }
+    } catch (err) {
+      // A failed write (database blip) is retried at the next beat; the lease still has two thirds left.
+      log?.warn({ err, merchantId: this.merchantId }, 'Idempotency-Key lease renewal failed');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.renewing;
   }
 }

@@ -1,6 +1,7 @@
 import type { AcquirerOperation } from '../acquirer/acquirer.js';
 import type { Transaction } from '../domain/transaction.js';
 import { lookupOutcome } from './authorize.js';
+import { attemptEnded } from './attempt.js';
 import type { PaymentsDeps } from './deps.js';
 import { finalize, outcomeOf, StageChangedError, type Outcome } from './finalize.js';
 
@@ -8,7 +9,7 @@ import { finalize, outcomeOf, StageChangedError, type Outcome } from './finalize
 async function outcomeFor(deps: PaymentsDeps, t: Transaction): Promise<Outcome | undefined> {
   if (t.stage === 'authorizing' && t.type === 'sale') {
     const shop = await deps.storage.repos.merchants.getShopById(t.serviceId);
-    return lookupOutcome(deps, t.id, !(shop?.preauthEnabled ?? false));
+    return lookupOutcome(deps, t, !(shop?.preauthEnabled ?? false));
   }
   const operation: AcquirerOperation | undefined =
     t.stage === 'authorizing'
@@ -19,7 +20,15 @@ async function outcomeFor(deps: PaymentsDeps, t: Transaction): Promise<Outcome |
           ? 'void'
           : undefined;
   if (!operation) return undefined;
-  const found = await deps.acquirer.lookup(t.id, operation);
+  let found;
+  try {
+    found = await deps.acquirer.lookup(t.id, operation);
+  } catch (err) {
+    deps.log.error({ err, transactionId: t.id }, 'acquirer lookup failed; leaving it for recovery');
+    return undefined;
+  }
+  // As for payments: no record before the request's deadline only means "not yet" (lookupOutcome).
+  if (!found && !attemptEnded(deps, t)) return undefined;
   if (operation === 'refund') {
     return found ? outcomeOf(found, true) : { status: 'error', statusCode: 'CODE_99' };
   }
@@ -49,7 +58,8 @@ export async function recoverTransaction(deps: PaymentsDeps, t: Transaction): Pr
 
 /**
  * The recovery chore: every transaction stuck waiting on the acquirer for longer than `graceMs` (far longer
- * than any live request takes) is reconciled with the acquirer and notified.
+ * than any live request takes) is reconciled with the acquirer and notified — settled by what the acquirer
+ * recorded, or, once the request's deadline has passed without a record, as never done.
  */
 export async function recoverStuckPayments(
   deps: PaymentsDeps,

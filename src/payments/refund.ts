@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../domain/ids.js';
 import { DomainError, validationError } from '../domain/domain-error.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { Repos } from '../storage/storage.js';
+import { attemptDeadline } from './attempt.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import { finalize, outcomeOf, type PaymentResult } from './finalize.js';
+import { recoverTransaction } from './recover.js';
 
 export interface RefundInput {
   serviceId: string;
@@ -65,7 +67,7 @@ export async function refundTransaction(
     }
     const r: Transaction = {
       ...sale,
-      id: randomUUID(),
+      id: newId(),
       type: 'refund',
       status: 'pending',
       stage: 'authorizing',
@@ -84,22 +86,45 @@ export async function refundTransaction(
       createdAt: now,
       modifiedAt: now,
       challengeExpiresAt: null,
+      acquirerDeadline: attemptDeadline(deps),
     };
     await repos.transactions.insertTransaction(r);
     if (ctx.idempotency)
       await repos.idempotency.attachTransaction(ctx.idempotency.merchantId, ctx.idempotency.key, r.id);
     return r;
   });
-  const result = await deps.acquirer.refund({
-    reference: refund.id,
-    saleReference: saleId,
-    amount: refund.amount,
-    currency: refund.currency,
-  });
-  const finalized = await finalize(deps, refund, outcomeOf(result, true), 'authorizing');
+  let finalized: PaymentResult;
+  let result;
+  try {
+    result = await deps.acquirer.refund({
+      reference: refund.id,
+      saleReference: saleId,
+      amount: refund.amount,
+      currency: refund.currency,
+      deadline: refund.acquirerDeadline ?? undefined,
+    });
+  } catch (err) {
+    // No answer (timeout, failure): what the acquirer recorded decides, or the refund stays pending for the
+    // recovery chore; a retry with the same Idempotency-Key then answers with its outcome.
+    deps.log.error({ err, transactionId: refund.id }, 'acquirer refund failed; looking it up');
+  }
+  if (result) {
+    finalized = await finalize(deps, refund, outcomeOf(result, true), 'authorizing');
+  } else {
+    const after = await recoverTransaction(deps, refund);
+    const repos = deps.storage.repos;
+    const profile = after.profileId
+      ? await repos.profiles.getProfile(merchantId, after.profileId)
+      : undefined;
+    finalized = { transaction: after, profile, shop: await repos.merchants.getShopById(after.serviceId) };
+    if (after.stage === 'authorizing') return finalized;
+  }
   if (finalized.transaction.status !== 'settled') {
     throw new DomainError('refundDeclined', [
-      { property: 'amount', message: `The acquirer answered ${result.code}.` },
+      {
+        property: 'amount',
+        message: `The acquirer answered ${finalized.transaction.statusCode ?? 'no result'}.`,
+      },
     ]);
   }
   return finalized;

@@ -1,6 +1,7 @@
 import { newId } from '../domain/ids.js';
 import type { PaymentMethodCode, Transaction, TransactionSource } from '../domain/transaction.js';
 import type { Shop } from '../storage/merchant-repo.js';
+import { attemptDeadline } from './attempt.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
 import { claimOrder } from './widget-order.js';
@@ -60,6 +61,7 @@ export async function storePending(
     createdAt: now,
     modifiedAt: now,
     challengeExpiresAt: null,
+    acquirerDeadline: attemptDeadline(deps),
     ...shape,
   };
   await deps.storage.transaction(async (repos) => {

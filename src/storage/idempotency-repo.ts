@@ -3,6 +3,9 @@ import type { Database } from './schema.js';
 
 export type IdempotencyRecord = Database['idempotencyKeys'];
 
+/** The stages in which a transaction waits on the acquirer. */
+const WAITING_STAGES = ['authorizing', 'capturing', 'voiding'];
+
 export class IdempotencyRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -25,13 +28,47 @@ export class IdempotencyRepo {
       .executeTakeFirst();
   }
 
+  /**
+   * Stores the answer. While the key's transaction still waits on the acquirer the answer is only provisional
+   * (`unsettled`): a replay then resumes the transaction instead of repeating it, so a stored answer never
+   * contradicts what the acquirer did. Decided in the same statement, so it costs no extra round trip.
+   */
   async complete(merchantId: string, key: string, status: number, body: string): Promise<void> {
     await this.db
+      .updateTable('idempotencyKeys')
+      .set((eb) => ({
+        state: eb
+          .case()
+          .when(
+            eb.exists(
+              eb
+                .selectFrom('transactions')
+                .select('transactions.id')
+                .whereRef('transactions.id', '=', 'idempotencyKeys.transactionId')
+                .where('transactions.stage', 'in', WAITING_STAGES),
+            ),
+          )
+          .then('unsettled')
+          .else('done')
+          .end(),
+        responseStatus: status,
+        responseBody: body,
+      }))
+      .where('merchantId', '=', merchantId)
+      .where('key', '=', key)
+      .execute();
+  }
+
+  /** Replaces a provisional answer with the final one; false when another replay did it first. */
+  async settle(merchantId: string, key: string, status: number, body: string): Promise<boolean> {
+    const result = await this.db
       .updateTable('idempotencyKeys')
       .set({ state: 'done', responseStatus: status, responseBody: body })
       .where('merchantId', '=', merchantId)
       .where('key', '=', key)
-      .execute();
+      .where('state', '=', 'unsettled')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async attachTransaction(merchantId: string, key: string, transactionId: string): Promise<void> {
@@ -55,9 +92,20 @@ export class IdempotencyRepo {
       .where('state', '=', 'in_flight')
       .where('transactionId', 'is', null)
       .execute();
+    // The holder is gone: a retry may resume its transaction at once instead of waiting out the lease.
+    await this.db
+      .updateTable('idempotencyKeys')
+      .set({ leaseUntil: 0 })
+      .where('merchantId', '=', merchantId)
+      .where('key', '=', key)
+      .where('state', '=', 'in_flight')
+      .execute();
   }
 
-  /** Takes over an abandoned claim (its holder crashed): only one taker wins. */
+  /**
+   * Moves a claim's lease from `expectedLease` to `newLease`, compare-and-set: the holder's heartbeat (false
+   * means it lost the key), or a retry taking over an abandoned claim (only one taker wins).
+   */
   async takeOver(merchantId: string, key: string, expectedLease: number, newLease: number): Promise<boolean> {
     const result = await this.db
       .updateTable('idempotencyKeys')

@@ -126,6 +126,7 @@ export interface TransactionsTable {
   createdAt: number;
   modifiedAt: number;
   challengeExpiresAt: number | null;
+  acquirerDeadline: number | null;
 }
 
 export interface IdempotencyKeysTable {

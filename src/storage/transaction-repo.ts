@@ -48,6 +48,7 @@ const COLUMNS = [
   'createdAt',
   'modifiedAt',
   'challengeExpiresAt',
+  'acquirerDeadline',
 ] as const satisfies ReadonlyArray<keyof Row>;
 
 // A compile-time check that COLUMNS lists every column of the table.
@@ -108,7 +109,14 @@ function toTransaction(row: Row): Transaction {
 export type TransactionPatch = Partial<
   Pick<
     Transaction,
-    'status' | 'stage' | 'statusCode' | 'networkTxnId' | 'profileId' | 'modifiedAt' | 'challengeExpiresAt'
+    | 'status'
+    | 'stage'
+    | 'statusCode'
+    | 'networkTxnId'
+    | 'profileId'
+    | 'modifiedAt'
+    | 'challengeExpiresAt'
+    | 'acquirerDeadline'
   >
 >;
 

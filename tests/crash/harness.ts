@@ -219,6 +219,11 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
     KARTOTEKA_BOOTSTRAP: 'off',
     KARTOTEKA_WORKER: 'on',
     KARTOTEKA_WORKER_POLL_MS: '100',
+    // A killed process's payments wait out their acquirer deadline before recovery may call them never
+    // charged; kept short so that the settle phase doesn't wait the default 30 s.
+    KARTOTEKA_ACQUIRER_TIMEOUT_MS: '2000',
+    KARTOTEKA_ACQUIRER_EXPIRY_MS: '3000',
+    KARTOTEKA_RECOVERY_GRACE_MS: '4000',
     // A notification in flight at a kill stays claimed for 2 × timeout + 10 s, then is sent again.
     KARTOTEKA_NOTIFY_TIMEOUT_MS: '1000',
     KARTOTEKA_LOG_LEVEL: 'warn',

@@ -47,7 +47,14 @@ for (const db of DB_KINDS) {
         leaseUntil: now - 1, // its holder is dead
       });
       const stage = operation === 'capture' ? 'capturing' : 'voiding';
-      expect(await repos.transactions.updateTransaction(id, { stage }, { stage: 'done' })).toBe(true);
+      // Its acquirer request's deadline has passed too: only then does "no record" mean "never asked".
+      expect(
+        await repos.transactions.updateTransaction(
+          id,
+          { stage, acquirerDeadline: now - 1 },
+          { stage: 'done' },
+        ),
+      ).toBe(true);
       return `/transaction/${id}/${operation}`;
     }
 

@@ -25,9 +25,14 @@ describe('3-D Secure page of a payment still being authorised', () => {
     );
     const { id } = res.body.transaction;
     const repos = gw.gateway.storage.repos;
-    // The payer passed; the process died before the acquirer was asked.
+    // The payer passed; the process died before the acquirer was asked, and that request's deadline has passed
+    // (only then may recovery read "no record at the acquirer" as "never charged").
     expect(
-      await repos.transactions.updateTransaction(id, { stage: 'authorizing' }, { stage: 'challenge' }),
+      await repos.transactions.updateTransaction(
+        id,
+        { stage: 'authorizing', acquirerDeadline: Date.now() - 1 },
+        { stage: 'challenge' },
+      ),
     ).toBe(true);
     for (const init of [undefined, { method: 'POST', body: 'result=pass' }]) {
       const page = await fetch(res.body.action.url, {

@@ -49,6 +49,18 @@ describe('configuration', () => {
     expect(loadConfig({}).acquirer).toBe('sandbox');
   });
 
+  it('an acquirer timeout not shorter than the Idempotency-Key lease is refused', () => {
+    expect(() =>
+      loadConfig({ KARTOTEKA_IDEMPOTENCY_LEASE_MS: '5000', KARTOTEKA_ACQUIRER_TIMEOUT_MS: '5000' }),
+    ).toThrow(/KARTOTEKA_ACQUIRER_TIMEOUT_MS .* must be less than KARTOTEKA_IDEMPOTENCY_LEASE_MS/);
+    expect(() =>
+      loadConfig({ KARTOTEKA_ACQUIRER_TIMEOUT_MS: '5000', KARTOTEKA_ACQUIRER_EXPIRY_MS: '4000' }),
+    ).toThrow(ConfigError);
+    const c = loadConfig({});
+    expect(c.acquirerTimeoutMs).toBeLessThan(c.idempotencyLeaseMs);
+    expect(c.acquirerExpiryMs).toBeGreaterThanOrEqual(c.acquirerTimeoutMs);
+  });
+
   it('bad values are refused with a message naming the variable', () => {
     expect(() => loadConfig({ KARTOTEKA_PORT: '99999' })).toThrow(ConfigError);
     expect(() => loadConfig({ KARTOTEKA_PORT: 'x' })).toThrow(/KARTOTEKA_PORT/);

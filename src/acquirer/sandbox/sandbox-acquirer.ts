@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isExpired } from '../../domain/card.js';
 import type { ClearCard } from '../../vault/vault.js';
 import type {
@@ -11,7 +12,20 @@ import type {
   ThreeDSecureDecision,
 } from '../acquirer.js';
 import type { LedgerEntry, SandboxLedger } from './ledger.js';
-import { declineCode, testCardFor } from './test-cards.js';
+import { declineCode, latencyForMasked, testCardFor, type TestCard } from './test-cards.js';
+
+export interface SandboxOptions {
+  /** How long the slow test card thinks before it decides and answers. */
+  slowMs: number;
+}
+
+/** What a real acquirer does with a request past its expiry: refuses it, and records nothing. */
+export class RequestExpiredError extends Error {
+  constructor(reference: string) {
+    super(`sandbox acquirer: the request for ${reference} arrived after its deadline`);
+    this.name = 'RequestExpiredError';
+  }
+}
 
 function networkTxnId(): string {
   // Visa-style 15-digit transaction identifier; opaque to the gateway.
@@ -36,7 +50,32 @@ export class SandboxAcquirer implements Acquirer {
   constructor(
     private readonly ledger: SandboxLedger,
     private readonly now: () => Date,
+    private readonly options: SandboxOptions = { slowMs: 35_000 },
   ) {}
+
+  /**
+   * Runs one money-moving operation the way the card's latency says, and keeps the contract of
+   * `AuthorizeRequest.deadline`: nothing is recorded once the request's deadline has passed.
+   */
+  private async operate(
+    latency: TestCard['latency'],
+    request: { reference: string; deadline?: number | undefined },
+    record: () => Promise<LedgerEntry>,
+  ): Promise<AcquirerResult> {
+    // Unref'd: a slow answer nobody waits for any more must not keep the process alive.
+    if (latency === 'slow') await sleep(this.options.slowMs, undefined, { ref: false });
+    // The hanging card acts late, halfway to the deadline, after a gateway that waits less has given up.
+    if (latency === 'hang' && request.deadline !== undefined) {
+      const ms = Math.max(0, (request.deadline - this.now().getTime()) / 2);
+      await sleep(ms, undefined, { ref: false });
+    }
+    if (request.deadline !== undefined && this.now().getTime() > request.deadline) {
+      throw new RequestExpiredError(request.reference);
+    }
+    const entry = await record();
+    if (latency === 'hang') return new Promise<never>(() => undefined);
+    return toResult(entry);
+  }
 
   async threeDSecure(card: ClearCard): Promise<ThreeDSecureDecision> {
     return testCardFor(card.pan.reveal()).threeDSecure;
@@ -45,7 +84,8 @@ export class SandboxAcquirer implements Acquirer {
   async authorize(request: AuthorizeRequest): Promise<AcquirerResult> {
     // A reference seen before keeps its first entry: `record` inserts only when there is none and returns
     // whichever is stored, so a repeated reference never charges twice.
-    return toResult(await this.ledger.record(this.decideAuthorization(request)));
+    const latency = testCardFor(request.card.pan.reveal()).latency;
+    return this.operate(latency, request, () => this.ledger.record(this.decideAuthorization(request)));
   }
 
   private decideAuthorization(request: AuthorizeRequest): LedgerEntry {
@@ -94,10 +134,12 @@ export class SandboxAcquirer implements Acquirer {
   private async followUp(operation: 'capture' | 'void', request: FollowUpRequest): Promise<AcquirerResult> {
     const existing = await this.ledger.find(request.reference, operation);
     if (existing) return toResult(existing);
-    const auth = await this.ledger.find(request.reference, 'authorize');
-    const ok = auth !== undefined && auth.outcome === 'approved' && !auth.captured;
-    const entry = this.followUpEntry(operation, request, auth, ok);
-    return toResult(await this.ledger.record(entry));
+    const first = await this.ledger.find(request.reference, 'authorize');
+    return this.operate(latencyForMasked(first?.maskedPan ?? null), request, async () => {
+      const auth = await this.ledger.find(request.reference, 'authorize');
+      const ok = auth !== undefined && auth.outcome === 'approved' && !auth.captured;
+      return this.ledger.record(this.followUpEntry(operation, request, auth, ok));
+    });
   }
 
   private followUpEntry(
@@ -128,6 +170,11 @@ export class SandboxAcquirer implements Acquirer {
   async refund(request: RefundRequest): Promise<AcquirerResult> {
     const existing = await this.ledger.find(request.reference, 'refund');
     if (existing) return toResult(existing);
+    const sale = await this.ledger.find(request.saleReference, 'authorize');
+    return this.operate(latencyForMasked(sale?.maskedPan ?? null), request, () => this.recordRefund(request));
+  }
+
+  private async recordRefund(request: RefundRequest): Promise<LedgerEntry> {
     const charged = await this.chargedAmount(request.saleReference);
     const entry: LedgerEntry = {
       reference: request.reference,
@@ -146,7 +193,7 @@ export class SandboxAcquirer implements Acquirer {
       networkTxnId: null,
       createdAt: this.now().getTime(),
     };
-    return toResult(await this.ledger.recordRefund(entry, charged));
+    return this.ledger.recordRefund(entry, charged);
   }
 
   /** What was actually taken from the card: a captured authorization, or a captured pre-authorisation. */

@@ -7,6 +7,13 @@ export interface TestCard {
   first: Outcome;
   /** Later payments on the stored card (profile debits, STANDARD). */
   later: Outcome;
+  /**
+   * How the acquirer answers, for the payment and every follow-up (capture, void, refund) on it. `slow`: it
+   * thinks for the configured time (default 35 s), then decides and answers — refusing if the request's
+   * deadline passed meanwhile; `hang`: it decides and records halfway to the request's deadline (at once if
+   * there is none), and its answer never arrives.
+   */
+  latency?: 'slow' | 'hang';
 }
 
 /** imoje-api.md §9. Any other valid number behaves like 4111111111111111. */
@@ -21,9 +28,23 @@ export const TEST_CARDS: Readonly<Record<string, TestCard>> = {
   '4282513338596268': { threeDSecure: 'frictionless', first: 'approved', later: 'error' },
   '5555555555554444': { threeDSecure: 'frictionless', first: 'approved', later: 'approved' },
   '5454545454545454': { threeDSecure: 'challenge', first: 'approved', later: 'approved' },
+  '4000000000003535': { threeDSecure: 'frictionless', first: 'approved', later: 'approved', latency: 'slow' },
+  '4000000000009995': { threeDSecure: 'frictionless', first: 'approved', later: 'approved', latency: 'hang' },
 };
 
 export const DEFAULT_TEST_CARD: TestCard = TEST_CARDS['4111111111111111']!;
+
+/**
+ * The latency of the card a follow-up acts on. The acquirer's ledger keeps only the masked number (`****` and
+ * the last four digits), so a follow-up recognises the slow and hanging cards by their last four digits.
+ */
+export function latencyForMasked(maskedPan: string | null): TestCard['latency'] {
+  if (!maskedPan) return undefined;
+  for (const [pan, card] of Object.entries(TEST_CARDS)) {
+    if (card.latency && maskedPan.endsWith(pan.slice(-4))) return card.latency;
+  }
+  return undefined;
+}
 
 export function testCardFor(pan: string): TestCard {
   return TEST_CARDS[pan] ?? DEFAULT_TEST_CARD;
