@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError } from '../domain/domain-error.js';
 import type { ErrorKey } from '../domain/error-catalog.js';
+import { maskCardNumbers, maskCardNumbersInJson } from '../domain/mask-card-numbers.js';
 import { envelope } from './error-envelope.js';
 
 interface AjvLikeError {
@@ -71,7 +72,23 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   );
 }
 
+/**
+ * The last word on every error answer, whoever wrote it (the envelope, a framework message, an HTML page such as
+ * the widget form re-shown with what the payer typed): no card number leaves in clear. Successes are left alone,
+ * since they show the merchant's own stored data (an orderId may well be Luhn-valid).
+ */
+function maskErrorAnswer(reply: FastifyReply, payload: unknown): unknown {
+  if (reply.statusCode < 400) return payload;
+  const text =
+    typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
+  if (text === null || !/[0-9]{4}/.test(text)) return payload;
+  const json = /^application\/(?:[a-z.+-]*\+)?json/i.test(String(reply.getHeader('content-type') ?? ''));
+  const masked = json ? maskCardNumbersInJson(text) : maskCardNumbers(text);
+  return masked === text ? payload : masked;
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
+  app.addHook('onSend', async (_request, reply, payload) => maskErrorAnswer(reply, payload));
   app.setErrorHandler(
     (error: FastifyError | DomainError | Error, request: FastifyRequest, reply: FastifyReply) => {
       const body = request.body;

@@ -66,6 +66,42 @@ describe('fuzzing findings stay fixed', () => {
     expect(order.text).toContain('o-1234567890123');
   });
 
+  /** The digits of `text` with separators between digits removed (spaces, dashes, their URL encodings). */
+  const flat = (text: string) => text.replace(/(?<=[0-9])(?:[\s+-]|%20|%2D)+(?=[0-9])/gi, '');
+
+  it('a card number typed into paymentMethod is masked in the 422 message, also spaced or dashed (it was echoed)', async () => {
+    const m = gw.merchant;
+    const from = gw.logs.length;
+    for (const [i, value] of ['4111111111111111', '4111 1111 1111 1111', '4111-1111-1111-1111'].entries()) {
+      const res = await m.api.post('/transaction', saleBody(m.serviceId, { paymentMethod: value }), {
+        'idempotency-key': `pm-pan-${i}`,
+      });
+      expectError(res, 422, 'TRX-ERROR-110422', 'paymentMethod');
+      expect(flat(res.text)).not.toContain('4111111111111111');
+      expect(res.text).toContain('Payment method \\"****1111\\" is not supported');
+    }
+    // The 422 is the key's stored answer: stored masked too.
+    const stored = await gw.gateway.storage.db.selectFrom('idempotencyKeys').selectAll().execute();
+    expect(stored.length).toBeGreaterThanOrEqual(3);
+    expect(flat(JSON.stringify(stored))).not.toContain('4111111111111111');
+    expect(flat(gw.logs.slice(from).join(''))).not.toContain('4111111111111111');
+  });
+
+  it('a card number in the path is masked in the 404 message and in the request log line', async () => {
+    const m = gw.merchant;
+    const from = gw.logs.length;
+    for (const path of ['/nowhere/4111111111111111', '/nowhere/4111%201111%201111%201111']) {
+      const res = await m.api.get(path);
+      expectError(res, 404, 'API-ERROR-100404', 'path');
+      expect(flat(res.text)).not.toContain('4111111111111111');
+    }
+    const profile = await m.api.get('/profile/cid/4111-1111-1111-1111');
+    expect(flat(profile.text)).not.toContain('4111111111111111');
+    const logged = gw.logs.slice(from).join('');
+    expect(logged).toContain('/nowhere/****1111');
+    expect(flat(logged)).not.toContain('4111111111111111');
+  });
+
   it('an unknown widget asset is a 404 with the error envelope', async () => {
     expectError(await gw.http.get('/widget/assets/nope.css'), 404, 'API-ERROR-100404');
   });
