@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DomainError, type FieldError } from '../domain/domain-error.js';
 import type { ErrorKey } from '../domain/error-catalog.js';
 import { maskCardNumbers, maskCardNumbersInJson } from '../domain/mask-card-numbers.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../storage/unavailable.js';
 import { envelope } from './error-envelope.js';
 
 interface AjvLikeError {
@@ -47,31 +48,6 @@ const FASTIFY_CODES: Record<string, ErrorKey> = {
   FST_ERR_ASYNC_CONSTRAINT: 'routeNotFound',
 };
 
-export function isDatabaseUnavailable(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  const message = (err as { message?: unknown })?.message;
-  return (
-    (typeof code === 'string' &&
-      [
-        'ECONNREFUSED',
-        'ECONNRESET',
-        'ETIMEDOUT',
-        'EPIPE',
-        '57P01',
-        '57P02',
-        '57P03',
-        '08006',
-        '08001',
-        '08003',
-        '57014',
-      ].includes(code)) ||
-    (typeof message === 'string' &&
-      /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|SQLITE_BUSY/i.test(
-        message,
-      ))
-  );
-}
-
 /**
  * The last word on every error answer, whoever wrote it (the envelope, a framework message, an HTML page such as
  * the widget form re-shown with what the payer typed): no card number leaves in clear. Successes are left alone,
@@ -108,7 +84,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       }
       if (isDatabaseUnavailable(error)) {
         request.log.warn({ err: error }, 'database unavailable');
-        return reply.code(503).header('retry-after', '1').send(envelope('unavailable', body));
+        return reply
+          .code(503)
+          .header('retry-after', String(RETRY_AFTER_SECONDS))
+          .send(envelope('unavailable', body));
       }
       if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
         return reply
