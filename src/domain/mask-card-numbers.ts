@@ -1,8 +1,8 @@
 import { luhnValid, maskPan } from './card.js';
 
-/** Between the digit groups of a hand-written card number: whitespace or a dash, also as they travel in a URL. */
-const SEP = String.raw`(?:[\s+-]|%20|%2[dD])`;
-/** Digit groups joined by single separators, not touching further digits (`4111 1111 1111 1111`, `4111-1111-…`). */
+/** Between the digit groups of a hand-written card number: up to three spaces or dashes, also URL-encoded. */
+const SEP = String.raw`(?:[\s+-]|%20|%2[dD]){1,3}`;
+/** Digit groups joined by separators, not touching further digits (`4111 1111 1111 1111`, `4111-1111-…`). */
 const DIGIT_GROUPS = new RegExp(String.raw`(?<![0-9])[0-9]+(?:${SEP}[0-9]+)*(?![0-9])`, 'g');
 const GROUP_OR_SEP = new RegExp(String.raw`[0-9]+|${SEP}`, 'g');
 
