@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { signWidget } from '../../src/widget/signature.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../support/databases.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
@@ -100,6 +101,45 @@ describe('fuzzing findings stay fixed', () => {
     const logged = gw.logs.slice(from).join('');
     expect(logged).toContain('/nowhere/****1111');
     expect(flat(logged)).not.toContain('4111111111111111');
+  });
+
+  it('a card number typed into the widget holder field is masked when the form is shown again (422 page)', async () => {
+    const m = gw.merchant;
+    const signed: Record<string, string> = {
+      merchantId: m.merchantId,
+      serviceId: m.serviceId,
+      amount: '1999',
+      currency: 'PLN',
+      orderId: 'w-holder-pan',
+      customerId: 'cid-holder-pan',
+      customerFirstName: 'Jan',
+      customerLastName: 'Kowalski',
+      customerEmail: 'jan@example.com',
+      urlSuccess: 'https://shop.example/success',
+      urlFailure: 'https://shop.example/failure',
+    };
+    const form = (fields: Record<string, string>) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+      body: new URLSearchParams(fields).toString(),
+      redirect: 'manual' as const,
+    });
+    const session = await fetch(
+      `${gw.url}/widget/session`,
+      form({ ...signed, signature: signWidget(signed, m.serviceKey) }),
+    );
+    await session.text();
+    expect(session.status).toBe(303);
+    const from = gw.logs.length;
+    const page = await fetch(
+      `${gw.url}${session.headers.get('location')!}/pay`,
+      form({ number: '1234', expiry: '12/40', cvv: '123', holder: '4111 1111 1111 1111' }),
+    );
+    const html = await page.text();
+    expect(page.status).toBe(422);
+    expect(html).toContain('****1111');
+    expect(flat(html)).not.toContain('4111111111111111');
+    expect(flat(gw.logs.slice(from).join(''))).not.toContain('4111111111111111');
   });
 
   it('an unknown widget asset is a 404 with the error envelope', async () => {
