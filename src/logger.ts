@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { maskCardNumbersInJson } from './domain/mask-card-numbers.js';
 
 /** Card fields are redacted wherever they appear, even if a body ever gets logged by mistake. */
 export const REDACT_PATHS = [
@@ -25,7 +26,14 @@ export function createLogger(
   if (file) streams.push({ stream: createWriteStream(file, { flags: 'a' }) });
   if (extra) streams.push({ stream: extra });
   return pino(
-    { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'kartoteka' } },
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: { service: 'kartoteka' },
+      // Redaction knows field names only; a card number can also arrive inside a message, an error's text or any
+      // other field. Every finished line is masked, whatever it holds (its millisecond `time` is not a card).
+      hooks: { streamWrite: (line) => maskCardNumbersInJson(line, ['time']) },
+    },
     pino.multistream(streams.map((s) => ({ ...s, level: level as pino.Level }))),
   );
 }

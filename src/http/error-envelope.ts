@@ -1,23 +1,13 @@
 import { ERROR_CATALOG, type ErrorKey } from '../domain/error-catalog.js';
 import { DomainError, type FieldError } from '../domain/domain-error.js';
 import { luhnValid, maskPan } from '../domain/card.js';
+import { maskCardNumbers } from '../domain/mask-card-numbers.js';
 
 export interface ApiErrorResponse {
   apiErrorResponse: { code: string; message: string; instance: unknown; errors: FieldError[] };
 }
 
 const MAX_ECHO_DEPTH = 8;
-
-/** A run of 13–19 digits, possibly grouped with spaces or dashes, not part of a longer number. */
-const DIGIT_RUN = /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/g;
-
-/** Masks every Luhn-valid card number inside a string (a PAN sent in a title, a key, a form-encoded blob). */
-function maskEmbeddedPans(text: string): string {
-  return text.replace(DIGIT_RUN, (run) => {
-    const digits = run.replace(/[ -]/g, '');
-    return luhnValid(digits) ? maskPan(digits) : run;
-  });
-}
 
 /**
  * The request payload echoed back in `instance`, with card data masked: never a full card number, never a CVV.
@@ -27,10 +17,10 @@ function maskEmbeddedPans(text: string): string {
 export function maskedInstance(body: unknown, depth = 0): unknown {
   if (depth > MAX_ECHO_DEPTH) return '…';
   if (typeof body === 'string')
-    return /^[0-9 -]{12,23}$/.test(body) ? maskPan(body.replace(/[ -]/g, '')) : maskEmbeddedPans(body);
+    return /^[0-9 -]{12,23}$/.test(body) ? maskPan(body.replace(/[ -]/g, '')) : maskCardNumbers(body);
   if (typeof body === 'number') {
     const digits = Number.isSafeInteger(body) ? String(body) : '';
-    return /^[0-9]{13,19}$/.test(digits) && luhnValid(digits) ? maskPan(digits) : body;
+    return /^[0-9]{12,19}$/.test(digits) && luhnValid(digits) ? maskPan(digits) : body;
   }
   if (Array.isArray(body)) return body.slice(0, 50).map((v) => maskedInstance(v, depth + 1));
   if (body === null || typeof body !== 'object') return body;
@@ -41,7 +31,7 @@ export function maskedInstance(body: unknown, depth = 0): unknown {
       out[key] = maskPan(String(value));
       continue;
     }
-    out[maskEmbeddedPans(key)] = maskedInstance(value, depth + 1);
+    out[maskCardNumbers(key)] = maskedInstance(value, depth + 1);
   }
   return out;
 }
@@ -52,12 +42,16 @@ export function envelope(
   errors?: FieldError[],
 ): ApiErrorResponse {
   const err = key instanceof DomainError ? key : new DomainError(key, errors ?? []);
+  // Messages may quote what was sent (`Payment method "…" is not supported`, a header, a path): masked too.
   return {
     apiErrorResponse: {
       code: err.code,
-      message: err.message,
+      message: maskCardNumbers(err.message),
       instance: maskedInstance(body ?? {}),
-      errors: errors ?? err.errors,
+      errors: (errors ?? err.errors).map((e) => ({
+        property: maskCardNumbers(e.property),
+        message: maskCardNumbers(e.message),
+      })),
     },
   };
 }

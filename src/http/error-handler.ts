@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError } from '../domain/domain-error.js';
 import type { ErrorKey } from '../domain/error-catalog.js';
+import { maskCardNumbers, maskCardNumbersInJson } from '../domain/mask-card-numbers.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../storage/unavailable.js';
 import { envelope } from './error-envelope.js';
 import { ThrottledError } from './throttled-error.js';
 
@@ -47,32 +49,23 @@ const FASTIFY_CODES: Record<string, ErrorKey> = {
   FST_ERR_ASYNC_CONSTRAINT: 'routeNotFound',
 };
 
-export function isDatabaseUnavailable(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  const message = (err as { message?: unknown })?.message;
-  return (
-    (typeof code === 'string' &&
-      [
-        'ECONNREFUSED',
-        'ECONNRESET',
-        'ETIMEDOUT',
-        'EPIPE',
-        '57P01',
-        '57P02',
-        '57P03',
-        '08006',
-        '08001',
-        '08003',
-        '57014',
-      ].includes(code)) ||
-    (typeof message === 'string' &&
-      /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|SQLITE_BUSY/i.test(
-        message,
-      ))
-  );
+/**
+ * The last word on every error answer, whoever wrote it (the envelope, a framework message, an HTML page such as
+ * the widget form re-shown with what the payer typed): no card number leaves in clear. Successes are left alone,
+ * since they show the merchant's own stored data (an orderId may well be Luhn-valid).
+ */
+function maskErrorAnswer(reply: FastifyReply, payload: unknown): unknown {
+  if (reply.statusCode < 400) return payload;
+  const text =
+    typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
+  if (text === null || !/[0-9]{4}/.test(text)) return payload;
+  const json = /^application\/(?:[a-z.+-]*\+)?json/i.test(String(reply.getHeader('content-type') ?? ''));
+  const masked = json ? maskCardNumbersInJson(text) : maskCardNumbers(text);
+  return masked === text ? payload : masked;
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
+  app.addHook('onSend', async (_request, reply, payload) => maskErrorAnswer(reply, payload));
   app.setErrorHandler(
     (error: FastifyError | DomainError | Error, request: FastifyRequest, reply: FastifyReply) => {
       const body = request.body;
@@ -93,7 +86,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       }
       if (isDatabaseUnavailable(error)) {
         request.log.warn({ err: error }, 'database unavailable');
-        return reply.code(503).header('retry-after', '1').send(envelope('unavailable', body));
+        return reply
+          .code(503)
+          .header('retry-after', String(RETRY_AFTER_SECONDS))
+          .send(envelope('unavailable', body));
       }
       if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
         return reply

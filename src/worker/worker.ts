@@ -1,4 +1,5 @@
 import type { Logger } from '../domain/log-port.js';
+import { isDatabaseUnavailable } from '../storage/unavailable.js';
 
 export interface WorkerTask {
   name: string;
@@ -36,7 +37,9 @@ export class Worker {
       try {
         if (await task.run()) busy = true;
       } catch (err) {
-        this.log.error({ err, task: task.name }, 'worker task failed');
+        // The round's rows stay as they were and the next round retries: an outage is a warning, not a fault.
+        if (isDatabaseUnavailable(err)) this.log.warn({ err, task: task.name }, 'database unavailable');
+        else this.log.error({ err, task: task.name }, 'worker task failed');
       }
     }
     return busy;

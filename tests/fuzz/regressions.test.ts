@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { signWidget } from '../../src/widget/signature.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../support/databases.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
@@ -64,6 +65,81 @@ describe('fuzzing findings stay fixed', () => {
       saleBody(m.serviceId, { amount: -1, orderId: 'o-1234567890123' }),
     );
     expect(order.text).toContain('o-1234567890123');
+  });
+
+  /** The digits of `text` with separators between digits removed (spaces, dashes, their URL encodings). */
+  const flat = (text: string) => text.replace(/(?<=[0-9])(?:[\s+-]|%20|%2D)+(?=[0-9])/gi, '');
+
+  it('a card number typed into paymentMethod is masked in the 422 message, also spaced or dashed (it was echoed)', async () => {
+    const m = gw.merchant;
+    const from = gw.logs.length;
+    for (const [i, value] of ['4111111111111111', '4111 1111 1111 1111', '4111-1111-1111-1111'].entries()) {
+      const res = await m.api.post('/transaction', saleBody(m.serviceId, { paymentMethod: value }), {
+        'idempotency-key': `pm-pan-${i}`,
+      });
+      expectError(res, 422, 'TRX-ERROR-110422', 'paymentMethod');
+      expect(flat(res.text)).not.toContain('4111111111111111');
+      expect(res.text).toContain('Payment method \\"****1111\\" is not supported');
+    }
+    // The 422 is the key's stored answer: stored masked too.
+    const stored = await gw.gateway.storage.db.selectFrom('idempotencyKeys').selectAll().execute();
+    expect(stored.length).toBeGreaterThanOrEqual(3);
+    expect(flat(JSON.stringify(stored))).not.toContain('4111111111111111');
+    expect(flat(gw.logs.slice(from).join(''))).not.toContain('4111111111111111');
+  });
+
+  it('a card number in the path is masked in the 404 message and in the request log line', async () => {
+    const m = gw.merchant;
+    const from = gw.logs.length;
+    for (const path of ['/nowhere/4111111111111111', '/nowhere/4111%201111%201111%201111']) {
+      const res = await m.api.get(path);
+      expectError(res, 404, 'API-ERROR-100404', 'path');
+      expect(flat(res.text)).not.toContain('4111111111111111');
+    }
+    const profile = await m.api.get('/profile/cid/4111-1111-1111-1111');
+    expect(flat(profile.text)).not.toContain('4111111111111111');
+    const logged = gw.logs.slice(from).join('');
+    expect(logged).toContain('/nowhere/****1111');
+    expect(flat(logged)).not.toContain('4111111111111111');
+  });
+
+  it('a card number typed into the widget holder field is masked when the form is shown again (422 page)', async () => {
+    const m = gw.merchant;
+    const signed: Record<string, string> = {
+      merchantId: m.merchantId,
+      serviceId: m.serviceId,
+      amount: '1999',
+      currency: 'PLN',
+      orderId: 'w-holder-pan',
+      customerId: 'cid-holder-pan',
+      customerFirstName: 'Jan',
+      customerLastName: 'Kowalski',
+      customerEmail: 'jan@example.com',
+      urlSuccess: 'https://shop.example/success',
+      urlFailure: 'https://shop.example/failure',
+    };
+    const form = (fields: Record<string, string>) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+      body: new URLSearchParams(fields).toString(),
+      redirect: 'manual' as const,
+    });
+    const session = await fetch(
+      `${gw.url}/widget/session`,
+      form({ ...signed, signature: signWidget(signed, m.serviceKey) }),
+    );
+    await session.text();
+    expect(session.status).toBe(303);
+    const from = gw.logs.length;
+    const page = await fetch(
+      `${gw.url}${session.headers.get('location')!}/pay`,
+      form({ number: '1234', expiry: '12/40', cvv: '123', holder: '4111 1111 1111 1111' }),
+    );
+    const html = await page.text();
+    expect(page.status).toBe(422);
+    expect(html).toContain('****1111');
+    expect(flat(html)).not.toContain('4111111111111111');
+    expect(flat(gw.logs.slice(from).join(''))).not.toContain('4111111111111111');
   });
 
   it('an unknown widget asset is a 404 with the error envelope', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { saleBody } from '../support/payloads.js';
 import { type Fixture, resolveSession, type Target } from './targets.js';
-import { answerProblem, describeRequest, envelopeProblem, send } from './wire.js';
+import { answerProblem, describeRequest, digitsJoined, envelopeProblem, send } from './wire.js';
 
 /**
  * Runs per endpoint. `npm test` uses the small default; `npm run test:fuzz` sets KARTOTEKA_FUZZ_RUNS high and
@@ -10,10 +10,14 @@ import { answerProblem, describeRequest, envelopeProblem, send } from './wire.js
  */
 export const FUZZ_RUNS = Math.max(1, Number(process.env.KARTOTEKA_FUZZ_RUNS || 20));
 export const FUZZ_SECONDS = Number(process.env.KARTOTEKA_FUZZ_SECONDS || 0);
-/** Replays a failure: the seed fast-check printed. */
+/**
+ * Replays a failure: the seed fast-check printed (with KARTOTEKA_FUZZ_SECONDS=0, so that a time-bounded run does
+ * not stop before the failing run), and optionally its `path` to go straight to the shrunk counterexample.
+ */
 export const FUZZ_SEED = process.env.KARTOTEKA_FUZZ_SEED
   ? Number(process.env.KARTOTEKA_FUZZ_SEED)
   : undefined;
+export const FUZZ_PATH = process.env.KARTOTEKA_FUZZ_PATH || undefined;
 
 /** The gateway as the fuzzer runs it: no rate limits in the way, a short request timeout, an admin token. */
 export function fuzzEnv(adminToken: string): Record<string, string> {
@@ -90,6 +94,7 @@ export interface FuzzOutcome {
 export async function fuzzTarget(fx: Fixture, target: Target, timeLimitMs?: number): Promise<FuzzOutcome> {
   const seed = FUZZ_SEED ?? (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) | 0;
   const logsBefore = fx.gw.logs.length;
+  const sentPans = new Set<string>();
   let runs = 0;
   const statuses: Record<number, number> = {};
   const started = Date.now();
@@ -98,6 +103,7 @@ export async function fuzzTarget(fx: Fixture, target: Target, timeLimitMs?: numb
       fc.asyncProperty(target.arb, async (generated) => {
         runs++;
         const req = await resolveSession(generated, fx);
+        for (const pan of req.pans) sentPans.add(pan);
         let res;
         try {
           res = await send(fx.gw.url, req);
@@ -111,6 +117,7 @@ export async function fuzzTarget(fx: Fixture, target: Target, timeLimitMs?: numb
       {
         numRuns: FUZZ_RUNS,
         seed,
+        ...(FUZZ_PATH ? { path: FUZZ_PATH } : {}),
         ...(timeLimitMs ? { interruptAfterTimeLimit: timeLimitMs, markInterruptAsFailure: false } : {}),
       },
     );
@@ -120,6 +127,15 @@ export async function fuzzTarget(fx: Fixture, target: Target, timeLimitMs?: numb
         `cause: ${String(((err as Error).cause as Error | undefined)?.message ?? '')}`,
     );
   }
+  // No log line may hold a card number that was sent, whatever the level or field (the fuzzer logs at warn).
+  const leaked = fx.gw.logs
+    .slice(logsBefore)
+    .map(digitsJoined)
+    .find((line) => [...sentPans].some((pan) => line.includes(pan)));
+  if (leaked)
+    throw new Error(
+      `fuzz target "${target.name}" logged a card number it was sent (seed ${seed}):\n${leaked}`,
+    );
   const logged = errorLogs(fx, logsBefore);
   if (logged.length > 0)
     throw new Error(

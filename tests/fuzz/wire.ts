@@ -119,9 +119,10 @@ export function answerProblem(req: FuzzRequest, res: FuzzResponse): string | nul
 
   if (status >= 300) {
     // A success may carry the merchant's own orderId/title, which may well be a Luhn-valid number; the demo shop
-    // lists the sandbox's test cards. Errors and redirects never echo a card number.
+    // lists the sandbox's test cards. Errors and redirects never echo a card number, not even spaced or dashed.
+    const text = digitsJoined(res.text);
     for (const pan of req.pans) {
-      if (pan && res.text.includes(pan))
+      if (pan && text.includes(pan))
         return `card number ${pan} echoed unmasked (${status}): ${res.text.slice(0, 300)}`;
     }
   }
@@ -147,6 +148,11 @@ export function answerProblem(req: FuzzRequest, res: FuzzResponse): string | nul
     return 'success body is not valid JSON';
   }
   return null;
+}
+
+/** The text with the separators between digits removed, so a card number echoed spaced or dashed is found. */
+export function digitsJoined(text: string): string {
+  return text.replace(/(?<=[0-9])(?:[\s+-]|%20|%2D)+(?=[0-9])/gi, '');
 }
 
 /** Percent-encodes every byte of the UTF-8 form (lone surrogates become U+FFFD, as a browser would send). */

@@ -83,6 +83,77 @@ describe('public address check', () => {
     expect(nonPublicReason(address)).toBe(why);
   });
 
+  it.each([
+    ['::ffff:0:7f00:1', 'IPv4-translated'],
+    ['::ffff:0:127.0.0.1', 'IPv4-translated'],
+    ['0:0:0:0:ffff:0:a9fe:a9fe', 'IPv4-translated'],
+    ['::ffff:0:808:808', 'IPv4-translated'],
+    ['::ffff:0:0', 'IPv4-mapped'],
+  ])(
+    'refuses the IPv4-translated and IPv4-mapped ranges, ::ffff:0:0:0/96 and ::ffff:0:0/96 (%s was let through)',
+    (address, why) => {
+      expect(nonPublicReason(address)).toBe(why);
+    },
+  );
+
+  it.each([
+    // IPv4 special-purpose registry (RFC 6890 and successors), multicast, reserved
+    ['0.1.2.3', 'unspecified ("this network")'],
+    ['10.255.255.255', 'private'],
+    ['100.127.255.255', 'carrier-grade NAT (shared)'],
+    ['169.254.0.1', 'link-local (cloud metadata)'],
+    ['192.0.0.8', 'IETF protocol assignments'],
+    ['192.0.2.1', 'documentation'],
+    ['198.51.100.7', 'documentation'],
+    ['203.0.113.255', 'documentation'],
+    ['192.31.196.1', 'AS112 DNS sink'],
+    ['192.52.193.1', 'AMT relay anycast'],
+    ['192.88.99.1', '6to4 relay'],
+    ['192.175.48.1', 'AS112 DNS sink'],
+    ['198.18.0.1', 'benchmarking'],
+    ['198.19.255.255', 'benchmarking'],
+    ['239.255.255.255', 'multicast'],
+    ['240.0.0.1', 'reserved or broadcast'],
+    // IPv6 special-purpose registry, and everything outside global unicast 2000::/3
+    ['::127.0.0.1', 'IPv4-compatible'],
+    ['64:ff9b:1::a00:1', 'local NAT64'],
+    ['100::1', 'discard'],
+    ['100:0:0:1::1', 'dummy prefix'],
+    ['2001::1', 'IETF protocol assignments (incl. Teredo)'],
+    ['2001:2::1', 'IETF protocol assignments (incl. Teredo)'],
+    ['2001:db8:ffff::1', 'documentation'],
+    ['3fff::1', 'documentation'],
+    ['2002:7f00:1::1', '6to4 (embeds an IPv4 address)'],
+    ['2002:808:808::1', '6to4 (embeds an IPv4 address)'],
+    ['2620:4f:8000::1', 'AS112 DNS sink'],
+    ['5f00::1', 'SRv6 segment identifiers'],
+    ['fdff:ffff::1', 'unique local (private)'],
+    ['febf::1', 'link-local'],
+    ['fe80::1%eth0', 'link-local'],
+    ['fec0::1', 'site-local'],
+    ['ff0e::1', 'multicast'],
+    ['1::1', 'reserved (outside global unicast)'],
+    ['4000::1', 'reserved (outside global unicast)'],
+    ['e000::1', 'reserved (outside global unicast)'],
+  ])('refuses every special-purpose range family: %s (%s)', (address, why) => {
+    expect(nonPublicReason(address)).toBe(why);
+  });
+
+  it.each([
+    ['64:ff9b::7f00:1', 'NAT64 of a loopback'],
+    ['64:ff9b::127.0.0.1', 'NAT64 of a loopback'],
+    ['64:ff9b::a9fe:a9fe', 'NAT64 of a link-local (cloud metadata)'],
+    ['64:ff9b::a00:1', 'NAT64 of a private'],
+    ['64:ff9b::', 'NAT64 of a unspecified ("this network")'],
+  ])('judges a NAT64 address 64:ff9b::/96 by the IPv4 address it embeds: %s (%s)', (address, why) => {
+    expect(nonPublicReason(address)).toBe(why);
+  });
+
+  it('lets a NAT64 address of a public IPv4 address through (64:ff9b::8.8.8.8)', () => {
+    expect(nonPublicReason('64:ff9b::8.8.8.8')).toBeNull();
+    expect(nonPublicReason('64:ff9b::101:101')).toBeNull();
+  });
+
   it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '2a00:1450:4001::1'])(
     'accepts the public address %s',
     (address) => {
@@ -137,6 +208,8 @@ describe('notification URL guard', () => {
     ['http://169.254.169.254/latest/meta-data/', 'link-local (cloud metadata)'],
     ['https://[::ffff:127.0.0.1]/n', 'IPv4-mapped'],
     ['https://0.0.0.0/n', 'unspecified ("this network")'],
+    ['https://[::ffff:0:7f00:1]/n', 'IPv4-translated'],
+    ['https://[64:ff9b::a9fe:a9fe]/n', 'NAT64 of a link-local (cloud metadata)'],
   ])('refuses the literal target %s in production', async (url, why) => {
     const r = await checkTarget(url, 'production', dns);
     expect(r.ok).toBe(false);
