@@ -12,7 +12,11 @@ const BATCH = 500;
  * Instances starting together may race on a row: each replacement is a compare-and-set, so one wins and the
  * other's row is no longer listed.
  */
-export async function sealServiceKeys(storage: Storage, box: ServiceKeyBox, belowVersion: number): Promise<number> {
+export async function sealServiceKeys(
+  storage: Storage,
+  box: ServiceKeyBox,
+  belowVersion: number,
+): Promise<number> {
   const repo = storage.repos.merchants;
   let sealed = 0;
   for (;;) {
@@ -20,7 +24,9 @@ export async function sealServiceKeys(storage: Storage, box: ServiceKeyBox, belo
     if (batch.length === 0) return sealed;
     for (const row of batch) {
       const clear =
-        row.version === null ? row.serviceKey : box.open(row.shopId, { sealed: row.serviceKey, version: row.version });
+        row.version === null
+          ? row.serviceKey
+          : box.open(row.shopId, { sealed: row.serviceKey, version: row.version });
       const next = box.seal(row.shopId, clear);
       // A keyring behind `belowVersion` would list the same rows forever.
       if (next.version < belowVersion) throw new Error(`master key version ${belowVersion} is not current`);
@@ -57,11 +63,17 @@ export interface RotationResult {
 /**
  * `kartoteka keys rotate`. The new version is durably in the key file before anything is sealed under it, so
  * a crash at any point leaves every record openable. Running instances pick the new file up by themselves
- * (see FileKeyring). Old versions are dropped only when the database shows nothing sealed under them, and
- * never the version that was current until now: an instance may still be committing a card it sealed with it
- * a moment before it noticed the new file; the next rotation re-wraps such a straggler and retires it.
+ * (see FileKeyring). Old versions stay in the file (a database backup from before the rotation needs them)
+ * unless `retireUnused` is set; then a version is dropped only when the database shows nothing sealed under
+ * it, and never the version that was current until now: an instance may still be committing a card it sealed
+ * with it a moment before it noticed the new file; the next rotation re-wraps such a straggler.
  */
-export async function rotateMasterKey(storage: Storage, keyFile: string, now: number): Promise<RotationResult> {
+export async function rotateMasterKey(
+  storage: Storage,
+  keyFile: string,
+  now: number,
+  options: { retireUnused?: boolean } = {},
+): Promise<RotationResult> {
   const { keyring, box } = await openMasterKey(storage, keyFile, now);
   const version = addKeyVersion(keyFile);
   if (keyring.current !== version) throw new Error(`the key file ${keyFile} changed during the rotation`);
@@ -76,6 +88,7 @@ export async function rotateMasterKey(storage: Storage, keyFile: string, now: nu
   }
   const serviceKeys = await sealServiceKeys(storage, box, version);
   await resealCanary(keyring, storage.repos.cards, keyFile);
+  if (!options.retireUnused) return { version, cards, serviceKeys, dropped: [] };
 
   const used = new Set([
     ...(await storage.repos.cards.cardKeyVersions()),

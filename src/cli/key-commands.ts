@@ -14,11 +14,18 @@ export function keyCommands(program: Command): void {
   keys
     .command('rotate')
     .description('add a new master key version and re-wrap every stored card under it')
-    .action(async () => {
+    .option(
+      '--retire-unused',
+      'drop versions older than the previous one that nothing in the database uses any more ' +
+        '(a database backup taken before then needs the key file backed up with it)',
+    )
+    .action(async (opts: { retireUnused?: boolean }) => {
       const config = loadConfig();
       const storage = await openStorage(config.database);
       try {
-        const r = await rotateMasterKey(storage, config.masterKeyFile, systemClock.now());
+        const r = await rotateMasterKey(storage, config.masterKeyFile, systemClock.now(), {
+          retireUnused: !!opts.retireUnused,
+        });
         process.stdout.write(
           `master key version ${r.version} is current; ${r.cards} card(s) re-wrapped, ` +
             `${r.serviceKeys} serviceKey(s) re-sealed` +
