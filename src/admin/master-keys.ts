@@ -1,6 +1,7 @@
 import { checkMasterKey, canaryVersion, resealCanary } from '../vault/canary.js';
 import { addKeyVersion, dropKeyVersions, readKeyFile } from '../vault/key-file.js';
-import { FileKeyring, openKeyring } from '../vault/keyring.js';
+import type { FileKeyring } from '../vault/keyring.js';
+import { openKeyring } from '../vault/keyring.js';
 import { ServiceKeyBox } from '../vault/service-key-box.js';
 import { Vault } from '../vault/vault.js';
 import type { Storage } from '../storage/storage.js';

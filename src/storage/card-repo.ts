@@ -44,7 +44,12 @@ export class CardRepo implements CardStore {
     const [canary, card, shop] = await Promise.all([
       this.db.selectFrom('vaultCanary').select('id').limit(1).executeTakeFirst(),
       this.db.selectFrom('cards').select('id').limit(1).executeTakeFirst(),
-      this.db.selectFrom('shops').select('id').where('serviceKeyVersion', 'is not', null).limit(1).executeTakeFirst(),
+      this.db
+        .selectFrom('shops')
+        .select('id')
+        .where('serviceKeyVersion', 'is not', null)
+        .limit(1)
+        .executeTakeFirst(),
     ]);
     return canary !== undefined || card !== undefined || shop !== undefined;
   }

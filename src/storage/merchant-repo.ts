@@ -124,7 +124,10 @@ export class MerchantRepo {
    * Replaces a stored serviceKey only if it is still `was` (another instance may have sealed it first);
    * returns whether this call did.
    */
-  async replaceServiceKey(was: StoredServiceKey, now: { serviceKey: string; version: number }): Promise<boolean> {
+  async replaceServiceKey(
+    was: StoredServiceKey,
+    now: { serviceKey: string; version: number },
+  ): Promise<boolean> {
     const result = await this.db
       .updateTable('shops')
       .set({ serviceKey: now.serviceKey, serviceKeyVersion: now.version })
