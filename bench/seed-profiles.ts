@@ -2,7 +2,7 @@ import SQLite from 'better-sqlite3';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
 import type { PostgresOptions, SqliteOptions } from '../src/storage/connect.js';
-import { loadOrCreateKeyring } from '../src/vault/keyring.js';
+import { openKeyring } from '../src/vault/keyring.js';
 import type { SealedCard } from '../src/vault/sealed-card.js';
 import { Vault } from '../src/vault/vault.js';
 import { benchUuid, frictionlessCardNumber } from './ids.js';
@@ -230,7 +230,8 @@ async function seedPostgres(
 /** Adds profiles from..to-1 (with their cards) to a migrated, bootstrapped database whose server is stopped. */
 export async function seedProfiles(t: SeedTarget, from: number, to: number): Promise<number> {
   if (to <= from) return 0;
-  const { keyring } = loadOrCreateKeyring(t.masterKeyFile);
+  // The database may not have met its key yet (the server has not started): make it if it is missing.
+  const { keyring } = await openKeyring(t.masterKeyFile, { holdsSealedData: async () => false });
   const vault = new Vault(keyring, { getCard: async () => undefined });
   const now = Date.now();
   const make = (i: number) => rowsFor(vault, t, i, now);

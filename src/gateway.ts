@@ -6,6 +6,7 @@ import { createAcquirer } from './acquirer/registry.js';
 import type { Acquirer } from './acquirer/acquirer.js';
 import { GuardedAcquirer } from './acquirer/guarded-acquirer.js';
 import { Accounts, bootstrapSandbox, type SandboxCredentials } from './admin/accounts.js';
+import { openMasterKey } from './admin/master-keys.js';
 import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { Authenticator } from './http/auth.js';
@@ -19,8 +20,7 @@ import { Idempotency } from './payments/idempotency.js';
 import { openStorage } from './storage/open.js';
 import { SandboxLedgerStore } from './storage/sandbox-ledger-store.js';
 import type { Storage } from './storage/storage.js';
-import { checkMasterKey } from './vault/canary.js';
-import { loadOrCreateKeyring } from './vault/keyring.js';
+import type { Keyring } from './vault/keyring.js';
 import { Vault } from './vault/vault.js';
 import { recoverStuckPayments } from './payments/recover.js';
 import { widgetPlugins } from './widget/plugins.js';
@@ -70,10 +70,11 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
   const clock = options.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const log = createLogger(config.logLevel, config.logFile, options.logDestination, !options.quiet);
-  const { keyring } = loadOrCreateKeyring(config.masterKeyFile);
+  // The database before the key: a missing key file beside sealed data refuses the start without writing one.
   const storage = await openStorage(config.database);
+  let keyring: Keyring;
   try {
-    await checkMasterKey(keyring, storage.repos.cards, config.masterKeyFile, clock.now());
+    ({ keyring } = await openMasterKey(storage, config.masterKeyFile, clock.now()));
   } catch (err) {
     await storage.close();
     throw err;

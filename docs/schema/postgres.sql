@@ -122,7 +122,8 @@ table shops (
   pci_enabled integer not null,
   preauth_enabled integer not null,
   notification_url text,
-  created_at bigint not null
+  created_at bigint not null,
+  service_key_version integer
 );
 
 table transactions (

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Accounts } from '../admin/accounts.js';
+import { openMasterKey } from '../admin/master-keys.js';
 import { loadConfig } from '../config/config.js';
 import { systemClock } from '../domain/clock.js';
 import { pendingMigrations, migrateToLatest } from '../storage/migrate.js';
@@ -10,6 +11,8 @@ async function withStorage<T>(work: (storage: Storage, accounts: Accounts) => Pr
   const config = loadConfig();
   const storage = await openStorage(config.database);
   try {
+    // Shops' serviceKeys are sealed with the master key, so the admin CLI opens it like the gateway does.
+    await openMasterKey(storage, config.masterKeyFile, systemClock.now());
     return await work(storage, new Accounts(storage, systemClock));
   } finally {
     await storage.close();

@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, openSync, statSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
@@ -26,11 +27,29 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/**
+ * The database holds sealed cards and shop secrets: its files are for the gateway's user alone, whatever the
+ * umask. SQLite creates the -wal and -shm files with the database file's mode, so creating that file 0600
+ * first is enough; files an older release left group- or world-readable are tightened.
+ */
+function restrictSqliteFiles(path: string): void {
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      const mode = statSync(file).mode & 0o777;
+      if ((mode & 0o077) !== 0) chmodSync(file, mode & 0o700);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+}
+
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
 export function connect(options: SqliteOptions | PostgresOptions): Connection {
   if (options.kind === 'sqlite') {
+    if (options.path !== ':memory:') restrictSqliteFiles(options.path);
     const database = new SQLite(options.path);
     database.pragma('journal_mode = WAL');
     database.pragma(`synchronous = ${options.synchronous.toUpperCase()}`);

@@ -32,21 +32,43 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * BEGIN IMMEDIATE, not a deferred BEGIN: another process writing the file (`kartoteka keys rotate`, the admin
+   * CLI) makes a deferred transaction that read first fail at its first write with "database is locked", at
+   * once, because SQLite cannot wait for a stale snapshot. Taking the write lock up front waits (busy_timeout).
+   */
+  private immediate<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      let value: T;
+      try {
+        value = await work(conn);
+      } catch (error) {
+        await sql`rollback`.execute(conn);
+        throw error;
+      }
+      try {
+        await sql`commit`.execute(conn);
+      } catch (error) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw error;
+      }
+      return value;
+    });
+  }
+
   private async flush(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
     this.scheduled = false;
     if (batch.length === 1) {
       const only = batch[0]!;
-      await this.db
-        .transaction()
-        .execute((trx) => only.work(trx))
-        .then(only.resolve, only.reject);
+      await this.immediate((trx) => only.work(trx)).then(only.resolve, only.reject);
       return;
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      await this.db.transaction().execute(async (trx) => {
+      await this.immediate(async (trx) => {
         for (const item of batch) {
           await sql`savepoint group_commit`.execute(trx);
           try {

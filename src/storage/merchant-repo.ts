@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { ServiceKeyBox } from '../vault/service-key-box.js';
 import type { Dialect } from './connect.js';
 import { prepared } from './prepared.js';
 import type { Database } from './schema.js';
@@ -13,6 +14,7 @@ export interface Shop {
   id: string;
   merchantId: string;
   name: string;
+  /** In clear here; stored sealed (see ServiceKeyBox). */
   serviceKey: string;
   pciEnabled: boolean;
   preauthEnabled: boolean;
@@ -30,8 +32,30 @@ export interface ApiToken {
 
 type ShopRow = Database['shops'];
 
-function toShop(row: ShopRow): Shop {
-  return { ...row, pciEnabled: row.pciEnabled === 1, preauthEnabled: row.preauthEnabled === 1 };
+/** A serviceKey as stored; `version` null means still in clear (sealed at the next gateway start). */
+export interface StoredServiceKey {
+  shopId: string;
+  serviceKey: string;
+  version: number | null;
+}
+
+/** The master key that seals serviceKeys; absent in a process that has not loaded the key file. */
+export type ServiceKeys = () => ServiceKeyBox | null;
+
+function toShop(row: ShopRow, keys: ServiceKeys): Shop {
+  const { serviceKeyVersion, ...rest } = row;
+  let serviceKey = row.serviceKey;
+  if (serviceKeyVersion !== null) {
+    const box = keys();
+    if (!box) throw new Error(`shop ${row.id}: its serviceKey is sealed and this process has no master key`);
+    serviceKey = box.open(row.id, { sealed: row.serviceKey, version: serviceKeyVersion });
+  }
+  return {
+    ...rest,
+    serviceKey,
+    pciEnabled: row.pciEnabled === 1,
+    preauthEnabled: row.preauthEnabled === 1,
+  };
 }
 
 const getShopQuery = prepared((db, arg) =>
@@ -43,6 +67,7 @@ export class MerchantRepo {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
+    private readonly keys: ServiceKeys = () => null,
   ) {}
 
   async insertMerchant(merchant: Merchant): Promise<void> {
@@ -65,11 +90,62 @@ export class MerchantRepo {
     return Number(row.n);
   }
 
+  /**
+   * Stores the serviceKey sealed. A process without the master key (provisioning before the first start)
+   * stores it in clear with a NULL version, and the gateway seals it when it starts.
+   */
   async insertShop(shop: Shop): Promise<void> {
+    const sealed = this.keys()?.seal(shop.id, shop.serviceKey);
     await this.db
       .insertInto('shops')
-      .values({ ...shop, pciEnabled: shop.pciEnabled ? 1 : 0, preauthEnabled: shop.preauthEnabled ? 1 : 0 })
+      .values({
+        ...shop,
+        serviceKey: sealed ? sealed.sealed : shop.serviceKey,
+        serviceKeyVersion: sealed ? sealed.version : null,
+        pciEnabled: shop.pciEnabled ? 1 : 0,
+        preauthEnabled: shop.preauthEnabled ? 1 : 0,
+      })
       .execute();
+  }
+
+  /** serviceKeys in clear or sealed under a version below `belowVersion`, for sealing and re-sealing. */
+  async listServiceKeysToSeal(belowVersion: number, limit: number): Promise<StoredServiceKey[]> {
+    const rows = await this.db
+      .selectFrom('shops')
+      .select(['id', 'serviceKey', 'serviceKeyVersion'])
+      .where((eb) => eb.or([eb('serviceKeyVersion', 'is', null), eb('serviceKeyVersion', '<', belowVersion)]))
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ shopId: r.id, serviceKey: r.serviceKey, version: r.serviceKeyVersion }));
+  }
+
+  /**
+   * Replaces a stored serviceKey only if it is still `was` (another instance may have sealed it first);
+   * returns whether this call did.
+   */
+  async replaceServiceKey(
+    was: StoredServiceKey,
+    now: { serviceKey: string; version: number },
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('shops')
+      .set({ serviceKey: now.serviceKey, serviceKeyVersion: now.version })
+      .where('id', '=', was.shopId)
+      .where('serviceKey', '=', was.serviceKey)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Master key versions that sealed at least one serviceKey. */
+  async serviceKeyVersions(): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('shops')
+      .select('serviceKeyVersion')
+      .distinct()
+      .where('serviceKeyVersion', 'is not', null)
+      .execute();
+    return rows.map((r) => Number(r.serviceKeyVersion));
   }
 
   async updateShop(
@@ -95,18 +171,18 @@ export class MerchantRepo {
 
   async getShop(merchantId: string, id: string): Promise<Shop | undefined> {
     const [row] = (await getShopQuery.execute(this.db, this.dialect, [merchantId, id])).rows;
-    return row && toShop(row);
+    return row && toShop(row, this.keys);
   }
 
   async getShopById(id: string): Promise<Shop | undefined> {
     const row = await this.db.selectFrom('shops').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toShop(row);
+    return row && toShop(row, this.keys);
   }
 
   async listShops(merchantId?: string): Promise<Shop[]> {
     let q = this.db.selectFrom('shops').selectAll().orderBy('createdAt');
     if (merchantId) q = q.where('merchantId', '=', merchantId);
-    return (await q.execute()).map(toShop);
+    return (await q.execute()).map((row) => toShop(row, this.keys));
   }
 
   async insertToken(token: ApiToken & { tokenHash: string }): Promise<void> {

@@ -48,7 +48,9 @@ export interface ShopsTable {
   id: string;
   merchantId: string;
   name: string;
+  /** Sealed with the master key version `serviceKeyVersion`; in clear only while that is NULL (see 0004). */
   serviceKey: string;
+  serviceKeyVersion: number | null;
   pciEnabled: number;
   preauthEnabled: number;
   notificationUrl: string | null;

@@ -3,7 +3,8 @@ import { CardRepo } from './card-repo.js';
 import { GroupCommit } from './group-commit.js';
 import type { Connection, Dialect } from './connect.js';
 import { IdempotencyRepo } from './idempotency-repo.js';
-import { MerchantRepo } from './merchant-repo.js';
+import { MerchantRepo, type ServiceKeys } from './merchant-repo.js';
+import type { ServiceKeyBox } from '../vault/service-key-box.js';
 import { NotificationRepo } from './notification-repo.js';
 import { ProfileRepo } from './profile-repo.js';
 import type { Database } from './schema.js';
@@ -21,9 +22,9 @@ export interface Repos {
   widgetOrders: WidgetOrderRepo;
 }
 
-function reposFor(db: Kysely<Database>, dialect: Dialect): Repos {
+function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Repos {
   return {
-    merchants: new MerchantRepo(db, dialect),
+    merchants: new MerchantRepo(db, dialect, keys),
     cards: new CardRepo(db),
     profiles: new ProfileRepo(db, dialect),
     transactions: new TransactionRepo(db, dialect),
@@ -39,11 +40,13 @@ export class Storage {
   readonly repos: Repos;
 
   private readonly groupCommit: GroupCommit | null;
+  private serviceKeyBox: ServiceKeyBox | null = null;
+  private readonly keys: ServiceKeys = () => this.serviceKeyBox;
 
   constructor(private readonly connection: Connection) {
     this.db = connection.db;
     this.dialect = connection.dialect;
-    this.repos = reposFor(this.db, this.dialect);
+    this.repos = reposFor(this.db, this.dialect, this.keys);
     this.groupCommit = connection.dialect === 'sqlite' ? new GroupCommit(this.db) : null;
   }
 
@@ -52,8 +55,16 @@ export class Storage {
    * concurrent transactions share one commit (group commit); `work` must not open another transaction.
    */
   transaction<T>(work: (repos: Repos) => Promise<T>): Promise<T> {
-    if (this.groupCommit) return this.groupCommit.run((trx) => work(reposFor(trx, this.dialect)));
-    return this.db.transaction().execute((trx) => work(reposFor(trx, this.dialect)));
+    if (this.groupCommit) return this.groupCommit.run((trx) => work(reposFor(trx, this.dialect, this.keys)));
+    return this.db.transaction().execute((trx) => work(reposFor(trx, this.dialect, this.keys)));
+  }
+
+  /**
+   * Gives the repositories the master key for shops' serviceKeys. Set once the key file is open, which needs
+   * the database first (a missing key beside sealed data must refuse the start, not write a new key).
+   */
+  sealServiceKeysWith(box: ServiceKeyBox): void {
+    this.serviceKeyBox = box;
   }
 
   async ping(): Promise<void> {

@@ -16,6 +16,12 @@ export class MasterKeyMismatchError extends Error {
 export interface CanaryStore {
   getCanary(): Promise<string | undefined>;
   insertCanary(sealed: string, now: number): Promise<void>;
+  replaceCanary(sealed: string): Promise<void>;
+}
+
+/** The master key version a sealed canary was made with. */
+export function canaryVersion(sealed: string): number {
+  return Number(sealed.split(':')[0]);
 }
 
 function seal(keyring: Keyring): string {
@@ -53,4 +59,15 @@ export async function checkMasterKey(
     sealed = await store.getCanary();
   }
   if (!sealed || !opens(keyring, sealed)) throw new MasterKeyMismatchError(keyFile);
+}
+
+/**
+ * Re-seals the canary under the current master key after a rotation, so that the version it was sealed with
+ * can be retired. Only a canary this keyring opens is replaced (a mismatched key file must stay detectable).
+ */
+export async function resealCanary(keyring: Keyring, store: CanaryStore, keyFile: string): Promise<void> {
+  const sealed = await store.getCanary();
+  if (sealed === undefined) return;
+  if (!opens(keyring, sealed)) throw new MasterKeyMismatchError(keyFile);
+  if (canaryVersion(sealed) !== keyring.current) await store.replaceCanary(seal(keyring));
 }

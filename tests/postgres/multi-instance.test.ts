@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/admin/accounts.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { openStorage } from '../../src/storage/open.js';
+import { newKeyFile } from '../../src/vault/keyring.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../support/build.js';
 import { freshPostgresDatabase, PG_URL } from '../support/databases.js';
@@ -136,6 +137,8 @@ describe.skipIf(!PG_URL)('two gateway processes on one PostgreSQL database', () 
   });
 
   it('an instance started with a different master key refuses to start, saying why', async () => {
+    // A key of its own (a missing key file is refused before, for another reason: tests/api/master-key.test.ts).
+    writeFileSync(join(dir, 'stranger.key'), JSON.stringify(newKeyFile()), { mode: 0o600 });
     const other = spawnCli(['serve'], {
       ...env,
       KARTOTEKA_PORT: String(await freePort()),

@@ -44,6 +44,12 @@ describe('npm start: the built server on a fresh data directory', () => {
     expect(mode).toBe('wal');
   });
 
+  it('the database and its -wal and -shm files are created 0600 (they were 0644, protected only by the directory)', () => {
+    for (const file of ['kartoteka.db', 'kartoteka.db-wal', 'kartoteka.db-shm']) {
+      expect([file, statSync(join(dataDir, file)).mode & 0o777]).toEqual([file, 0o600]);
+    }
+  });
+
   it('prints the base URL, merchantId, serviceId, serviceKey, the token and a curl command that works as pasted', () => {
     const out = server.output();
     const creds = JSON.parse(readFileSync(join(dataDir, 'sandbox-credentials.json'), 'utf8')) as Record<

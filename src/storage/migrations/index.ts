@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_vault_canary.js';
 import * as m0003 from './0003_widget_orders.js';
+import * as m0004 from './0004_sealed_service_keys.js';
 import * as m0005 from './0005_acquirer_deadline.js';
 
 /** Every migration, in order. Numbered and append-only: the same list runs on SQLite and PostgreSQL. */
@@ -9,5 +10,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_vault_canary': m0002,
   '0003_widget_orders': m0003,
+  '0004_sealed_service_keys': m0004,
   '0005_acquirer_deadline': m0005,
 };
