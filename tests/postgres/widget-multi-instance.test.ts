@@ -6,6 +6,7 @@ import { Accounts } from '../../src/admin/accounts.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { openStorage } from '../../src/storage/open.js';
 import type { Storage } from '../../src/storage/storage.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../support/build.js';
 import { freshPostgresDatabase, PG_URL } from '../support/databases.js';
 import type { TestMerchant } from '../support/gateway.js';
 import { Http } from '../support/http.js';
@@ -28,6 +29,7 @@ describe.skipIf(!PG_URL)('one widget order on two gateway processes (PostgreSQL)
   const urls: string[] = [];
   let merchant: TestMerchant;
   let dir: string;
+  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
   beforeAll(async () => {
     const db = await freshPostgresDatabase();
     drop = db.drop;

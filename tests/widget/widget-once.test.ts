@@ -163,10 +163,15 @@ describe.each(DB_KINDS)('one payment per widget order (%s)', (db) => {
     const attrs = withSignatureOf(m, signedOrder(m));
     const started = await payWithNewCard(gw.url, await openSession(gw.url, attrs), THREE_DS);
     const id = started.location!.split('/').pop()!;
-    // The payer passed the challenge; the process died before the acquirer was asked.
+    // The payer passed the challenge; the process died before the acquirer was asked, and the attempt's
+    // deadline has passed, so "no record at the acquirer" means it was never charged.
     const repos = storage().repos;
     expect(
-      await repos.transactions.updateTransaction(id, { stage: 'authorizing' }, { stage: 'challenge' }),
+      await repos.transactions.updateTransaction(
+        id,
+        { stage: 'authorizing', acquirerDeadline: clock.now() - 1 },
+        { stage: 'challenge' },
+      ),
     ).toBe(true);
     const blocked = await payWithNewCard(gw.url, await openSession(gw.url, attrs), PLAIN);
     expect(blocked.html).toContain('already in progress');
