@@ -122,7 +122,10 @@ for (const db of DB_KINDS) {
         // The worker is off, so the notification stays pending at an address nobody listens on.
         await settledSale(await gw.newMerchant({ notificationUrl: 'http://127.0.0.1:9/notify' }));
         const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
-        const list = await gw.http.get<{ notifications: Array<{ id: string }> }>('/admin/notifications', admin);
+        const list = await gw.http.get<{ notifications: Array<{ id: string }> }>(
+          '/admin/notifications',
+          admin,
+        );
         expect(list.status, list.text).toBe(200);
         const id = list.body.notifications[0]!.id;
         const res = await gw.http.request('POST', `/admin/notifications/${id}/resend`, '', {
