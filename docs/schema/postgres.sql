@@ -122,7 +122,9 @@ table shops (
   pci_enabled integer not null,
   preauth_enabled integer not null,
   notification_url text,
-  created_at bigint not null
+  created_at bigint not null,
+  min_transaction bigint not null,
+  max_transaction bigint not null
 );
 
 table transactions (
