@@ -28,7 +28,8 @@ function print(value: unknown, json: boolean): void {
 }
 
 const minorUnits = (value: string): number => {
-  if (!/^[0-9]{1,9}$/.test(value)) throw new Error(`expected an amount in minor units (grosze), got ${value}`);
+  if (!/^[0-9]{1,9}$/.test(value))
+    throw new Error(`expected an amount in minor units (grosze), got ${value}`);
   return Number(value);
 };
 
