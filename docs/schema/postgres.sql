@@ -123,7 +123,9 @@ table shops (
   preauth_enabled integer not null,
   notification_url text,
   created_at bigint not null,
-  service_key_version integer
+  service_key_version integer,
+  min_transaction bigint not null,
+  max_transaction bigint not null
 );
 
 table transactions (

@@ -1,6 +1,7 @@
 import { newApiToken, newId, newMerchantId, newServiceKey } from '../domain/ids.js';
 import type { Clock } from '../domain/clock.js';
 import { hashToken } from '../domain/token-hash.js';
+import { DEFAULT_LIMITS, limitsProblem, type TransactionLimits } from '../domain/transaction-limits.js';
 import type { Merchant, Shop } from '../storage/merchant-repo.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -37,6 +38,7 @@ export class Accounts {
       preauthEnabled: options.preauthEnabled ?? false,
       notificationUrl: options.notificationUrl ?? null,
       createdAt: this.clock.now(),
+      ...DEFAULT_LIMITS,
     };
     await this.storage.repos.merchants.insertShop(shop);
     return shop;
@@ -47,6 +49,20 @@ export class Accounts {
     const shop = await this.storage.repos.merchants.updateShop(merchantId, shopId, options);
     if (!shop) throw new Error(`no shop ${shopId} for merchant ${merchantId}`);
     return shop;
+  }
+
+  /** Sets a shop's per-payment amount limits; an omitted bound keeps its current value. */
+  async setLimits(merchantId: string, shopId: string, limits: Partial<TransactionLimits>): Promise<Shop> {
+    const current = await this.storage.repos.merchants.getShop(merchantId, shopId);
+    if (!current) throw new Error(`no shop ${shopId} for merchant ${merchantId}`);
+    const next: TransactionLimits = {
+      minTransaction: limits.minTransaction ?? current.minTransaction,
+      maxTransaction: limits.maxTransaction ?? current.maxTransaction,
+    };
+    const problem = limitsProblem(next);
+    if (problem) throw new Error(problem);
+    const shop = await this.storage.repos.merchants.updateShop(merchantId, shopId, next);
+    return shop!;
   }
 
   /** Returns the token in clear: this is the only time it is ever visible. */

@@ -30,6 +30,12 @@ function print(value: unknown, json: boolean): void {
     );
 }
 
+const minorUnits = (value: string): number => {
+  if (!/^[0-9]{1,9}$/.test(value))
+    throw new Error(`expected an amount in minor units (grosze), got ${value}`);
+  return Number(value);
+};
+
 const onOff = (value: string): boolean => {
   if (!/^(on|off)$/.test(value)) throw new Error(`expected on or off, got ${value}`);
   return value === 'on';
@@ -131,6 +137,24 @@ export function adminCommands(program: Command): void {
           const { serviceKey: _hidden, ...shown } = updated;
           print(shown, !!opts.json);
         }),
+    );
+  shop
+    .command('limits')
+    .description('set the amount limits every payment of the shop must meet (minor units, inclusive)')
+    .requiredOption('--merchant <merchantId>', 'merchant id')
+    .requiredOption('--shop <serviceId>', 'shop id')
+    .option('--min <amount>', 'smallest amount accepted, e.g. 100 = 1.00 PLN', minorUnits)
+    .option('--max <amount>', 'largest amount accepted, e.g. 500000 = 5000.00 PLN', minorUnits)
+    .option('--json', 'print JSON')
+    .action(async (opts: { merchant: string; shop: string; min?: number; max?: number; json?: boolean }) =>
+      withStorage(async (_s, accounts) => {
+        const updated = await accounts.setLimits(opts.merchant, opts.shop, {
+          minTransaction: opts.min,
+          maxTransaction: opts.max,
+        });
+        const { serviceKey: _hidden, ...shown } = updated;
+        print(shown, !!opts.json);
+      }),
     );
   shop
     .command('list')

@@ -91,6 +91,16 @@ export const ERROR_CATALOG = {
     status: 400,
     message: 'Only an authorized transaction can be captured or voided.',
   },
+  amountBelowMinimum: {
+    code: 'TRX-ERROR-180400',
+    status: 400,
+    message: "Amount is below the service's minimum transaction amount.",
+  },
+  amountAboveMaximum: {
+    code: 'TRX-ERROR-180401',
+    status: 400,
+    message: "Amount is above the service's maximum transaction amount.",
+  },
   notificationNotFound: { code: 'NTF-ERROR-170404', status: 404, message: 'Notification not found.' },
 } as const;
 

@@ -2,13 +2,16 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { clientErrorHandler, MAX_HEADER_BYTES, registerRequestLimits } from './abuse-limits.js';
 import { registerBodyParsers } from './body-parsers.js';
+import { registerEmptyAsAbsent } from './empty-as-absent.js';
 import { frameworkErrors, registerErrorHandling } from './error-handler.js';
 import type { HttpDeps } from './http-deps.js';
 import { registerInputGuards } from './input-guards.js';
 import { registerOpenApi } from './openapi.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
+import { methodLogoRoutes } from './routes/method-logos.js';
 import { profileRoutes } from './routes/profiles.js';
+import { serviceRoutes } from './routes/services.js';
 import { transactionActionRoutes } from './routes/transaction-actions.js';
 import { transactionRoutes } from './routes/transactions.js';
 
@@ -45,6 +48,7 @@ export async function buildHttpApp(
   });
   registerBodyParsers(app);
   registerInputGuards(app);
+  registerEmptyAsAbsent(app);
   registerErrorHandling(app);
   registerRequestLimits(app, deps.requestTimeoutMs);
   await registerOpenApi(app);
@@ -56,6 +60,7 @@ export async function buildHttpApp(
       transactionRoutes(merchant, deps);
       transactionActionRoutes(merchant, deps);
       profileRoutes(merchant, deps);
+      serviceRoutes(merchant, deps);
       for (const extra of ext.merchantRoutes ?? []) await extra(merchant);
     },
     { prefix: '/v1/merchant/:merchantId' },
@@ -64,5 +69,6 @@ export async function buildHttpApp(
   // that simulates one (the sandbox), never in front of a real one.
   if (deps.payments.acquirer.simulatedChallenge) challengeRoutes(app, deps);
   healthRoutes(app, deps);
+  methodLogoRoutes(app);
   return app;
 }

@@ -17,7 +17,7 @@ export function jsonDepthExceeds(value: unknown, max: number): boolean {
 }
 
 /**
- * JSON the way imoje clients send it: an empty body (with or without Content-Type) is "no body", `[]` is
+ * JSON the way imoje clients send it, with or without media-type parameters: an empty body (with or without Content-Type) is "no body", `[]` is
  * accepted where a body is optional (capture/void), and prototype-poisoning keys are refused, not obeyed.
  * Malformed JSON is a 422 with the error envelope, like any other invalid input, and so is JSON nested deeper
  * than MAX_JSON_DEPTH. Form bodies are parsed for the browser pages only; the merchant API answers them with 415.
@@ -25,8 +25,10 @@ export function jsonDepthExceeds(value: unknown, max: number): boolean {
 export function registerBodyParsers(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser(['application/json', 'text/plain']);
+  // Media-type parameters are accepted (`; charset=utf-8` from .NET, Java and others); JSON is UTF-8 (RFC 8259),
+  // so the body is decoded as UTF-8 whatever charset is named. Fastify tests this against the normalised header.
   app.addContentTypeParser(
-    /^application\/([a-z.+-]+\+)?json$/i,
+    /^application\/([a-z.+-]+\+)?json(\s*;.*)?$/i,
     { parseAs: 'string' },
     (request, body, done) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');

@@ -104,6 +104,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'transactions', description: 'Card payments, registrations, refunds, capture and void' },
         { name: 'profiles', description: 'Stored card profiles (OneClick and recurring) and their debits' },
+        { name: 'services', description: 'Services (shops): their payment methods and amount limits' },
       ],
     },
   });

@@ -12,6 +12,7 @@ import { Secret } from '../domain/secret.js';
 import { authorizeAndFinalize } from './authorize.js';
 import type { CreatedTransaction } from './created-transaction.js';
 import { debitWithoutProfile } from './debit-without-profile.js';
+import { shopForPayment } from './payment-shop.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
 import { storePending } from './store-pending.js';
@@ -40,8 +41,7 @@ export async function createCardTransaction(
   if (!PAYMENT_METHOD_CODES.includes(code)) {
     throw validationError('paymentMethodCode', `Must be one of ${PAYMENT_METHOD_CODES.join(', ')}.`);
   }
-  const shop = await deps.storage.repos.merchants.getShop(merchantId, input.serviceId);
-  if (!shop) throw new DomainError('shopNotFound', [{ property: 'serviceId', message: 'No such service.' }]);
+  const shop = await shopForPayment(deps, merchantId, input.serviceId, input.amount);
   const card = input.card;
   if (!card) {
     throw validationError(

@@ -7,6 +7,7 @@ import { authorizeAndFinalize } from './authorize.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { PaymentResult } from './finalize.js';
 import type { DebitProfileInput } from './inputs.js';
+import { shopForPayment } from './payment-shop.js';
 import { claimOrder } from './widget-order.js';
 
 /**
@@ -20,8 +21,7 @@ export async function debitProfile(
   ctx: RequestContext,
   source: 'api' | 'web' = 'api',
 ): Promise<PaymentResult> {
-  const shop = await deps.storage.repos.merchants.getShop(merchantId, input.serviceId);
-  if (!shop) throw new DomainError('shopNotFound', [{ property: 'serviceId', message: 'No such service.' }]);
+  const shop = await shopForPayment(deps, merchantId, input.serviceId, input.amount);
   // The profile (with its sealed card, for the vault) is read once, inside the write that stores the pending
   // transaction, so a debit can't slip in after a committed deactivation.
   const { t, profile, card } = await deps.storage.transaction(async (trx) => {

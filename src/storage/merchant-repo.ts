@@ -20,6 +20,8 @@ export interface Shop {
   preauthEnabled: boolean;
   notificationUrl: string | null;
   createdAt: number;
+  minTransaction: number;
+  maxTransaction: number;
 }
 
 export interface ApiToken {
@@ -151,13 +153,20 @@ export class MerchantRepo {
   async updateShop(
     merchantId: string,
     id: string,
-    patch: Partial<Pick<Shop, 'pciEnabled' | 'preauthEnabled' | 'notificationUrl' | 'name'>>,
+    patch: Partial<
+      Pick<
+        Shop,
+        'pciEnabled' | 'preauthEnabled' | 'notificationUrl' | 'name' | 'minTransaction' | 'maxTransaction'
+      >
+    >,
   ): Promise<Shop | undefined> {
     const values: Partial<ShopRow> = {};
     if (patch.name !== undefined) values.name = patch.name;
     if (patch.notificationUrl !== undefined) values.notificationUrl = patch.notificationUrl;
     if (patch.pciEnabled !== undefined) values.pciEnabled = patch.pciEnabled ? 1 : 0;
     if (patch.preauthEnabled !== undefined) values.preauthEnabled = patch.preauthEnabled ? 1 : 0;
+    if (patch.minTransaction !== undefined) values.minTransaction = patch.minTransaction;
+    if (patch.maxTransaction !== undefined) values.maxTransaction = patch.maxTransaction;
     if (Object.keys(values).length > 0) {
       await this.db
         .updateTable('shops')

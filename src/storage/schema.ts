@@ -55,6 +55,9 @@ export interface ShopsTable {
   preauthEnabled: number;
   notificationUrl: string | null;
   createdAt: number;
+  /** Inclusive amount limits per payment, minor units. */
+  minTransaction: number;
+  maxTransaction: number;
 }
 
 export interface ApiTokensTable {

@@ -101,6 +101,9 @@ describe('OpenAPI document', () => {
         `delete ${m}/profile/id/{paymentProfileId}`,
         `get ${m}/profile/cid/{cid}`,
         `post ${m}/profile/deactivate`,
+        `get ${m}/service/{serviceId}`,
+        `get ${m}/services`,
+        `post ${m}/service/{serviceId}/get-payment-methods`,
       ]),
     );
     // Pages for browsers and probes are not part of the API.
@@ -157,6 +160,24 @@ describe('OpenAPI document', () => {
     expectDocumented('POST', '/profile/deactivate', deactivated.status, deactivated.body);
     const deleted = await m.api.delete(`/profile/id/${profileId}`);
     expectDocumented('DELETE', '/profile/id/{paymentProfileId}', deleted.status, deleted.body);
+  });
+
+  it('service responses validate against the documented schemas', async () => {
+    const m = gw.merchant;
+    const service = await m.api.get(`/service/${m.serviceId}`);
+    expect(service.status).toBe(200);
+    expectDocumented('GET', '/service/{serviceId}', 200, service.body);
+    const services = await m.api.get('/services');
+    expect(services.status).toBe(200);
+    expectDocumented('GET', '/services', 200, services.body);
+    const methods = await m.api.post(`/service/${m.serviceId}/get-payment-methods`, {
+      amount: 1000,
+      currency: 'PLN',
+    });
+    expect(methods.status).toBe(200);
+    expectDocumented('POST', '/service/{serviceId}/get-payment-methods', 200, methods.body);
+    const missing = await m.api.get('/service/11111111-1111-4111-8111-111111111111');
+    expectDocumented('GET', '/service/{serviceId}', 404, missing.body);
   });
 
   it('refund, can-refund, capture and void responses validate against the documented schemas', async () => {

@@ -103,6 +103,66 @@ describe('admin CLI: merchants, shops, tokens', () => {
     }
   }, 60_000);
 
+  it('shop limits sets the amount limits GET /service shows and every payment must meet', async () => {
+    const json = async (args: string[]) => {
+      const res = await runCli([...args, '--json'], env);
+      expect(res.code, res.output).toBe(0);
+      return JSON.parse(res.output) as Record<string, unknown>;
+    };
+    const merchantId = (await json(['merchant', 'create', '--name', 'Limits'])).id as string;
+    const shopId = (await json(['shop', 'create', '--merchant', merchantId, '--pci', 'on'])).id as string;
+    const secret = (await json(['token', 'create', '--merchant', merchantId])).token as string;
+    const limits = ['shop', 'limits', '--merchant', merchantId, '--shop', shopId];
+    expect(await json([...limits, '--min', '100', '--max', '500000'])).toMatchObject({
+      minTransaction: 100,
+      maxTransaction: 500_000,
+    });
+    // An omitted bound keeps its value.
+    expect(await json([...limits, '--max', '400000'])).toMatchObject({
+      minTransaction: 100,
+      maxTransaction: 400_000,
+    });
+    const inverted = await runCli([...limits, '--min', '500000'], env);
+    expect(inverted.code).toBe(1);
+    expect(inverted.output).toContain('min (500000) is above max (400000)');
+    const fraction = await runCli([...limits, '--min', '1.5'], env);
+    expect(fraction.code).toBe(1);
+    expect(fraction.output).toContain('expected an amount in minor units');
+    const zero = await runCli([...limits, '--min', '0'], env);
+    expect(zero.code).toBe(1);
+    expect(zero.output).toContain('min must be an integer from 1');
+    const listed = await runCli(['shop', 'list', '--merchant', merchantId, '--json'], env);
+    expect(JSON.parse(listed.output)).toEqual([
+      expect.objectContaining({ id: shopId, minTransaction: 100, maxTransaction: 400_000 }),
+    ]);
+
+    const port = await freePort();
+    const server = spawnCli(['serve'], { ...env, KARTOTEKA_PORT: String(port), KARTOTEKA_BOOTSTRAP: 'off' });
+    try {
+      await server.waitFor(/listening on/);
+      const api = new Http(`http://127.0.0.1:${port}/v1/merchant/${merchantId}`, {
+        authorization: `Bearer ${secret}`,
+      });
+      const service = await api.get<{
+        service: { paymentMethods: Array<{ transactionLimits: unknown }> };
+      }>(`/service/${shopId}`);
+      expect(service.status).toBe(200);
+      expect(service.body.service.paymentMethods[0]!.transactionLimits).toEqual({
+        minTransaction: { type: 'number', value: 100 },
+        maxTransaction: { type: 'number', value: 400_000 },
+      });
+      const low = await api.post<{ apiErrorResponse: { code: string } }>(
+        '/transaction',
+        saleBody(shopId, { amount: 99 }),
+      );
+      expect(low.status).toBe(400);
+      expect(low.body.apiErrorResponse.code).toBe('TRX-ERROR-180400');
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  }, 60_000);
+
   it('bad input gets a clear message and a non-zero exit', async () => {
     const res = await runCli(['shop', 'create', '--merchant', 'nope0000000000000000'], env);
     expect(res.code).toBe(1);

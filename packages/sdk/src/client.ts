@@ -7,6 +7,12 @@ import type {
   StandardTransactionRequest,
 } from './types/requests.js';
 import type { DebitProfileRequest, ProfileListResponse, ProfileResponse } from './types/profile.js';
+import type {
+  GetPaymentMethodsRequest,
+  PaymentMethodsResponse,
+  ServiceListResponse,
+  ServiceResponse,
+} from './types/service.js';
 import type { CanRefundResponse, TransactionResponse } from './types/transaction.js';
 
 /** imoje's production API; Kartoteka's is `http://HOST:PORT/v1/merchant`, imoje's sandbox `https://sandbox.api.imoje.pl/v1/merchant`. */
@@ -139,5 +145,30 @@ export class KartotekaClient {
   /** `DELETE /profile/id/{id}`: the same as {@link deactivateProfile}. */
   deleteProfile(paymentProfileId: string, options?: RequestOptions): Promise<ProfileResponse> {
     return this.http.request('DELETE', `/profile/id/${seg(paymentProfileId)}`, undefined, options);
+  }
+
+  /** `GET /service/{serviceId}`: the service's card methods, each with its amount limits. */
+  getService(serviceId: string, options?: RequestOptions): Promise<ServiceResponse> {
+    return this.http.request('GET', `/service/${seg(serviceId)}`, undefined, options);
+  }
+
+  /** `GET /services`: every service of the merchant, as a top-level array of `{ service }`. */
+  listServices(options?: RequestOptions): Promise<ServiceListResponse> {
+    return this.http.request('GET', '/services', undefined, options, 'array');
+  }
+
+  /** `POST /service/{serviceId}/get-payment-methods`: what a payer can use for this amount (`[]` if none). */
+  getPaymentMethods(
+    serviceId: string,
+    body: GetPaymentMethodsRequest,
+    options?: RequestOptions,
+  ): Promise<PaymentMethodsResponse> {
+    return this.http.request(
+      'POST',
+      `/service/${seg(serviceId)}/get-payment-methods`,
+      body,
+      options,
+      'array',
+    );
   }
 }

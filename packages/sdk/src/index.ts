@@ -29,3 +29,4 @@ export type * from './types/transaction.js';
 export type * from './types/profile.js';
 export type * from './types/requests.js';
 export type * from './types/notification.js';
+export type * from './types/service.js';

@@ -49,7 +49,14 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export class Transport {
   constructor(private readonly config: TransportConfig) {}
 
-  async request<T>(method: Method, path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+  /** `shape: 'array'` for the few imoje endpoints that answer with a top-level array (the service reads). */
+  async request<T>(
+    method: Method,
+    path: string,
+    body: unknown,
+    options: RequestOptions = {},
+    shape: 'object' | 'array' = 'object',
+  ): Promise<T> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.config.token}`,
       accept: 'application/json',
@@ -80,7 +87,7 @@ export class Transport {
         await sleep(this.delay(attempt), options.signal);
         continue;
       }
-      if (status >= 200 && status < 300) return parseSuccess<T>(status, text);
+      if (status >= 200 && status < 300) return parseSuccess<T>(status, text, shape);
       const error = apiErrorFromResponse(status, text);
       if (!isRetryable(error) || attempt >= maxRetries) throw error;
       await sleep(this.delay(attempt, parseRetryAfter(retryAfter)), options.signal);
@@ -127,18 +134,22 @@ export class Transport {
   }
 }
 
-/** Success is a 2xx with a JSON object (imoje-api.md §1); anything else means something in between broke. */
-function parseSuccess<T>(status: number, text: string): T {
+/**
+ * Success is a 2xx with a JSON object (imoje-api.md §1) — or, for `GET /services` and `get-payment-methods`, a
+ * JSON array, as imoje answers those; anything else means something in between broke.
+ */
+function parseSuccess<T>(status: number, text: string, shape: 'object' | 'array'): T {
   try {
     const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as T;
+    if (typeof value === 'object' && value !== null && Array.isArray(value) === (shape === 'array'))
+      return value as T;
   } catch {
     // fall through to the error below
   }
   throw new ServerError({
     status,
     code: 'SDK-ERROR-INVALID-RESPONSE',
-    message: `Expected a JSON object, got: ${text.slice(0, 200) || '(empty body)'}`,
+    message: `Expected a JSON ${shape}, got: ${text.slice(0, 200) || '(empty body)'}`,
     errors: [],
     instance: undefined,
     body: text,
