@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/admin/accounts.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { openStorage } from '../../src/storage/open.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../support/build.js';
 import { DB_KINDS, freshPostgresDatabase, type DbKind } from '../support/databases.js';
 import { Http } from '../support/http.js';
 import { debitBody, saleBody } from '../support/payloads.js';
@@ -18,6 +19,8 @@ import type { TransactionResponse } from '../support/wire.js';
  * process serves: the project runs one gateway process per SQLite file (its start-up reconciles every
  * in-flight payment as a dead run's), so two processes on one file are not a supported deployment.
  */
+beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
+
 describe.each(DB_KINDS)('key rotation while serving (%s)', (db: DbKind) => {
   const cleanups: Array<() => Promise<void> | void> = [];
   afterEach(async () => {
