@@ -1,6 +1,94 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/*
+ * The dependency rule: the architecture in one screen (pictured in docs/architecture.md).
+ * A layer is a folder of src/; it may import itself and the layers on its line, nothing else. Type-only imports
+ * count: a layer that needs another's type gets it from a layer it may import (payments/ re-exports what the
+ * outer layers need). Nothing imports the composition roots (src/gateway.ts, src/logger.ts, src/cli/), and they
+ * may import anything.
+ */
+// prettier-ignore
+const LAYERS = {
+  domain:        [],                                                                      // pure rules
+  html:          [],                                                                      // escaping text for pages
+  vault:         ['domain'],
+  wire:          ['domain'],                                                              // imoje JSON shapes
+  storage:       ['domain', 'vault'],
+  acquirer:      ['domain', 'vault'],
+  notifications: ['domain', 'storage', 'wire'],
+  admin:         ['domain', 'storage', 'vault'],                                          // operators' use cases
+  payments:      ['domain', 'vault', 'acquirer', 'storage', 'notifications', 'wire'],
+  worker:        ['domain', 'payments'],
+  http:          ['domain', 'payments', 'admin', 'wire', 'html'],
+  widget:        ['domain', 'payments', 'wire', 'html'],
+  config:        ['domain'],
+};
+
+/** Beyond the table, each for one stated reason. */
+const EXCEPTIONS = [
+  {
+    // The sandbox acquirer keeps its own book in a table of the gateway's database.
+    files: ['src/acquirer/sandbox/sandbox-ledger-store.ts'],
+    layer: 'acquirer',
+    may: ['storage'],
+  },
+  {
+    // Config fills in the option shapes the parts define (SqliteOptions, a connector's settings): types only.
+    files: ['src/config/**/*.ts'],
+    layer: 'config',
+    typesFrom: ['storage', 'acquirer'],
+  },
+];
+
+const ROOTS = ['**/cli/**', '**/gateway.js', '**/logger.js'];
+
+function layerRule(layer, may, typesFrom = []) {
+  const allowed = LAYERS[layer].concat(may);
+  const forbidden = Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other));
+  const reach = allowed.length > 0 ? allowed.map((l) => `${l}/`).join(', ') : 'no other layer';
+  return {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...forbidden.map((other) => ({
+            group: [`**/${other}/**`],
+            allowTypeImports: typesFrom.includes(other),
+            message: `Dependency rule (eslint.config.js): ${layer}/ may import ${reach}, not ${other}/.`,
+          })),
+          {
+            group: ROOTS,
+            message: 'Dependency rule (eslint.config.js): nothing imports a composition root.',
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const dependencyRule = [
+  ...Object.keys(LAYERS).map((layer) => ({ files: [`src/${layer}/**/*.ts`], rules: layerRule(layer, []) })),
+  ...EXCEPTIONS.map((e) => ({ files: e.files, rules: layerRule(e.layer, e.may ?? [], e.typesFrom) })),
+  {
+    // An import rule can't see property access: the outer layers must not read repositories off PaymentsDeps.
+    files: ['src/http/**/*.ts', 'src/widget/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'MemberExpression[property.name=/^(storage|repos)$/]',
+          'ObjectPattern > Property[key.name=/^(storage|repos)$/]',
+        ].map((selector) => ({
+          selector,
+          message:
+            'Dependency rule (eslint.config.js): http/ and widget/ reach storage only through payments/.',
+        })),
+      ],
+    },
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -51,4 +139,5 @@ export default tseslint.config(
       globals: { process: 'readonly', console: 'readonly', window: 'readonly', document: 'readonly' },
     },
   },
+  ...dependencyRule,
 );

@@ -7,6 +7,7 @@ import type { Acquirer } from './acquirer/acquirer.js';
 import { GuardedAcquirer } from './acquirer/guarded-acquirer.js';
 import { Accounts, bootstrapSandbox, type SandboxCredentials } from './admin/accounts.js';
 import { openMasterKey } from './admin/master-keys.js';
+import { notificationDesk } from './admin/notifications.js';
 import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { Authenticator } from './http/auth.js';
@@ -18,7 +19,7 @@ import { deliveryTask } from './notifications/delivery-task.js';
 import type { PaymentsDeps } from './payments/deps.js';
 import { Idempotency } from './payments/idempotency.js';
 import { openStorage } from './storage/open.js';
-import { SandboxLedgerStore } from './storage/sandbox-ledger-store.js';
+import { SandboxLedgerStore } from './acquirer/sandbox/sandbox-ledger-store.js';
 import type { Storage } from './storage/storage.js';
 import type { Keyring } from './vault/keyring.js';
 import { Vault } from './vault/vault.js';
@@ -187,8 +188,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     {
       plugins: [
         adminRoutes({
-          storage,
-          clock,
+          notifications: notificationDesk(storage, clock),
           adminToken: config.adminToken,
           failures: authFailures,
           poke: () => worker.poke(),

@@ -7,7 +7,7 @@ import {
   NOTIFICATION_STATUSES,
   resendNotification,
   showNotification,
-} from '../notifications/operator.js';
+} from '../admin/notifications.js';
 import type { NotificationStatus } from '../storage/notification-repo.js';
 import { openStorage } from '../storage/open.js';
 import type { Storage } from '../storage/storage.js';

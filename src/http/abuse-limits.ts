@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../domain/domain-error.js';
 import type { ErrorKey } from '../domain/error-catalog.js';
-import { envelope } from './error-envelope.js';
+import { envelope } from '../wire/error-envelope.js';
 
 export const MAX_URL_LENGTH = 2048;
 export const MAX_HEADER_BYTES = 16 * 1024;

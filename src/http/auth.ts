@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/domain-error.js';
 import type { Clock } from '../domain/clock.js';
 import { hashToken } from '../domain/token-hash.js';
-import type { MerchantRepo } from '../storage/merchant-repo.js';
 import type { AuthFailureThrottle } from './auth-failures.js';
 import { bearerToken } from './bearer.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -13,6 +12,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     merchantId: string;
   }
+}
+
+/** Who holds a token: the one question the authenticator asks the database (the merchants' repository answers). */
+export interface TokenOwners {
+  findTokenByHash(tokenHash: string): Promise<{ merchantId: string; tokenHash: string } | undefined>;
 }
 
 interface CacheEntry {
@@ -31,7 +35,7 @@ export class Authenticator {
   private readonly perToken: RateLimiter | null;
 
   constructor(
-    private readonly merchants: () => MerchantRepo,
+    private readonly merchants: () => TokenOwners,
     private readonly clock: Clock,
     private readonly failures: AuthFailureThrottle,
     requestsPerSecondPerToken: number,

@@ -2,8 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DomainError, type FieldError } from '../domain/domain-error.js';
 import type { ErrorKey } from '../domain/error-catalog.js';
 import { maskCardNumbers, maskCardNumbersInJson } from '../domain/mask-card-numbers.js';
-import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../storage/unavailable.js';
-import { envelope } from './error-envelope.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../payments/outage.js';
+import { envelope } from '../wire/error-envelope.js';
 import { ThrottledError } from './throttled-error.js';
 
 interface AjvLikeError {

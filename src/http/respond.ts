@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, validationError } from '../domain/domain-error.js';
 import type { RequestContext } from '../payments/deps.js';
 import { requestHash, type Idempotency, type StoredResponse } from '../payments/idempotency.js';
-import { envelope } from './error-envelope.js';
+import { envelope } from '../wire/error-envelope.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 

@@ -10,6 +10,7 @@ import {
 } from '../domain/transaction.js';
 import { Secret } from '../domain/secret.js';
 import { authorizeAndFinalize } from './authorize.js';
+import { challengeRedirect } from './challenge-redirect.js';
 import type { CreatedTransaction } from './created-transaction.js';
 import { debitWithoutProfile } from './debit-without-profile.js';
 import { shopForPayment } from './payment-shop.js';
@@ -102,13 +103,7 @@ export async function createCardTransaction(
       transaction: challenged,
       profile: undefined,
       shop,
-      action: {
-        type: 'redirect',
-        url: `${deps.publicUrl()}/3ds/${t.id}`,
-        method: 'GET',
-        contentType: '',
-        contentBodyRaw: '',
-      },
+      action: challengeRedirect(deps, t.id),
     };
   }
   return authorizeAndFinalize(

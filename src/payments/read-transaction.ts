@@ -25,3 +25,8 @@ export async function readTransaction(
   ]);
   return { transaction, profile, refunds, shopNotificationUrl: shop?.notificationUrl ?? null };
 }
+
+/** A transaction by its id alone, for a caller that holds the id from its own session (the widget's result). */
+export async function transactionById(deps: PaymentsDeps, id: string): Promise<Transaction | undefined> {
+  return deps.storage.repos.transactions.getTransactionById(id);
+}

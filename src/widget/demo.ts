@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PaymentsDeps } from '../payments/deps.js';
-import type { Shop } from '../storage/merchant-repo.js';
+import { firstShop, shopById, type Shop } from '../payments/shops.js';
 import { esc, formatMoney } from './html.js';
 import { signingInput, signWidget } from './signature.js';
 
@@ -19,15 +19,10 @@ const TEST_CARDS: Array<[string, string]> = [
 /** The sandbox shop bootstrapped on first start; without one (bootstrap off), the oldest merchant's first shop. */
 async function demoShop(deps: PaymentsDeps, sandboxServiceId: string | undefined): Promise<Shop | undefined> {
   if (sandboxServiceId) {
-    const shop = await deps.storage.repos.merchants.getShopById(sandboxServiceId);
+    const shop = await shopById(deps, sandboxServiceId);
     if (shop) return shop;
   }
-  const merchants = await deps.storage.repos.merchants.listMerchants();
-  for (const merchant of merchants) {
-    const [shop] = await deps.storage.repos.merchants.listShops(merchant.id);
-    if (shop) return shop;
-  }
-  return undefined;
+  return firstShop(deps);
 }
 
 function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../http/pages/escape-html.js';
+import { escapeHtml } from '../html/escape-html.js';
 
 export const esc = escapeHtml;
 

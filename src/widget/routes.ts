@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { envelope } from '../http/error-envelope.js';
+import { envelope } from '../wire/error-envelope.js';
 import type { PaymentsDeps } from '../payments/deps.js';
+import { transactionById } from '../payments/read-transaction.js';
+import { findShop, shopById } from '../payments/shops.js';
 import { dataName, localeOf, parseAttributes, pickAttributes, type Locale } from './attributes.js';
 import { loadAssets, type Asset } from './assets.js';
 import { frameCsp } from './html.js';
@@ -94,7 +96,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
   ) => {
     // A reload of the shop page (a new opening) or a form left open must not offer to pay a paid order again.
     if (await alreadyPaid(p, session.attrs)) return paidPage(reply, session);
-    const shop = await p.storage.repos.merchants.getShopById(session.attrs.serviceId);
+    const shop = await shopById(p, session.attrs.serviceId);
     const saved = await savedCard(p, session);
     return sendPage(
       reply,
@@ -204,7 +206,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
 
       const shop =
         raw.merchantId && raw.serviceId
-          ? await p.storage.repos.merchants.getShop(raw.merchantId, raw.serviceId).catch(() => undefined)
+          ? await findShop(p, raw.merchantId, raw.serviceId).catch(() => undefined)
           : undefined;
       if (!shop) return fail(404, 'unknown_shop', m.unknownShop);
       const check = verifyWidgetSignature(raw, raw.signature, shop.serviceKey);
@@ -311,7 +313,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         if (!session.transactionId) {
           return sendPage(reply, 200, session.parentOrigin, resultPage(session, 'pending', null, null));
         }
-        const t = await p.storage.repos.transactions.getTransactionById(session.transactionId);
+        const t = await transactionById(p, session.transactionId);
         if (!t) return sessionGone(reply, a.locale);
         const outcome = outcomeOf(t);
         if (outcome === 'pending')

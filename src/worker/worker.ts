@@ -1,5 +1,5 @@
 import type { Logger } from '../domain/log-port.js';
-import { isDatabaseUnavailable } from '../storage/unavailable.js';
+import { isDatabaseUnavailable } from '../payments/outage.js';
 
 export interface WorkerTask {
   name: string;

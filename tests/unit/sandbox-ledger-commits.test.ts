@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/acquirer/sandbox/ledger.js';
 import { openStorage } from '../../src/storage/open.js';
-import { SandboxLedgerStore } from '../../src/storage/sandbox-ledger-store.js';
+import { SandboxLedgerStore } from '../../src/acquirer/sandbox/sandbox-ledger-store.js';
 
 const dirs: string[] = [];
 afterAll(() => {

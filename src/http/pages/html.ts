@@ -1,4 +1,4 @@
-import { escapeHtml } from './escape-html.js';
+import { escapeHtml } from '../../html/escape-html.js';
 
 export { escapeHtml };
 

@@ -2,17 +2,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { Clock } from '../../domain/clock.js';
+import type { NotificationDesk } from '../../admin/notifications.js';
 import { DomainError } from '../../domain/domain-error.js';
-import { listNotifications, resendNotification, showNotification } from '../../notifications/operator.js';
-import type { Storage } from '../../storage/storage.js';
 import type { AuthFailureThrottle } from '../auth-failures.js';
 import { bearerToken } from '../bearer.js';
 import { sendJson } from '../respond.js';
 
 export interface AdminDeps {
-  storage: Storage;
-  clock: Clock;
+  notifications: NotificationDesk;
   /** null: no admin token configured, so the admin endpoints do not exist (404). */
   adminToken: string | null;
   /** The same failed-attempt budget per address as the merchant API. */
@@ -66,7 +63,7 @@ export function adminRoutes(deps: AdminDeps) {
           },
           async (request, reply) => {
             const q = request.query;
-            const notifications = await listNotifications(deps.storage, {
+            const notifications = await deps.notifications.list({
               status: q.status,
               merchantId: q.merchant,
               transactionId: q.transaction,
@@ -76,13 +73,13 @@ export function adminRoutes(deps: AdminDeps) {
           },
         );
         r.get('/notifications/:id', { schema: { hide: true, params: IdParams } }, async (request, reply) =>
-          sendJson(reply, await showNotification(deps.storage, request.params.id)),
+          sendJson(reply, await deps.notifications.show(request.params.id)),
         );
         r.post(
           '/notifications/:id/resend',
           { schema: { hide: true, params: IdParams } },
           async (request, reply) => {
-            const notification = await resendNotification(deps.storage, deps.clock, request.params.id);
+            const notification = await deps.notifications.resend(request.params.id);
             deps.poke();
             return sendJson(reply, { notification });
           },

@@ -2,14 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { validationError } from '../../domain/domain-error.js';
 import { resumePreauthorization, settlePreauthorization } from '../../payments/capture.js';
-import { refundBalance, refundTransaction } from '../../payments/refund.js';
+import { canRefund } from '../../payments/can-refund.js';
+import { refundTransaction } from '../../payments/refund.js';
 import type { HttpDeps } from '../http-deps.js';
 import { paymentView } from '../payment-view.js';
 import { respond, sendJson } from '../respond.js';
+import { resumedView } from '../resumed-view.js';
 import { CanRefundBody, CanRefundResponse, RefundBody } from '../schemas/actions.js';
 import { ErrorResponse } from '../schemas/common.js';
 import { TransactionParams, TransactionResponse } from '../schemas/transaction.js';
-import { resumeTransaction } from './transactions.js';
 
 const errors = {
   400: ErrorResponse,
@@ -55,7 +56,7 @@ export function transactionActionRoutes(app: FastifyInstance, deps: HttpDeps): v
             await refundTransaction(p, request.merchantId, request.params.transactionId, request.body, ctx),
           );
         },
-        (id) => resumeTransaction(p, request.merchantId, id),
+        (id) => resumedView(p, request.merchantId, id),
       ),
   );
 
@@ -70,21 +71,11 @@ export function transactionActionRoutes(app: FastifyInstance, deps: HttpDeps): v
         response: { 200: CanRefundResponse, ...errors },
       },
     },
-    async (request, reply) => {
-      const { sale, balance, refundedAmount } = await refundBalance(
-        p.storage.repos,
-        request.merchantId,
-        request.params.transactionId,
-      );
-      const settled = sale.type === 'sale' && sale.status === 'settled';
-      return sendJson(reply, {
-        id: sale.id,
-        refundable: settled && request.body.amount <= balance,
-        balance,
-        fullRefund: settled && refundedAmount === 0,
-        partialRefund: { maxRefundAmount: balance, minRefundAmount: balance > 0 ? 1 : 0 },
-      });
-    },
+    async (request, reply) =>
+      sendJson(
+        reply,
+        await canRefund(p, request.merchantId, request.params.transactionId, request.body.amount),
+      ),
   );
 
   for (const operation of ['capture', 'void'] as const) {

@@ -3,12 +3,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createCardTransaction } from '../../payments/create-card-transaction.js';
 import { debitProfile } from '../../payments/debit-profile.js';
 import { readTransaction } from '../../payments/read-transaction.js';
-import { recoverTransaction } from '../../payments/recover.js';
-import type { PaymentsDeps } from '../../payments/deps.js';
 import { transactionView } from '../../wire/transaction-view.js';
 import type { HttpDeps } from '../http-deps.js';
 import { paymentView } from '../payment-view.js';
 import { respond, sendJson } from '../respond.js';
+import { resumedView } from '../resumed-view.js';
 import { ErrorResponse, MerchantParams } from '../schemas/common.js';
 import {
   CreateTransactionBody,
@@ -25,35 +24,6 @@ const errors = {
   409: ErrorResponse,
   422: ErrorResponse,
 };
-
-/** The answer a retried request gets for a transaction its first attempt created before dying. */
-export async function resumeTransaction(
-  deps: PaymentsDeps,
-  merchantId: string,
-  id: string,
-): Promise<object | undefined> {
-  const t = await deps.storage.repos.transactions.getTransaction(merchantId, id);
-  if (!t) return undefined;
-  const after = await recoverTransaction(deps, t);
-  if (after.stage === 'authorizing') return undefined;
-  const details = await readTransaction(deps, merchantId, id);
-  const body: Record<string, unknown> = {
-    transaction: transactionView(details.transaction, {
-      profile: details.profile,
-      shopNotificationUrl: details.shopNotificationUrl,
-    }),
-  };
-  if (after.stage === 'challenge') {
-    body.action = {
-      type: 'redirect',
-      url: `${deps.publicUrl()}/3ds/${id}`,
-      method: 'GET',
-      contentType: '',
-      contentBodyRaw: '',
-    };
-  }
-  return body;
-}
 
 export function transactionRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -80,7 +50,7 @@ export function transactionRoutes(app: FastifyInstance, deps: HttpDeps): void {
           const created = await createCardTransaction(p, request.merchantId, request.body, ctx);
           return created.action ? { ...paymentView(created), action: created.action } : paymentView(created);
         },
-        (id) => resumeTransaction(p, request.merchantId, id),
+        (id) => resumedView(p, request.merchantId, id),
       ),
   );
 
@@ -103,7 +73,7 @@ export function transactionRoutes(app: FastifyInstance, deps: HttpDeps): void {
         async (ctx) => {
           return paymentView(await debitProfile(p, request.merchantId, request.body, ctx));
         },
-        (id) => resumeTransaction(p, request.merchantId, id),
+        (id) => resumedView(p, request.merchantId, id),
       ),
   );
 

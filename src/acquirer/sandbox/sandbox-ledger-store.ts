@@ -1,9 +1,9 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { AcquirerOperation } from '../acquirer/acquirer.js';
-import type { LedgerEntry, SandboxLedger } from '../acquirer/sandbox/ledger.js';
-import type { Database } from './schema.js';
-import type { Dialect } from './connect.js';
-import { prepared } from './prepared.js';
+import type { AcquirerOperation } from '../acquirer.js';
+import type { LedgerEntry, SandboxLedger } from './ledger.js';
+import type { Database } from '../../storage/schema.js';
+import type { Dialect } from '../../storage/connect.js';
+import { prepared } from '../../storage/prepared.js';
 
 type Row = Database['sandboxLedger'];
 

@@ -102,3 +102,18 @@ export async function resendNotification(
   if (!row) throw new DomainError('notificationNotFound');
   return notificationView(row);
 }
+
+/** The operators' notification desk bound to one database: what the admin endpoints call, storage unseen. */
+export interface NotificationDesk {
+  list(filter: NotificationFilter): Promise<NotificationView[]>;
+  show(id: string): ReturnType<typeof showNotification>;
+  resend(id: string): Promise<NotificationView>;
+}
+
+export function notificationDesk(storage: Storage, clock: Clock): NotificationDesk {
+  return {
+    list: (filter) => listNotifications(storage, filter),
+    show: (id) => showNotification(storage, id),
+    resend: (id) => resendNotification(storage, clock, id),
+  };
+}
