@@ -88,7 +88,7 @@ for (const db of DB_KINDS) {
           expect(res.body.action).toBeUndefined(); // no 3-D Secure
           expect(res.body.transaction.status).toBe(laterStatus);
           expect(res.body.transaction.paymentMethodCode).toBe(code);
-          const entry = (await gw.gateway.ledger.list()).find(
+          const entry = (await gw.ledger.list()).find(
             (e) => e.reference === res.body.transaction.id,
           )!;
           expect(entry.storedCredential).toBe('subsequent');
@@ -169,7 +169,7 @@ for (const db of DB_KINDS) {
         '/transaction',
         saleBody(m.serviceId, { paymentMethodCode: 'ecom3ds' }),
       );
-      const plainEntry = (await gw.gateway.ledger.list()).find(
+      const plainEntry = (await gw.ledger.list()).find(
         (e) => e.reference === plain.body.transaction.id,
       )!;
       expectError(
