@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { luhnValid } from '../src/domain/card.js';
-import { TEST_CARDS } from '../src/acquirer/sandbox/test-cards.js';
+import { TEST_CARDS } from '../src/acquirer/sandbox/codes.js';
 
 /**
  * Deterministic, random-looking ids: the seeder and the load generator derive the same id from an index, so

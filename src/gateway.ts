@@ -19,7 +19,6 @@ import { deliveryTask } from './notifications/delivery-task.js';
 import type { PaymentsDeps } from './payments/deps.js';
 import { Idempotency } from './payments/idempotency.js';
 import { openStorage } from './storage/open.js';
-import { SandboxLedgerStore } from './acquirer/sandbox/sandbox-ledger-store.js';
 import type { Storage } from './storage/storage.js';
 import type { Keyring } from './vault/keyring.js';
 import { Vault } from './vault/vault.js';
@@ -42,7 +41,6 @@ export interface Gateway {
   storage: Storage;
   accounts: Accounts;
   acquirer: Acquirer;
-  ledger: SandboxLedgerStore;
   payments: PaymentsDeps;
   idempotency: Idempotency;
   worker: Worker;
@@ -58,7 +56,6 @@ interface Core {
   clock: Clock;
   log: Logger;
   storage: Storage;
-  ledger: SandboxLedgerStore;
   acquirer: Acquirer;
   payments: PaymentsDeps;
   idempotency: Idempotency;
@@ -80,21 +77,29 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     await storage.close();
     throw err;
   }
-  const ledger = new SandboxLedgerStore(
-    storage.db,
-    storage.dialect,
-    config.database.kind === 'sqlite' && config.database.synchronous === 'full',
-  );
-  // Every acquirer call, whatever the connector, goes through the guard: a timeout shorter than the
-  // Idempotency-Key lease, the timeout/failure classification, masked logging.
-  const acquirer = new GuardedAcquirer(
-    createAcquirer(config.acquirer, {
-      sandboxLedger: ledger,
+  // The chosen connector, and only it, is built, with its own section of the configuration; whatever state it
+  // keeps (the sandbox's ledger) is its own business. Every call then goes through the guard: a timeout shorter
+  // than the Idempotency-Key lease, the timeout/failure classification, masked logging.
+  let connector: Acquirer;
+  try {
+    connector = await createAcquirer(config.connector, {
+      database: {
+        db: storage.db,
+        dialect: storage.dialect,
+        fullSync: config.database.kind === 'sqlite' && config.database.synchronous === 'full',
+      },
       now: () => new Date(clock.now()),
-      sandbox: { slowMs: config.sandboxSlowMs },
-    }),
-    { timeoutMs: config.acquirerTimeoutMs, log, now: () => clock.now() },
-  );
+      log,
+    });
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+  const acquirer = new GuardedAcquirer(connector, {
+    timeoutMs: config.acquirerTimeoutMs,
+    log,
+    now: () => clock.now(),
+  });
   if (config.mode === 'production' && acquirer.simulatedChallenge) {
     log.warn(
       { acquirer: acquirer.name },
@@ -143,7 +148,6 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     clock,
     log,
     storage,
-    ledger,
     acquirer,
     payments,
     idempotency,
@@ -160,7 +164,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
  */
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const core = await buildCore(config, options);
-  const { clock, log, storage, ledger, acquirer, payments, idempotency, worker } = core;
+  const { clock, log, storage, acquirer, payments, idempotency, worker } = core;
   const authFailures = new AuthFailureThrottle(config.authFailureLimit, clock);
   const auth = new Authenticator(
     () => storage.repos.merchants,
@@ -206,7 +210,6 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     storage,
     accounts,
     acquirer,
-    ledger,
     payments,
     idempotency,
     worker,

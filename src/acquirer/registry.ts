@@ -1,27 +1,27 @@
 import type { Acquirer } from './acquirer.js';
-import type { SandboxLedger } from './sandbox/ledger.js';
-import { SandboxAcquirer, type SandboxOptions } from './sandbox/sandbox-acquirer.js';
-
-export interface AcquirerDeps {
-  sandboxLedger: SandboxLedger;
-  now: () => Date;
-  sandbox: SandboxOptions;
-}
+import type { ConnectorConfig, ConnectorDefinition, ConnectorDeps } from './connector.js';
+import { sandboxConnector } from './sandbox/index.js';
 
 /**
- * A real acquirer is one folder beside sandbox/ and one line here. The composition root wraps whatever this
- * returns in `GuardedAcquirer` (timeouts, classification, logging), so a connector does none of that itself.
+ * Every acquirer connector, one line each: a real acquirer is one folder beside sandbox/ (docs/connectors.md)
+ * and one line here. `src/config/` reads the chosen connector's section through this list; the composition
+ * root creates it and wraps it in `GuardedAcquirer` (timeouts, classification, logging).
  */
-const ACQUIRERS: Record<string, (deps: AcquirerDeps) => Acquirer> = {
-  sandbox: (deps) => new SandboxAcquirer(deps.sandboxLedger, deps.now, deps.sandbox),
-};
+// Each definition is only ever fed what its own `read` made (config/ keeps the pair together).
+export const CONNECTORS: ReadonlyArray<ConnectorDefinition<unknown>> = [sandboxConnector];
 
 export function acquirerNames(): string[] {
-  return Object.keys(ACQUIRERS);
+  return CONNECTORS.map((c) => c.name);
 }
 
-export function createAcquirer(name: string, deps: AcquirerDeps): Acquirer {
-  const factory = ACQUIRERS[name];
-  if (!factory) throw new Error(`unknown acquirer "${name}"; known: ${acquirerNames().join(', ')}`);
-  return factory(deps);
+export function connectorNamed(name: string): ConnectorDefinition<unknown> | undefined {
+  return CONNECTORS.find((c) => c.name === name);
+}
+
+export async function createAcquirer(config: ConnectorConfig, deps: ConnectorDeps): Promise<Acquirer> {
+  const connector = connectorNamed(config.name);
+  if (!connector) {
+    throw new Error(`unknown acquirer "${config.name}"; known: ${acquirerNames().join(', ')}`);
+  }
+  return connector.create(deps, config.settings);
 }

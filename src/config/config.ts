@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import type { ConnectorConfig, SettingsReader } from '../acquirer/connector.js';
+import { acquirerNames, CONNECTORS, connectorNamed } from '../acquirer/registry.js';
+import { Secret } from '../domain/secret.js';
 import type { PostgresOptions, SqliteOptions } from '../storage/connect.js';
 
 export type Mode = 'sandbox' | 'production';
@@ -15,6 +18,8 @@ export interface Config {
   readonly database: SqliteOptions | PostgresOptions;
   readonly masterKeyFile: string;
   readonly acquirer: string;
+  /** The chosen connector's own section (`KARTOTEKA_<NAME>_…`), read and validated by its schema. */
+  readonly connector: ConnectorConfig;
   /** Production mode on the sandbox acquirer, asked for explicitly (a staging setup, never real money). */
   readonly allowSandboxInProduction: boolean;
   readonly logLevel: string;
@@ -41,8 +46,6 @@ export interface Config {
   readonly acquirerExpiryMs: number;
   /** A payment waiting on the acquirer for this long is taken up by the recovery chore. */
   readonly recoveryGraceMs: number;
-  /** How long the sandbox's slow test card keeps the gateway waiting. */
-  readonly sandboxSlowMs: number;
 }
 
 export class ConfigError extends Error {
@@ -54,8 +57,11 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-/** Every setting, its environment variable and default; `docs/configuration.md` documents the same list. */
-export const SETTINGS = {
+/**
+ * Every setting, its environment variable and default, the connectors' sections included; `docs/configuration.md`
+ * documents the same list.
+ */
+export const SETTINGS: Readonly<Record<string, string>> = {
   KARTOTEKA_CONFIG: 'JSON file with any of these keys; the environment overrides it',
   KARTOTEKA_MODE: 'sandbox (default) or production',
   KARTOTEKA_HOST: 'listen address (default 127.0.0.1)',
@@ -97,8 +103,8 @@ export const SETTINGS = {
     'after this, counted from the call, the acquirer must not act on a request (default 30000; ≥ the timeout)',
   KARTOTEKA_RECOVERY_GRACE_MS:
     'a payment waiting on the acquirer this long is reconciled by the recovery chore (default 60000)',
-  KARTOTEKA_SANDBOX_SLOW_MS: "the sandbox's slow test card answers after this (default 35000)",
-} as const;
+  ...Object.assign({}, ...CONNECTORS.map((c) => c.settings)),
+};
 
 function readFileEnv(path: string): Env {
   let parsed: unknown;
@@ -229,6 +235,12 @@ export function loadConfig(processEnv: Env = process.env, overrides: Env = {}): 
     };
   }
   const acquirer = env.KARTOTEKA_ACQUIRER || 'sandbox';
+  const connector = connectorNamed(acquirer);
+  if (!connector) {
+    throw new ConfigError(
+      `KARTOTEKA_ACQUIRER must be one of ${acquirerNames().join(', ')}, got "${acquirer}"`,
+    );
+  }
   const allowSandboxInProduction = flag(env, 'KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION', false);
   if (mode === 'production' && acquirer === 'sandbox' && !allowSandboxInProduction) {
     // The sandbox approves test cards and serves a 3-D Secure page anyone can pass: production must not fall
@@ -253,6 +265,10 @@ export function loadConfig(processEnv: Env = process.env, overrides: Env = {}): 
     database,
     masterKeyFile: resolve(env.KARTOTEKA_MASTER_KEY_FILE || resolve(dataDir, 'master.key')),
     acquirer,
+    connector: Object.freeze({
+      name: connector.name,
+      settings: Object.freeze(connector.read(settingsReader(env))),
+    }),
     allowSandboxInProduction,
     logLevel: oneOf(
       env,
@@ -280,7 +296,7 @@ export function loadConfig(processEnv: Env = process.env, overrides: Env = {}): 
 
 type AcquirerTiming = Pick<
   Config,
-  'idempotencyLeaseMs' | 'acquirerTimeoutMs' | 'acquirerExpiryMs' | 'recoveryGraceMs' | 'sandboxSlowMs'
+  'idempotencyLeaseMs' | 'acquirerTimeoutMs' | 'acquirerExpiryMs' | 'recoveryGraceMs'
 >;
 
 /**
@@ -312,7 +328,31 @@ function acquirerTiming(env: Env): AcquirerTiming {
     acquirerTimeoutMs,
     acquirerExpiryMs,
     recoveryGraceMs: int(env, 'KARTOTEKA_RECOVERY_GRACE_MS', 60_000, 0, 86_400_000),
-    sandboxSlowMs: int(env, 'KARTOTEKA_SANDBOX_SLOW_MS', 35_000, 0, 3_600_000),
+  };
+}
+
+/** The readers a connector's section is read with: the same validation, and `ConfigError`, as every setting. */
+function settingsReader(env: Env): SettingsReader {
+  const fail = (name: string, why: string): never => {
+    throw new ConfigError(`${name} ${why}`);
+  };
+  const text = (name: string, fallback: string | null) => {
+    const raw = env[name];
+    return raw === undefined || raw === '' ? fallback : raw;
+  };
+  return {
+    int: (name, fallback, min, max) => int(env, name, fallback, min, max),
+    text,
+    url(name, fallback) {
+      const value = text(name, fallback);
+      if (value !== null && !/^https?:\/\/[^/]+/.test(value)) fail(name, 'must be an absolute http(s) URL');
+      return value === null ? null : value.replace(/\/+$/, '');
+    },
+    secret(name) {
+      const value = text(name, null);
+      return value === null ? null : new Secret(value);
+    },
+    fail,
   };
 }
 

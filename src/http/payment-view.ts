@@ -1,4 +1,4 @@
-import type { PaymentResult } from '../payments/finalize.js';
+import type { PaymentResult } from '../domain/payment-result.js';
 import { transactionView, type TransactionView } from '../wire/transaction-view.js';
 
 /**
@@ -9,7 +9,7 @@ export function paymentView(result: PaymentResult): { transaction: TransactionVi
   return {
     transaction: transactionView(result.transaction, {
       profile: result.profile,
-      shopNotificationUrl: result.shop?.notificationUrl,
+      shopNotificationUrl: result.shopNotificationUrl,
     }),
   };
 }

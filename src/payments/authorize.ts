@@ -1,16 +1,25 @@
 import type { AuthorizeRequest } from '../acquirer/acquirer.js';
+import type { PaymentResult } from '../domain/payment-result.js';
 import type { Transaction } from '../domain/transaction.js';
+import type { ClearCard } from '../vault/vault.js';
 import { attemptEnded } from './attempt.js';
 import type { PaymentsDeps } from './deps.js';
 import { finalize, outcomeOf, type Outcome } from './finalize.js';
-import type { SealedCard } from '../vault/sealed-card.js';
-import type { ClearCard } from '../vault/vault.js';
-import type { Known, PaymentResult } from './finalize.js';
+import type { PaymentContext } from './payment-context.js';
 
 export type AuthorizeOptions = Omit<
   AuthorizeRequest,
   'reference' | 'amount' | 'currency' | 'card' | 'capture' | 'deadline'
 >;
+
+export interface AuthorizeAndFinalizeOptions {
+  /** Stored as `pending`, stage `authorizing`, with its card. */
+  transaction: Transaction;
+  /** What the request loaded: the shop decides between a sale and a pre-authorisation. */
+  context: PaymentContext;
+  /** How the card is used (initiator, stored credential, CVV, 3-D Secure result). */
+  request: AuthorizeOptions;
+}
 
 /**
  * Asks the acquirer to authorize a transaction already stored as `pending` (stage `authorizing`), then
@@ -21,17 +30,16 @@ export type AuthorizeOptions = Omit<
  */
 export async function authorizeAndFinalize(
   deps: PaymentsDeps,
-  t: Transaction,
-  capture: boolean,
-  options: AuthorizeOptions,
-  known: Known & { card?: SealedCard | undefined } = {},
+  o: AuthorizeAndFinalizeOptions,
 ): Promise<PaymentResult> {
+  const { transaction: t, context } = o;
   if (!t.cardId) throw new Error(`transaction ${t.id} has no card`);
+  const capture = !context.shop.preauthEnabled;
   let outcome: Outcome | undefined;
   try {
     const authorize = (card: ClearCard) =>
       deps.acquirer.authorize({
-        ...options,
+        ...o.request,
         reference: t.id,
         amount: t.amount,
         currency: t.currency,
@@ -39,23 +47,23 @@ export async function authorizeAndFinalize(
         capture,
         deadline: t.acquirerDeadline ?? undefined,
       });
-    const result =
-      known.card?.id === t.cardId
-        ? await deps.vault.withSealedCard(known.card, authorize)
-        : await deps.vault.withCard(t.cardId, authorize);
+    const result = context.card
+      ? await deps.vault.withSealedCard(context.card, authorize)
+      : await deps.vault.withCard(t.cardId, authorize);
     outcome = outcomeOf(result, capture);
   } catch (err) {
     deps.log.error({ err, transactionId: t.id }, 'acquirer authorize failed; looking the payment up');
     outcome = await lookupOutcome(deps, t, capture);
   }
   if (!outcome) {
-    const profile = t.profileId
-      ? await deps.storage.repos.profiles.getProfile(t.merchantId, t.profileId)
-      : undefined;
-    const shop = known.shop ?? (await deps.storage.repos.merchants.getShopById(t.serviceId));
-    return { transaction: t, profile, shop };
+    // Still waiting on the acquirer: the answer is the transaction as stored, with what the request loaded.
+    return {
+      transaction: t,
+      profile: context.profile,
+      shopNotificationUrl: context.shop.notificationUrl,
+    };
   }
-  return finalize(deps, t, outcome, 'authorizing', known);
+  return finalize(deps, { transaction: t, outcome, expectedStage: 'authorizing', context });
 }
 
 /** What the acquirer recorded for the transaction; undefined when that can't be known right now. */

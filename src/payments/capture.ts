@@ -1,7 +1,9 @@
 import { DomainError } from '../domain/domain-error.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
-import { finalize, type PaymentResult } from './finalize.js';
+import type { PaymentResult } from '../domain/payment-result.js';
+import { finalize } from './finalize.js';
+import { currentResult } from './payment-result.js';
 import { recoverTransaction } from './recover.js';
 import { attemptDeadline } from './attempt.js';
 
@@ -69,10 +71,7 @@ export async function resumePreauthorization(
   const after = await recoverTransaction(deps, t);
   if (after.stage !== 'done') return undefined;
   if (after.status === (operation === 'capture' ? 'settled' : 'cancelled')) {
-    const profile = after.profileId
-      ? await repos.profiles.getProfile(merchantId, after.profileId)
-      : undefined;
-    return { transaction: after, profile, shop: await repos.merchants.getShopById(after.serviceId) };
+    return currentResult(deps, after);
   }
   return settlePreauthorization(deps, merchantId, id, operation);
 }
@@ -102,13 +101,13 @@ export async function applyPreauthorization(
   } catch (err) {
     deps.log.error({ err, transactionId: t.id }, `acquirer ${operation} failed; leaving it for recovery`);
     const after = await recoverTransaction(deps, t);
-    if (after.stage === stage) return current(deps, after);
+    if (after.stage === stage) return currentResult(deps, after);
     if (after.status === 'authorized') {
       throw new DomainError('captureNotAllowed', [
         { property: 'transactionId', message: `The acquirer did not ${operation} the transaction.` },
       ]);
     }
-    return current(deps, after);
+    return currentResult(deps, after);
   }
   if (result.outcome !== 'approved') {
     // The acquirer refused: the hold stays as it was.
@@ -118,12 +117,9 @@ export async function applyPreauthorization(
     ]);
   }
   const status = operation === 'capture' ? 'settled' : 'cancelled';
-  return finalize(deps, t, { status, statusCode: result.code }, stage);
-}
-
-/** The transaction as it now stands, with its profile and shop, for the answer. */
-async function current(deps: PaymentsDeps, t: Transaction): Promise<PaymentResult> {
-  const repos = deps.storage.repos;
-  const profile = t.profileId ? await repos.profiles.getProfile(t.merchantId, t.profileId) : undefined;
-  return { transaction: t, profile, shop: await repos.merchants.getShopById(t.serviceId) };
+  return finalize(deps, {
+    transaction: t,
+    outcome: { status, statusCode: result.code },
+    expectedStage: stage,
+  });
 }

@@ -29,7 +29,8 @@ const EXPIRED = { status: 'rejected', statusCode: 'CODE_570' } as const;
  */
 async function expire(deps: PaymentsDeps, t: Transaction): Promise<Transaction> {
   try {
-    return (await finalize(deps, t, EXPIRED, 'challenge')).transaction;
+    return (await finalize(deps, { transaction: t, outcome: EXPIRED, expectedStage: 'challenge' }))
+      .transaction;
   } catch (err) {
     if (!(err instanceof StageChangedError)) throw err;
     return (await deps.storage.repos.transactions.getTransactionById(t.id)) ?? t;
@@ -83,7 +84,12 @@ export async function completeChallenge(
   try {
     let result: { transaction: Transaction; profile: PaymentProfile | undefined };
     if (!passed) {
-      result = await finalize(deps, t, { status: 'rejected', statusCode: 'CODE_570' }, 'challenge');
+      result = await finalize(deps, {
+        transaction: t,
+        outcome: { status: 'rejected', statusCode: 'CODE_570' },
+        expectedStage: 'challenge',
+        context: { shop },
+      });
     } else {
       const now = deps.clock.now();
       const acquirerDeadline = attemptDeadline(deps);
@@ -93,16 +99,15 @@ export async function completeChallenge(
         { stage: 'challenge' },
       );
       if (!claimed) throw new StageChangedError(t.id);
-      result = await authorizeAndFinalize(
-        deps,
-        { ...t, stage: 'authorizing', modifiedAt: now, acquirerDeadline },
-        !shop.preauthEnabled,
-        {
+      result = await authorizeAndFinalize(deps, {
+        transaction: { ...t, stage: 'authorizing', modifiedAt: now, acquirerDeadline },
+        context: { shop },
+        request: {
           initiator: 'CIT',
           storedCredential: t.registers || t.profileVariant === 'FIRST' ? 'first' : 'none',
           threeDSecure: 'passed',
         },
-      );
+      });
     }
     const ok = result.transaction.status === 'settled' || result.transaction.status === 'authorized';
     return { kind: 'completed', ...result, redirectUrl: ok ? t.successReturnUrl : t.failureReturnUrl };
@@ -120,7 +125,7 @@ export async function expireAbandonedChallenges(deps: PaymentsDeps, limit = 100)
   let expired = 0;
   for (const t of stale) {
     try {
-      await finalize(deps, t, EXPIRED, 'challenge');
+      await finalize(deps, { transaction: t, outcome: EXPIRED, expectedStage: 'challenge' });
       expired++;
     } catch (err) {
       if (!(err instanceof StageChangedError)) throw err;

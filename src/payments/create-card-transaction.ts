@@ -63,7 +63,7 @@ export async function createCardTransaction(
   checkCard(card, variant, new Date(deps.clock.now()));
 
   if (variant === 'STANDARD') {
-    return debitWithoutProfile(deps, merchantId, shop, input, card, ctx, source);
+    return debitWithoutProfile(deps, { merchantId, shop, input, card, ctx, source });
   }
 
   const fingerprint = deps.vault.fingerprint(card.number);
@@ -77,13 +77,21 @@ export async function createCardTransaction(
     }
   }
 
-  const t = await storePending(deps, merchantId, shop, input, card, ctx, source, {
-    paymentMethodCode: code,
-    registers,
-    profileVariant: variant,
-    initiator: 'CIT',
-    profileId: null,
-    quotedNetworkTxnId: null,
+  const t = await storePending(deps, {
+    merchantId,
+    shop,
+    input,
+    card,
+    ctx,
+    source,
+    shape: {
+      paymentMethodCode: code,
+      registers,
+      profileVariant: variant,
+      initiator: 'CIT',
+      profileId: null,
+      quotedNetworkTxnId: null,
+    },
   });
 
   const decision = await deps.vault.withCard(t.cardId!, (clear) => deps.acquirer.threeDSecure(clear));
@@ -102,22 +110,20 @@ export async function createCardTransaction(
     return {
       transaction: challenged,
       profile: undefined,
-      shop,
+      shopNotificationUrl: shop.notificationUrl,
       action: challengeRedirect(deps, t.id),
     };
   }
-  return authorizeAndFinalize(
-    deps,
-    t,
-    !shop.preauthEnabled,
-    {
+  return authorizeAndFinalize(deps, {
+    transaction: t,
+    context: { shop },
+    request: {
       cvv: card.cvv ? new Secret(card.cvv) : undefined,
       initiator: 'CIT',
       storedCredential: stored ? 'first' : 'none',
       threeDSecure: 'frictionless',
     },
-    { shop },
-  );
+  });
 }
 
 function checkCard(card: CardInput, variant: string | null, now: Date): void {

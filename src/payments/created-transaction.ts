@@ -1,4 +1,4 @@
-import type { PaymentResult } from './finalize.js';
+import type { PaymentResult } from '../domain/payment-result.js';
 
 /** Where to send the payer next: the gateway's 3-D Secure page, in imoje's `action` shape. */
 export interface RedirectAction {

@@ -12,15 +12,20 @@ import { storePending } from './store-pending.js';
  * settled first payment (FIRST or a profile registration) of the same merchant and the same card.
  * No 3-D Secure; recurring runs merchant-initiated.
  */
+export interface DebitWithoutProfileOptions {
+  merchantId: string;
+  shop: Shop;
+  input: CreateTransactionInput;
+  card: CardInput;
+  ctx: RequestContext;
+  source: TransactionSource;
+}
+
 export async function debitWithoutProfile(
   deps: PaymentsDeps,
-  merchantId: string,
-  shop: Shop,
-  input: CreateTransactionInput,
-  card: CardInput,
-  ctx: RequestContext,
-  source: TransactionSource,
+  o: DebitWithoutProfileOptions,
 ): Promise<CreatedTransaction> {
+  const { merchantId, shop, input, card } = o;
   const firstTransactionId = card.firstTransactionId ?? '';
   const repos = deps.storage.repos;
   const first = await repos.transactions.findByNetworkTxnId(merchantId, firstTransactionId);
@@ -42,23 +47,20 @@ export async function debitWithoutProfile(
   }
   const code = input.paymentMethodCode as PaymentMethodCode;
   const initiator = code === 'recurring' ? 'MIT' : 'CIT';
-  const t = await storePending(deps, merchantId, shop, input, card, ctx, source, {
-    paymentMethodCode: code,
-    registers: null,
-    profileVariant: 'STANDARD',
-    initiator,
-    profileId: null,
-    quotedNetworkTxnId: firstTransactionId,
-  });
-  return authorizeAndFinalize(
-    deps,
-    t,
-    !shop.preauthEnabled,
-    {
+  const transaction = await storePending(deps, {
+    ...o,
+    shape: {
+      paymentMethodCode: code,
+      registers: null,
+      profileVariant: 'STANDARD',
       initiator,
-      storedCredential: 'subsequent',
+      profileId: null,
       quotedNetworkTxnId: firstTransactionId,
     },
-    { shop },
-  );
+  });
+  return authorizeAndFinalize(deps, {
+    transaction,
+    context: { shop },
+    request: { initiator, storedCredential: 'subsequent', quotedNetworkTxnId: firstTransactionId },
+  });
 }

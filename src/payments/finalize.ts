@@ -8,9 +8,10 @@ import {
   type TransactionStatus,
 } from '../domain/transaction.js';
 import { enqueueNotification } from '../notifications/outbox.js';
-import type { Shop } from '../storage/merchant-repo.js';
+import type { PaymentResult } from '../domain/payment-result.js';
 import type { Repos } from '../storage/storage.js';
 import type { PaymentsDeps } from './deps.js';
+import type { PaymentContext } from './payment-context.js';
 import { settleOrder } from './widget-order.js';
 
 export interface Outcome {
@@ -37,20 +38,12 @@ export class StageChangedError extends Error {
   }
 }
 
-/**
- * What the caller already read in this request and need not be read again: the transaction's profile (as the
- * payment used it) and its shop.
- */
-/** What a payment ended as, with the profile it created or used and its shop (for the wire view). */
-export interface PaymentResult {
+export interface FinalizeOptions {
   transaction: Transaction;
-  profile: PaymentProfile | undefined;
-  shop: Shop | undefined;
-}
-
-export interface Known {
-  profile?: PaymentProfile | undefined;
-  shop?: Shop | undefined;
+  outcome: Outcome;
+  /** The stage the transaction must still be in (compare-and-set). */
+  expectedStage: TransactionStage;
+  context?: Omit<PaymentContext, 'card'> | undefined;
 }
 
 /**
@@ -58,29 +51,21 @@ export interface Known {
  * registration creates (or refreshes), and the notification row. Compare-and-set on the stage, so two
  * finalisers of one transaction (a request and the recovery chore) cannot both win.
  */
-export async function finalize(
-  deps: PaymentsDeps,
-  t: Transaction,
-  outcome: Outcome,
-  expectedStage: TransactionStage,
-  known: Known = {},
-): Promise<PaymentResult> {
+export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<PaymentResult> {
+  const { transaction: t, outcome, expectedStage, context } = o;
   if (!canTransition(t.status, outcome.status)) {
     // A programming error, not a client's: statuses only move forward and a final one never changes.
     throw new Error(`transaction ${t.id}: ${t.status} → ${outcome.status} is not a forward transition`);
   }
   const now = deps.clock.now();
-  const result = await deps.storage.transaction(async (repos) => {
+  const result = await deps.storage.transaction(async (repos): Promise<PaymentResult> => {
     const paid = outcome.status === 'settled' || outcome.status === 'authorized';
     let profile: PaymentProfile | undefined;
     // A registration creates its profile once, when first paid; a later capture must not re-register it.
     if (paid && t.registers && t.cardId && !t.profileId) {
       profile = await registerProfile(repos, t, outcome.networkTxnId ?? '', now, deps);
     } else if (t.profileId) {
-      profile =
-        known.profile?.id === t.profileId
-          ? known.profile
-          : await repos.profiles.getProfile(t.merchantId, t.profileId);
+      profile = context?.profile ?? (await repos.profiles.getProfile(t.merchantId, t.profileId));
     }
     const updated: Transaction = {
       ...t,
@@ -108,9 +93,9 @@ export async function finalize(
     if (!changed) throw new StageChangedError(t.id);
     // Only the widget's payments claim an order; the API's never pay this extra statement.
     if (t.source === 'web') await settleOrder(repos, updated, now);
-    const shop = known.shop?.id === t.serviceId ? known.shop : await repos.merchants.getShopById(t.serviceId);
+    const shop = context?.shop ?? (await repos.merchants.getShopById(t.serviceId));
     if (shop) await enqueueNotification(repos, updated, profile, shop, now);
-    return { transaction: updated, profile, shop };
+    return { transaction: updated, profile, shopNotificationUrl: shop?.notificationUrl ?? null };
   });
   deps.notificationQueued?.();
   return result;

@@ -49,7 +49,7 @@ export async function recoverTransaction(deps: PaymentsDeps, t: Transaction): Pr
   const outcome = await outcomeFor(deps, t);
   if (!outcome) return (await deps.storage.repos.transactions.getTransactionById(t.id)) ?? t;
   try {
-    return (await finalize(deps, t, outcome, t.stage)).transaction;
+    return (await finalize(deps, { transaction: t, outcome, expectedStage: t.stage })).transaction;
   } catch (err) {
     if (!(err instanceof StageChangedError)) throw err;
     return (await deps.storage.repos.transactions.getTransactionById(t.id)) ?? t;

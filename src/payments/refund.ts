@@ -4,7 +4,9 @@ import type { Transaction } from '../domain/transaction.js';
 import type { Repos } from '../storage/storage.js';
 import { attemptDeadline } from './attempt.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
-import { finalize, outcomeOf, type PaymentResult } from './finalize.js';
+import type { PaymentResult } from '../domain/payment-result.js';
+import { finalize, outcomeOf } from './finalize.js';
+import { currentResult } from './payment-result.js';
 import { recoverTransaction } from './recover.js';
 
 export interface RefundInput {
@@ -109,14 +111,14 @@ export async function refundTransaction(
     deps.log.error({ err, transactionId: refund.id }, 'acquirer refund failed; looking it up');
   }
   if (result) {
-    finalized = await finalize(deps, refund, outcomeOf(result, true), 'authorizing');
+    finalized = await finalize(deps, {
+      transaction: refund,
+      outcome: outcomeOf(result, true),
+      expectedStage: 'authorizing',
+    });
   } else {
     const after = await recoverTransaction(deps, refund);
-    const repos = deps.storage.repos;
-    const profile = after.profileId
-      ? await repos.profiles.getProfile(merchantId, after.profileId)
-      : undefined;
-    finalized = { transaction: after, profile, shop: await repos.merchants.getShopById(after.serviceId) };
+    finalized = await currentResult(deps, after);
     if (after.stage === 'authorizing') return finalized;
   }
   if (finalized.transaction.status !== 'settled') {

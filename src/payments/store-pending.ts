@@ -1,4 +1,5 @@
 import { newId } from '../domain/ids.js';
+import { newPendingTransaction } from '../domain/pending-transaction.js';
 import type { PaymentMethodCode, Transaction, TransactionSource } from '../domain/transaction.js';
 import type { Shop } from '../storage/merchant-repo.js';
 import { attemptDeadline } from './attempt.js';
@@ -15,61 +16,51 @@ export interface PendingShape {
   quotedNetworkTxnId: string | null;
 }
 
+export interface StorePendingOptions {
+  merchantId: string;
+  shop: Shop;
+  input: CreateTransactionInput;
+  card: CardInput;
+  ctx: RequestContext;
+  source: TransactionSource;
+  shape: PendingShape;
+}
+
 /** Seals the card and stores the transaction as pending, in one database transaction. */
 export async function storePending(
   deps: PaymentsDeps,
-  merchantId: string,
-  shop: Shop,
-  input: CreateTransactionInput,
-  card: CardInput,
-  ctx: RequestContext,
-  source: TransactionSource,
-  shape: PendingShape,
+  o: StorePendingOptions,
 ): Promise<Transaction & { cardId: string }> {
   const now = deps.clock.now();
-  const cardId = newId();
   const sealed = deps.vault.seal({
-    id: cardId,
-    merchantId,
-    number: card.number,
-    month: card.month,
-    year: card.year,
-    firstName: card.firstName,
-    lastName: card.lastName,
+    id: newId(),
+    merchantId: o.merchantId,
+    number: o.card.number,
+    month: o.card.month,
+    year: o.card.year,
+    firstName: o.card.firstName,
+    lastName: o.card.lastName,
     createdAt: now,
   });
-  const t: Transaction & { cardId: string } = {
-    id: newId(),
-    merchantId,
-    serviceId: shop.id,
-    type: 'sale',
-    status: 'pending',
-    stage: 'authorizing',
-    source,
-    amount: input.amount,
-    currency: input.currency,
-    orderId: input.orderId,
-    title: input.title ?? '',
-    notificationUrl: input.notificationUrl ?? null,
-    successReturnUrl: input.successReturnUrl,
-    failureReturnUrl: input.failureReturnUrl,
-    customer: input.customer,
-    cardId,
-    statusCode: null,
-    networkTxnId: null,
-    parentId: null,
-    createdAt: now,
-    modifiedAt: now,
-    challengeExpiresAt: null,
+  const t = newPendingTransaction({
+    merchantId: o.merchantId,
+    serviceId: o.shop.id,
+    source: o.source,
+    order: o.input,
+    successReturnUrl: o.input.successReturnUrl,
+    failureReturnUrl: o.input.failureReturnUrl,
+    customer: o.input.customer,
+    cardId: sealed.id,
+    ...o.shape,
+    now,
     acquirerDeadline: attemptDeadline(deps),
-    ...shape,
-  };
+  });
   await deps.storage.transaction(async (repos) => {
     await repos.cards.insertCard(sealed);
     await repos.transactions.insertTransaction(t);
-    if (ctx.idempotency)
-      await repos.idempotency.attachTransaction(ctx.idempotency.merchantId, ctx.idempotency.key, t.id);
-    if (ctx.oncePerOrder) await claimOrder(repos, t, now);
+    if (o.ctx.idempotency)
+      await repos.idempotency.attachTransaction(o.ctx.idempotency.merchantId, o.ctx.idempotency.key, t.id);
+    if (o.ctx.oncePerOrder) await claimOrder(repos, t, now);
   });
   return t;
 }

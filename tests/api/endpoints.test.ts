@@ -293,13 +293,13 @@ for (const db of DB_KINDS) {
       const cid = uniqueCid();
       const customer = { firstName: 'Jan', lastName: 'K', email: 'j@example.com', cid };
       await m.api.post('/transaction', saleBody(m.serviceId, { customer }));
-      const ledgerBefore = (await gw.gateway.ledger.list()).length;
+      const ledgerBefore = (await gw.ledger.list()).length;
       const other = await m.api.post(
         '/transaction',
         saleBody(m.serviceId, { customer }, { number: '5555555555554444' }),
       );
       expectError(other, 400, 'PRF-ERROR-130400', 'customer.cid');
-      expect((await gw.gateway.ledger.list()).length).toBe(ledgerBefore);
+      expect((await gw.ledger.list()).length).toBe(ledgerBefore);
     });
 
     it('the same card registered again under the same cid and type refreshes the profile (new expiry)', async () => {

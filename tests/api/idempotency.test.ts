@@ -21,7 +21,7 @@ for (const db of DB_KINDS) {
     });
 
     async function authorizations(): Promise<number> {
-      return (await gw.gateway.ledger.list()).filter((e) => e.operation === 'authorize').length;
+      return (await gw.ledger.list()).filter((e) => e.operation === 'authorize').length;
     }
 
     it('the same key and payload returns the first response again (same status, same body) and charges once', async () => {

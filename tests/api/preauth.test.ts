@@ -116,7 +116,7 @@ for (const db of DB_KINDS) {
       });
       expect(r.status).toBe(200);
       expect(r.body.transaction.status).toBe('settled');
-      const ledger = await gw.gateway.ledger.list();
+      const ledger = await gw.ledger.list();
       expect(
         ledger
           .filter((e) => e.reference === id)

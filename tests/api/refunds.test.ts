@@ -102,7 +102,7 @@ for (const db of DB_KINDS) {
         .reduce((a, x) => a + x.transaction.amount, 0);
       expect(total).toBe(900);
       // The acquirer's own ledger agrees: it never paid back more than it charged.
-      const ledger = (await gw.gateway.ledger.list()).filter(
+      const ledger = (await gw.ledger.list()).filter(
         (e) => e.operation === 'refund' && e.saleReference === s.id && e.outcome === 'approved',
       );
       expect(ledger.reduce((a, e) => a + e.amount, 0)).toBe(900);

@@ -99,7 +99,7 @@ for (const db of DB_KINDS) {
         ).n,
       );
     const authorizeAttempts = async () =>
-      (await gw.gateway.ledger.list()).filter((e) => e.operation === 'authorize').length;
+      (await gw.ledger.list()).filter((e) => e.operation === 'authorize').length;
 
     it("GET /service/{serviceId} answers in imoje's shape (was 404, so the WooCommerce plugin hid itself)", async () => {
       const res = await m.api.get<{ service: Service }>(`/service/${m.serviceId}`);

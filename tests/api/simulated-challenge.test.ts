@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxAcquirer } from '../../src/acquirer/sandbox/sandbox-acquirer.js';
+import { SandboxAcquirer } from '../../src/acquirer/sandbox/connector.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { buildHttpApp } from '../../src/http/app.js';
 import { Authenticator } from '../../src/http/auth.js';
@@ -30,7 +30,7 @@ describe('the simulated 3-D Secure page exists only beside an acquirer that simu
     const g = gw.gateway;
     const payments = {
       ...g.payments,
-      acquirer: new UpstreamChallengeAcquirer(g.ledger, () => new Date()),
+      acquirer: new UpstreamChallengeAcquirer(gw.ledger, () => new Date()),
     };
     upstream = await buildHttpApp(
       {

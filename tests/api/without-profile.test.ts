@@ -88,9 +88,7 @@ for (const db of DB_KINDS) {
           expect(res.body.action).toBeUndefined(); // no 3-D Secure
           expect(res.body.transaction.status).toBe(laterStatus);
           expect(res.body.transaction.paymentMethodCode).toBe(code);
-          const entry = (await gw.gateway.ledger.list()).find(
-            (e) => e.reference === res.body.transaction.id,
-          )!;
+          const entry = (await gw.ledger.list()).find((e) => e.reference === res.body.transaction.id)!;
           expect(entry.storedCredential).toBe('subsequent');
           expect(entry.quotedNetworkTxnId).toBe(f.firstTransactionId);
           expect(entry.initiator).toBe(code === 'recurring' ? 'MIT' : 'CIT');
@@ -169,9 +167,7 @@ for (const db of DB_KINDS) {
         '/transaction',
         saleBody(m.serviceId, { paymentMethodCode: 'ecom3ds' }),
       );
-      const plainEntry = (await gw.gateway.ledger.list()).find(
-        (e) => e.reference === plain.body.transaction.id,
-      )!;
+      const plainEntry = (await gw.ledger.list()).find((e) => e.reference === plain.body.transaction.id)!;
       expectError(
         await standard('4111111111111111', 'recurring', plainEntry.networkTxnId!),
         400,

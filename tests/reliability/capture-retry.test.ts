@@ -59,7 +59,7 @@ for (const db of DB_KINDS) {
     }
 
     async function ledger(reference: string) {
-      return (await gw.gateway.ledger.list()).filter((e) => e.reference === reference);
+      return (await gw.ledger.list()).filter((e) => e.reference === reference);
     }
 
     it('killed before asking the acquirer: the retry captures, once', async () => {

@@ -38,7 +38,7 @@ for (const db of DB_KINDS) {
     });
 
     async function ledger(reference: string) {
-      return (await gw.gateway.ledger.list())
+      return (await gw.ledger.list())
         .filter((e) => e.reference === reference)
         .map((e) => `${e.operation} ${e.outcome}`)
         .sort();
@@ -261,7 +261,7 @@ for (const db of DB_KINDS) {
       await gw.gateway.worker.tick();
       const after = await gw.merchant.api.get<TransactionResponse>(`/transaction/${id}`);
       expect(after.body.transaction).toMatchObject({ status: 'error', statusCode: 'CODE_99' });
-      expect((await gw.gateway.ledger.list()).filter((e) => e.reference === id)).toEqual([]);
+      expect((await gw.ledger.list()).filter((e) => e.reference === id)).toEqual([]);
     });
   });
 }

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { SandboxLedger } from '../../src/acquirer/sandbox/ledger.js';
+import { openSandboxLedger } from '../../src/acquirer/sandbox/open-ledger.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
@@ -23,6 +25,8 @@ export interface TestGateway {
   dataDir: string;
   /** Everything the gateway logged, as written (JSON lines). */
   logs: string[];
+  /** The sandbox acquirer's own book of what it did (the connector keeps it; tests read it). */
+  ledger: SandboxLedger;
   /** Unauthenticated client rooted at the server. */
   http: Http;
   /** A merchant with one PCI-enabled shop. */
@@ -111,6 +115,11 @@ export async function startGateway(options: StartOptions = {}): Promise<TestGate
     url,
     dataDir,
     logs,
+    ledger: openSandboxLedger({
+      db: gateway.storage.db,
+      dialect: gateway.storage.dialect,
+      fullSync: false,
+    }),
     http: new Http(url),
     merchant,
     newMerchant,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cardBrand, isExpired, luhnValid, maskPan, validateCardFields } from '../../src/domain/card.js';
-import { TEST_CARDS } from '../../src/acquirer/sandbox/test-cards.js';
+import { TEST_CARDS } from '../../src/acquirer/sandbox/codes.js';
 
 describe('card rules', () => {
   it('Luhn accepts every sandbox test card and rejects a changed digit', () => {

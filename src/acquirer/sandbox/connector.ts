@@ -12,7 +12,7 @@ import type {
   ThreeDSecureDecision,
 } from '../acquirer.js';
 import type { LedgerEntry, SandboxLedger } from './ledger.js';
-import { declineCode, latencyForMasked, testCardFor, type TestCard } from './test-cards.js';
+import { declineCode, latencyForMasked, testCardFor, type TestCard } from './codes.js';
 
 export interface SandboxOptions {
   /** How long the slow test card thinks before it decides and answers. */
@@ -137,7 +137,10 @@ export class SandboxAcquirer implements Acquirer {
     const first = await this.ledger.find(request.reference, 'authorize');
     return this.operate(latencyForMasked(first?.maskedPan ?? null), request, async () => {
       const auth = await this.ledger.find(request.reference, 'authorize');
-      const ok = auth !== undefined && auth.outcome === 'approved' && !auth.captured;
+      // A hold ends once: a voided one can't be captured after all (the conformance suite found that it could).
+      const ended = await this.ledger.find(request.reference, operation === 'capture' ? 'void' : 'capture');
+      const ok =
+        auth !== undefined && auth.outcome === 'approved' && !auth.captured && ended?.outcome !== 'approved';
       return this.ledger.record(this.followUpEntry(operation, request, auth, ok));
     });
   }

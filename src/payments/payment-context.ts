@@ -1,0 +1,14 @@
+import type { PaymentProfile } from '../domain/profile.js';
+import type { Shop } from '../storage/merchant-repo.js';
+import type { SealedCard } from '../vault/sealed-card.js';
+
+/**
+ * What the request already loaded, passed down once so that nothing is read twice: the shop (whether it
+ * pre-authorises, where its notifications go) and, for a debit, the profile it uses and its sealed card (for
+ * the vault). A finaliser without a request (recovery, expiry, capture) reads what it needs itself.
+ */
+export interface PaymentContext {
+  shop: Shop;
+  profile?: PaymentProfile | undefined;
+  card?: SealedCard | undefined;
+}
