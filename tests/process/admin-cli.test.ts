@@ -161,7 +161,7 @@ describe('admin CLI: merchants, shops, tokens', () => {
       server.child.kill('SIGTERM');
       await server.exited;
     }
-  }, 60_000);
+  }, 120_000); // nine CLI processes and a server, one after another
 
   it('bad input gets a clear message and a non-zero exit', async () => {
     const res = await runCli(['shop', 'create', '--merchant', 'nope0000000000000000'], env);
