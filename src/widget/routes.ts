@@ -297,7 +297,12 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         const session = sessions.get(request.params.id);
         if (!session) return sessionGone(reply);
         const a = session.attrs;
+        // The paywall's form is the whole page: the browser goes back to the shop as imoje's paywall sends it.
+        const back = (url: string | null) =>
+          a.topLevel && url ? reply.code(303).header('location', url).send() : undefined;
         if (session.state === 'cancelled') {
+          const gone = back(a.urlCancel ?? a.urlReturn);
+          if (gone) return gone;
           const event = { type: 'kartoteka:cancel', orderId: a.orderId };
           return sendPage(
             reply,
@@ -330,6 +335,8 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         if (t.statusCode) event.statusCode = t.statusCode;
         if (t.profileId) event.paymentProfileId = t.profileId;
         const url = outcome === 'success' ? (a.urlSuccess ?? a.urlReturn) : (a.urlFailure ?? a.urlReturn);
+        const gone = back(url);
+        if (gone) return gone;
         return sendPage(reply, 200, session.parentOrigin, resultPage(session, outcome, event, url));
       },
     );
