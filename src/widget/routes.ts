@@ -46,15 +46,32 @@ function sendPage(
   status: number,
   parentOrigin: string | null,
   html: string,
+  formTargets: readonly string[] = [],
 ): FastifyReply {
   return reply
     .code(status)
     .header('content-type', 'text/html; charset=utf-8')
-    .header('content-security-policy', frameCsp(parentOrigin))
+    .header('content-security-policy', frameCsp(parentOrigin, formTargets))
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')
     .header('x-content-type-options', 'nosniff')
     .send(html);
+}
+
+/** A top-level (paywall) session's return URLs' origins: where its form's redirect chain may end. */
+function returnOrigins(session: WidgetSession): string[] {
+  const a = session.attrs;
+  if (!a.topLevel) return [];
+  const origins = new Set<string>();
+  for (const url of [a.urlSuccess, a.urlFailure, a.urlReturn, a.urlCancel]) {
+    if (!url) continue;
+    try {
+      origins.add(new URL(url).origin);
+    } catch {
+      // Validated as an absolute URL when the session was opened; nothing to add otherwise.
+    }
+  }
+  return [...origins];
 }
 
 const ORIGIN = /^https?:\/\/[^/\s]+$/;
@@ -103,6 +120,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       status,
       session.parentOrigin,
       formPage(session, shop?.name ?? '', saved, errors, another),
+      returnOrigins(session),
     );
   };
 
