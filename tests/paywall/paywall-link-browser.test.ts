@@ -1,14 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedSignatureHeader, Receiver } from '../notifications/receiver.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { chargesFor } from '../widget/http-widget.js';
 import { fillCard, launchBrowser, newPage, NO_BROWSER, ShopServer } from '../widget/support.js';
+import { ARTIFACTS } from './support.js';
 import { createLink, oneclickCustomer, type LinkView } from './links.js';
-
-export const ARTIFACTS = 'test-results/paywall';
-mkdirSync(ARTIFACTS, { recursive: true });
 
 const THREE_DS = '4012001037141112';
 const DECLINED = '4444333322221111';
