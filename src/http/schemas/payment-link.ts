@@ -35,36 +35,33 @@ export type CreatePaymentLinkBody = Static<typeof CreatePaymentLinkBody>;
 
 export const CancelPaymentLinkBody = Type.Object({ serviceId: Uuid, paymentId: Uuid });
 
-export const PaymentLinkSchema = Type.Object(
-  {
-    id: Type.String(),
-    url: Type.String({ description: 'the hosted paywall page for this link, on the gateway’s origin' }),
-    serviceId: Type.String(),
-    orderId: Type.String(),
-    amount: Type.Integer(),
-    currency: Type.String(),
-    title: Type.String(),
-    customer: Type.Object({
-      firstName: Type.String(),
-      lastName: Type.String(),
-      email: Type.String(),
-      phone: Nullable(Type.String()),
-      cid: Nullable(Type.String()),
-    }),
-    visibleMethod: Type.Array(Type.String()),
-    preselectMethodCode: Nullable(Type.String()),
-    returnUrl: Nullable(Type.String()),
-    successReturnUrl: Nullable(Type.String()),
-    failureReturnUrl: Nullable(Type.String()),
-    notificationUrl: Nullable(Type.String()),
-    validTo: Type.Integer({ description: 'Unix seconds' }),
-    isActive: Type.Boolean({ description: 'true while the link can be paid' }),
-    status: Type.Union(['open', 'paying', 'paid', 'cancelled', 'expired'].map((s) => Type.Literal(s))),
-    transactionId: Nullable(Type.String()),
-    created: Type.Integer(),
-    modified: Type.Integer(),
-  },
-  { $id: 'PaymentLink' },
-);
+export const PaymentLinkSchema = Type.Object({
+  id: Type.String(),
+  url: Type.String({ description: 'the hosted paywall page for this link, on the gateway’s origin' }),
+  serviceId: Type.String(),
+  orderId: Type.String(),
+  amount: Type.Integer(),
+  currency: Type.String(),
+  title: Type.String(),
+  customer: Type.Object({
+    firstName: Type.String(),
+    lastName: Type.String(),
+    email: Type.String(),
+    phone: Nullable(Type.String()),
+    cid: Nullable(Type.String()),
+  }),
+  visibleMethod: Type.Array(Type.String()),
+  preselectMethodCode: Nullable(Type.String()),
+  returnUrl: Nullable(Type.String()),
+  successReturnUrl: Nullable(Type.String()),
+  failureReturnUrl: Nullable(Type.String()),
+  notificationUrl: Nullable(Type.String()),
+  validTo: Type.Integer({ description: 'Unix seconds' }),
+  isActive: Type.Boolean({ description: 'true while the link can be paid' }),
+  status: Type.Union(['open', 'paying', 'paid', 'cancelled', 'expired'].map((s) => Type.Literal(s))),
+  transactionId: Nullable(Type.String()),
+  created: Type.Integer(),
+  modified: Type.Integer(),
+});
 
 export const PaymentLinkResponse = Type.Object({ payment: PaymentLinkSchema });
