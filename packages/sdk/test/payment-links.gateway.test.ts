@@ -8,6 +8,7 @@ import {
   type KartotekaClient,
   type PaywallFields,
 } from '../src/index.js';
+import { payWithNewCard } from '../../../tests/widget/http-widget.js';
 import { clientFor, orderId } from './support.js';
 
 describe('KartotekaClient: payment links and the paywall form against the real gateway', () => {
@@ -40,6 +41,24 @@ describe('KartotekaClient: payment links and the paywall form against the real g
     await expect(client.getPaymentLink('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(
       NotFoundError,
     );
+
+    // A paid link can't be cancelled: ConflictError with the gateway's code.
+    const paid = await client.createPaymentLink({
+      serviceId,
+      amount: 1500,
+      currency: 'PLN',
+      orderId: orderId('link'),
+      customer: { firstName: 'Jan', lastName: 'Kowalski', email: 'jan@example.com' },
+    });
+    const opened = await fetch(paid.payment.url, { redirect: 'manual' });
+    const session = opened.headers.get('location')!.split('/').pop()!;
+    expect((await payWithNewCard(gw.url, session, '4111111111111111')).status).toBe(303);
+    expect((await client.getPaymentLink(paid.payment.id)).payment.status).toBe('paid');
+    const err = await client
+      .cancelPaymentLink({ serviceId, paymentId: paid.payment.id })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConflictError);
+    expect((err as ConflictError).code).toBe('PAY-ERROR-190409');
   });
 
   it('signPaywallForm matches the gateway, and the gateway opens the card form for it', async () => {
