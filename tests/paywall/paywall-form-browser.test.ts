@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPaywall, type PaywallForm } from '../../src/paywall/signature.js';
+import { expectedSignatureHeader, Receiver } from '../notifications/receiver.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { uniqueCid } from '../support/payloads.js';
 import { chargesFor } from '../widget/http-widget.js';
@@ -20,10 +21,12 @@ describe.skipIf(NO_BROWSER)("imoje's signed paywall form, in Chromium", () => {
   let gw: TestGateway;
   let shop: ShopServer;
   let browser: Browser;
+  let receiver: Receiver;
 
   beforeAll(async () => {
     shop = new ShopServer();
     await shop.start();
+    receiver = await Receiver.start();
     gw = await startGateway({ shop: { pci: false, notificationUrl: `${shop.origin}/notify` } });
     browser = await launchBrowser();
   });
@@ -31,6 +34,7 @@ describe.skipIf(NO_BROWSER)("imoje's signed paywall form, in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
     await gw?.close();
+    await receiver?.close();
     await shop?.close();
   });
 
@@ -83,8 +87,8 @@ describe.skipIf(NO_BROWSER)("imoje's signed paywall form, in Chromium", () => {
     signature: signPaywall(f, gw.merchant.serviceKey),
   });
 
-  it('ecom3ds: a signed POST opens the card form, pays through 3-D Secure and returns to urlSuccess', async () => {
-    const f = fields();
+  it('ecom3ds: a signed POST opens the card form, pays through 3-D Secure and returns to urlSuccess; urlNotification gets the signed notification', async () => {
+    const f = fields({ urlNotification: receiver.url('/form-notify') });
     await checkout(signed(f), 'post', async (page) => {
       await page.screenshot({ path: `${ARTIFACTS}/form-ecom3ds.png` });
       await fillCard(page.mainFrame(), THREE_DS);
@@ -97,6 +101,16 @@ describe.skipIf(NO_BROWSER)("imoje's signed paywall form, in Chromium", () => {
     expect(transactions).toHaveLength(1);
     expect(transactions[0]).toMatchObject({ status: 'settled', paymentMethodCode: 'ecom3ds', amount: 3100 });
     expect(charged).toHaveLength(1);
+    await gw.gateway.worker.tick();
+    await receiver.waitFor(1);
+    const note = receiver.received.find((r) => r.path === '/form-notify')!;
+    expect(JSON.parse(note.body.toString('utf8'))).toMatchObject({
+      transaction: { id: transactions[0]!.id, status: 'settled' },
+    });
+    const m = gw.merchant;
+    expect(note.headers['x-imoje-signature']).toBe(
+      expectedSignatureHeader(note.body, m.merchantId, m.serviceId, m.serviceKey),
+    );
   });
 
   it('oneclick: a signed GET with a cid registers the card; the next order offers the saved card', async () => {
