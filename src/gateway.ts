@@ -24,6 +24,7 @@ import type { Keyring } from './vault/keyring.js';
 import { Vault } from './vault/vault.js';
 import { recoverStuckPayments } from './payments/recover.js';
 import { widgetPlugins } from './widget/plugins.js';
+import { paywallRoutes } from './paywall/routes.js';
 import { runChores } from './worker/chores.js';
 import { Worker } from './worker/worker.js';
 
@@ -198,6 +199,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
           poke: () => worker.poke(),
         }),
         ...widget.plugins,
+        paywallRoutes({ payments, sessions: widget.sessions }),
       ],
     },
   );

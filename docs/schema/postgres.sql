@@ -79,6 +79,31 @@ table notifications (
   locked_until bigint
 );
 
+table payment_links (
+  id text not null,
+  merchant_id text not null,
+  service_id text not null,
+  amount bigint not null,
+  currency text not null,
+  order_id text not null,
+  title text not null,
+  customer_first_name text not null,
+  customer_last_name text not null,
+  customer_email text not null,
+  customer_phone text,
+  customer_cid text,
+  visible_method text not null,
+  preselect_method_code text,
+  return_url text,
+  success_return_url text,
+  failure_return_url text,
+  notification_url text,
+  valid_to bigint not null,
+  status text not null,
+  created_at bigint not null,
+  modified_at bigint not null
+);
+
 table payment_profiles (
   id text not null,
   merchant_id text not null,
@@ -202,6 +227,10 @@ CREATE INDEX notifications_due ON public.notifications USING btree (status, next
 CREATE UNIQUE INDEX notifications_pkey ON public.notifications USING btree (id);
 
 CREATE INDEX notifications_transaction ON public.notifications USING btree (transaction_id, ordinal);
+
+CREATE INDEX payment_links_merchant ON public.payment_links USING btree (merchant_id, id);
+
+CREATE UNIQUE INDEX payment_links_pkey ON public.payment_links USING btree (id);
 
 CREATE UNIQUE INDEX payment_profiles_active_type ON public.payment_profiles USING btree (merchant_id, cid, type) WHERE (is_active = 1);
 

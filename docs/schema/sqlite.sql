@@ -14,6 +14,8 @@ CREATE TABLE "notification_attempts" ("id" text primary key, "notification_id" t
 
 CREATE TABLE "notifications" ("id" text primary key, "ordinal" integer not null, "transaction_id" text not null, "merchant_id" text not null, "service_id" text not null, "url" text, "body" text not null, "status" text not null, "attempts" integer not null, "next_attempt_at" bigint not null, "last_error" text, "created_at" bigint not null, "delivered_at" bigint, "locked_by" text, "locked_until" bigint);
 
+CREATE TABLE "payment_links" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "amount" bigint not null, "currency" text not null, "order_id" text not null, "title" text not null, "customer_first_name" text not null, "customer_last_name" text not null, "customer_email" text not null, "customer_phone" text, "customer_cid" text, "visible_method" text not null, "preselect_method_code" text, "return_url" text, "success_return_url" text, "failure_return_url" text, "notification_url" text, "valid_to" bigint not null, "status" text not null, "created_at" bigint not null, "modified_at" bigint not null);
+
 CREATE TABLE "payment_profiles" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "cid" text not null, "type" text not null, "is_active" integer not null, "card_id" text not null, "fingerprint" text not null, "first_name" text not null, "last_name" text not null, "email" text not null, "first_transaction_id" text not null, "created_at" bigint not null, "modified_at" bigint not null);
 
 CREATE TABLE "sandbox_ledger" ("reference" text not null, "operation" text not null, "sale_reference" text, "amount" bigint not null, "currency" text not null, "masked_pan" text, "initiator" text, "stored_credential" text, "quoted_network_txn_id" text, "three_ds" text, "captured" integer not null, "outcome" text not null, "code" text not null, "network_txn_id" text, "created_at" bigint not null, constraint "sandbox_ledger_pk" primary key ("reference", "operation"));
@@ -33,6 +35,8 @@ CREATE INDEX "notification_attempts_notification" on "notification_attempts" ("n
 CREATE INDEX "notifications_due" on "notifications" ("status", "next_attempt_at");
 
 CREATE INDEX "notifications_transaction" on "notifications" ("transaction_id", "ordinal");
+
+CREATE INDEX "payment_links_merchant" on "payment_links" ("merchant_id", "id");
 
 CREATE UNIQUE INDEX payment_profiles_active_type on payment_profiles (merchant_id, cid, type) where is_active = 1;
 

@@ -102,6 +102,12 @@ export const ERROR_CATALOG = {
     message: "Amount is above the service's maximum transaction amount.",
   },
   notificationNotFound: { code: 'NTF-ERROR-170404', status: 404, message: 'Notification not found.' },
+  paymentLinkNotFound: { code: 'PAY-ERROR-190404', status: 404, message: 'Payment link not found.' },
+  paymentLinkNotCancellable: {
+    code: 'PAY-ERROR-190409',
+    status: 409,
+    message: 'The payment link was paid or is being paid; it can no longer be cancelled.',
+  },
 } as const;
 
 export type ErrorKey = keyof typeof ERROR_CATALOG;

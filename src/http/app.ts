@@ -10,6 +10,7 @@ import { registerOpenApi } from './openapi.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
 import { methodLogoRoutes } from './routes/method-logos.js';
+import { paymentLinkRoutes } from './routes/payment-links.js';
 import { profileRoutes } from './routes/profiles.js';
 import { serviceRoutes } from './routes/services.js';
 import { transactionActionRoutes } from './routes/transaction-actions.js';
@@ -61,6 +62,7 @@ export async function buildHttpApp(
       transactionActionRoutes(merchant, deps);
       profileRoutes(merchant, deps);
       serviceRoutes(merchant, deps);
+      paymentLinkRoutes(merchant, deps);
       for (const extra of ext.merchantRoutes ?? []) await extra(merchant);
     },
     { prefix: '/v1/merchant/:merchantId' },

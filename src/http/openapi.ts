@@ -105,6 +105,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'transactions', description: 'Card payments, registrations, refunds, capture and void' },
         { name: 'profiles', description: 'Stored card profiles (OneClick and recurring) and their debits' },
         { name: 'services', description: 'Services (shops): their payment methods and amount limits' },
+        { name: 'payment links', description: 'Payment links, paid by the payer on the hosted paywall' },
       ],
     },
   });

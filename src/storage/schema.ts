@@ -15,6 +15,7 @@ export interface Database {
   sandboxLedger: SandboxLedgerTable;
   vaultCanary: VaultCanaryTable;
   widgetOrders: WidgetOrdersTable;
+  paymentLinks: PaymentLinksTable;
 }
 
 /**
@@ -28,6 +29,33 @@ export interface WidgetOrdersTable {
   currency: string;
   state: string;
   transactionId: string;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+/** A payment link; `status` is `active` or `cancelled` (paid is its order's state in `widgetOrders`). */
+export interface PaymentLinksTable {
+  id: string;
+  merchantId: string;
+  serviceId: string;
+  amount: number;
+  currency: string;
+  orderId: string;
+  title: string;
+  customerFirstName: string;
+  customerLastName: string;
+  customerEmail: string;
+  customerPhone: string | null;
+  customerCid: string | null;
+  /** Comma-separated, as imoje's paywall form sends it. */
+  visibleMethod: string;
+  preselectMethodCode: string | null;
+  returnUrl: string | null;
+  successReturnUrl: string | null;
+  failureReturnUrl: string | null;
+  notificationUrl: string | null;
+  validTo: number;
+  status: string;
   createdAt: number;
   modifiedAt: number;
 }

@@ -10,6 +10,7 @@ import { ProfileRepo } from './profile-repo.js';
 import type { Database } from './schema.js';
 import { TransactionRepo } from './transaction-repo.js';
 import { WidgetOrderRepo } from './widget-order-repo.js';
+import { PaymentLinkRepo } from './payment-link-repo.js';
 
 /** The repositories, bound either to the pool or to one database transaction. */
 export interface Repos {
@@ -20,6 +21,7 @@ export interface Repos {
   idempotency: IdempotencyRepo;
   notifications: NotificationRepo;
   widgetOrders: WidgetOrderRepo;
+  paymentLinks: PaymentLinkRepo;
 }
 
 function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Repos {
@@ -31,6 +33,7 @@ function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Re
     idempotency: new IdempotencyRepo(db),
     notifications: new NotificationRepo(db, dialect),
     widgetOrders: new WidgetOrderRepo(db),
+    paymentLinks: new PaymentLinkRepo(db),
   };
 }
 

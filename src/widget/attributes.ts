@@ -28,6 +28,13 @@ export interface WidgetAttributes {
   validTo: number | null;
   locale: Locale;
   inline: boolean;
+  /** Set by the paywall (src/paywall/): where this payment's notifications go instead of the shop's default. */
+  notificationUrl?: string | null;
+  /**
+   * Set by the paywall: the form is the whole page, not an iframe, so the result sends the browser back to the
+   * shop's URL (as imoje's paywall does) instead of telling a parent page.
+   */
+  topLevel?: boolean;
 }
 
 export interface AttributeProblem {

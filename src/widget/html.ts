@@ -6,13 +6,14 @@ export const esc = escapeHtml;
  * The CSP of every page inside the widget's iframe: our own script and stylesheet only (nothing inline),
  * forms post to our own origin only, and only the shop page that opened the widget may frame it.
  */
-export function frameCsp(parentOrigin: string | null): string {
+export function frameCsp(parentOrigin: string | null, formTargets: readonly string[] = []): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
-    "form-action 'self'",
+    // A top-level (paywall) form's redirect chain ends on the shop's return URL: form-action covers redirects.
+    ["form-action 'self'", ...formTargets].join(' '),
     `frame-ancestors ${parentOrigin ?? "'none'"}`,
     "base-uri 'none'",
   ].join('; ');

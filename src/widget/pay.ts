@@ -155,7 +155,7 @@ export async function payWithCard(
         paymentMethodCode: another ? 'ecom3ds' : a.widgetType,
         successReturnUrl: back,
         failureReturnUrl: back,
-        notificationUrl: null,
+        notificationUrl: a.notificationUrl ?? null,
         customer: {
           firstName: a.customerFirstName,
           lastName: a.customerLastName,
@@ -199,7 +199,7 @@ export async function payWithSavedCard(deps: PaymentsDeps, session: WidgetSessio
         currency: a.currency,
         orderId: a.orderId,
         title: a.orderDescription,
-        notificationUrl: null,
+        notificationUrl: a.notificationUrl ?? null,
       },
       { oncePerOrder: true },
       'web',

@@ -9,6 +9,8 @@ export interface Widget {
   plugins: Array<(app: FastifyInstance) => void>;
   /** Who may frame a payment's 3-D Secure page: the shop page whose widget started it (`HttpDeps.challengeFramer`). */
   challengeFramer(transactionId: string): string | null;
+  /** The widget's sessions, which the hosted paywall (src/paywall/) opens to show this same card form. */
+  sessions: WidgetSessions;
 }
 
 /** The widget for `buildHttpApp`; the demo shop exists in sandbox mode only. */
@@ -20,5 +22,5 @@ export function widgetPlugins(
   const sessions = new WidgetSessions(() => payments.clock.now(), 30 * 60_000);
   const plugins = [widgetRoutes({ payments, sessions })];
   if (mode === 'sandbox') plugins.push(demoRoutes(payments, sandboxServiceId));
-  return { plugins, challengeFramer: (id) => sessions.parentOriginOf(id) };
+  return { plugins, challengeFramer: (id) => sessions.parentOriginOf(id), sessions };
 }

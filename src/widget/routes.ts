@@ -46,15 +46,32 @@ function sendPage(
   status: number,
   parentOrigin: string | null,
   html: string,
+  formTargets: readonly string[] = [],
 ): FastifyReply {
   return reply
     .code(status)
     .header('content-type', 'text/html; charset=utf-8')
-    .header('content-security-policy', frameCsp(parentOrigin))
+    .header('content-security-policy', frameCsp(parentOrigin, formTargets))
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')
     .header('x-content-type-options', 'nosniff')
     .send(html);
+}
+
+/** A top-level (paywall) session's return URLs' origins: where its form's redirect chain may end. */
+function returnOrigins(session: WidgetSession): string[] {
+  const a = session.attrs;
+  if (!a.topLevel) return [];
+  const origins = new Set<string>();
+  for (const url of [a.urlSuccess, a.urlFailure, a.urlReturn, a.urlCancel]) {
+    if (!url) continue;
+    try {
+      origins.add(new URL(url).origin);
+    } catch {
+      // Validated as an absolute URL when the session was opened; nothing to add otherwise.
+    }
+  }
+  return [...origins];
 }
 
 const ORIGIN = /^https?:\/\/[^/\s]+$/;
@@ -103,6 +120,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       status,
       session.parentOrigin,
       formPage(session, shop?.name ?? '', saved, errors, another),
+      returnOrigins(session),
     );
   };
 
@@ -297,7 +315,12 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         const session = sessions.get(request.params.id);
         if (!session) return sessionGone(reply);
         const a = session.attrs;
+        // The paywall's form is the whole page: the browser goes back to the shop as imoje's paywall sends it.
+        const back = (url: string | null) =>
+          a.topLevel && url ? reply.code(303).header('location', url).send() : undefined;
         if (session.state === 'cancelled') {
+          const gone = back(a.urlCancel ?? a.urlReturn);
+          if (gone) return gone;
           const event = { type: 'kartoteka:cancel', orderId: a.orderId };
           return sendPage(
             reply,
@@ -330,6 +353,8 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         if (t.statusCode) event.statusCode = t.statusCode;
         if (t.profileId) event.paymentProfileId = t.profileId;
         const url = outcome === 'success' ? (a.urlSuccess ?? a.urlReturn) : (a.urlFailure ?? a.urlReturn);
+        const gone = back(url);
+        if (gone) return gone;
         return sendPage(reply, 200, session.parentOrigin, resultPage(session, outcome, event, url));
       },
     );

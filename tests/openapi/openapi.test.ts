@@ -104,10 +104,15 @@ describe('OpenAPI document', () => {
         `get ${m}/service/{serviceId}`,
         `get ${m}/services`,
         `post ${m}/service/{serviceId}/get-payment-methods`,
+        `post ${m}/payment`,
+        `get ${m}/payment/{paymentId}`,
+        `post ${m}/payment/cancel`,
       ]),
     );
-    // Pages for browsers and probes are not part of the API.
-    expect(ops.filter((o) => /\/3ds\/|\/health\/|\/docs|\/openapi\.json/.test(o))).toEqual([]);
+    // Pages for browsers and probes are not part of the API (the paywall's /payment form is a page too).
+    expect(
+      ops.filter((o) => /\/3ds\/|\/health\/|\/docs|\/openapi\.json|\/paywall\/|^\w+ \/payment$/.test(o)),
+    ).toEqual([]);
   });
 
   it('serves a reference page at /docs whose assets come from this server, not a CDN', async () => {
@@ -178,6 +183,30 @@ describe('OpenAPI document', () => {
     expectDocumented('POST', '/service/{serviceId}/get-payment-methods', 200, methods.body);
     const missing = await m.api.get('/service/11111111-1111-4111-8111-111111111111');
     expectDocumented('GET', '/service/{serviceId}', 404, missing.body);
+  });
+
+  it('payment link responses validate against the documented schemas', async () => {
+    const m = gw.merchant;
+    const body = {
+      serviceId: m.serviceId,
+      amount: 1000,
+      currency: 'PLN',
+      orderId: `openapi-link-${Date.now()}`,
+      customer: { firstName: 'Jan', lastName: 'Kowalski', email: 'jan@example.com', cid: 'openapi-1' },
+      preselectMethodCode: 'oneclick',
+    };
+    const created = await m.api.post<{ payment: { id: string } }>('/payment', body);
+    expect(created.status).toBe(200);
+    expectDocumented('POST', '/payment', 200, created.body);
+    const read = await m.api.get(`/payment/${created.body.payment.id}`);
+    expectDocumented('GET', '/payment/{paymentId}', 200, read.body);
+    const cancelled = await m.api.post('/payment/cancel', {
+      serviceId: m.serviceId,
+      paymentId: created.body.payment.id,
+    });
+    expectDocumented('POST', '/payment/cancel', 200, cancelled.body);
+    const missing = await m.api.get('/payment/11111111-1111-4111-8111-111111111111');
+    expectDocumented('GET', '/payment/{paymentId}', 404, missing.body);
   });
 
   it('refund, can-refund, capture and void responses validate against the documented schemas', async () => {

@@ -6,6 +6,7 @@ import type {
   RefundRequest,
   StandardTransactionRequest,
 } from './types/requests.js';
+import type { CreatePaymentLinkRequest, PaymentLinkResponse } from './types/payment-link.js';
 import type { DebitProfileRequest, ProfileListResponse, ProfileResponse } from './types/profile.js';
 import type {
   GetPaymentMethodsRequest,
@@ -125,6 +126,24 @@ export class KartotekaClient {
   /** `POST /transaction/profile`: debits a stored card; no 3-D Secure. */
   debitProfile(body: DebitProfileRequest, options?: RequestOptions): Promise<TransactionResponse> {
     return this.http.request('POST', '/transaction/profile', body, options);
+  }
+
+  /** `POST /payment`: a payment link; send the payer to `payment.url` (the hosted paywall). */
+  createPaymentLink(body: CreatePaymentLinkRequest, options?: RequestOptions): Promise<PaymentLinkResponse> {
+    return this.http.request('POST', '/payment', body, options);
+  }
+
+  /** `GET /payment/{id}`: the link and its `status` (`open`, `paying`, `paid`, `cancelled`, `expired`). */
+  getPaymentLink(paymentId: string, options?: RequestOptions): Promise<PaymentLinkResponse> {
+    return this.http.request('GET', `/payment/${seg(paymentId)}`, undefined, options);
+  }
+
+  /** `POST /payment/cancel`: idempotent; a link that was paid or is being paid can't be cancelled (409). */
+  cancelPaymentLink(
+    body: { serviceId: string; paymentId: string },
+    options?: RequestOptions,
+  ): Promise<PaymentLinkResponse> {
+    return this.http.request('POST', '/payment/cancel', body, options);
   }
 
   /** `GET /profile/id/{id}` */

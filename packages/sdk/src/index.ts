@@ -23,6 +23,7 @@ export {
   type NotificationFailure,
 } from './notification-verification-error.js';
 export { signWidget, type WidgetFields } from './sign-widget.js';
+export { signPaywallForm, type PaywallFields } from './sign-paywall.js';
 export { SIGNATURE_ALGORITHMS, type SignatureAlgorithm } from './digest.js';
 export * from './types/enums.js';
 export type * from './types/transaction.js';
@@ -30,3 +31,4 @@ export type * from './types/profile.js';
 export type * from './types/requests.js';
 export type * from './types/notification.js';
 export type * from './types/service.js';
+export type * from './types/payment-link.js';
