@@ -68,7 +68,6 @@ export function dataName(key: string): string {
   return 'data-' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 }
 
-
 export function localeOf(raw: RawAttributes): Locale {
   const l = (raw.locale ?? 'pl').toLowerCase();
   return l.startsWith('en') ? 'en' : l.startsWith('pl') ? 'pl' : 'en';

@@ -224,7 +224,6 @@ export function retryable(t: Transaction): boolean {
   return t.status === 'rejected' || t.status === 'error';
 }
 
-
 export function outcomeOf(t: Transaction): Outcome {
   if (t.status === 'settled' || t.status === 'authorized') return 'success';
   if (t.status === 'rejected' || t.status === 'error' || t.status === 'cancelled') return 'failure';
