@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError } from '../domain/domain-error.js';
 import type { ErrorKey } from '../domain/error-catalog.js';
+import { patternMessage } from '../domain/field-rules.js';
 import { maskCardNumbers, maskCardNumbersInJson } from '../domain/mask-card-numbers.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../payments/outage.js';
 import { envelope } from '../wire/error-envelope.js';
@@ -27,6 +28,10 @@ export function fieldErrors(validation: readonly AjvLikeError[], context?: strin
     let message = v.message ?? 'is invalid';
     if (v.keyword === 'enum' && Array.isArray(v.params?.allowedValues)) {
       message = `must be one of ${(v.params.allowedValues as unknown[]).join(', ')}`;
+    }
+    // The widget and the paywall refuse the same value with the same words (domain/field-rules.ts).
+    if (v.keyword === 'pattern' && typeof v.params?.pattern === 'string') {
+      message = patternMessage(v.params.pattern) ?? message;
     }
     const property = path || (context === 'body' ? 'body' : (context ?? 'request'));
     const key = `${property}\0${message}`;

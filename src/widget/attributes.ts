@@ -1,5 +1,16 @@
 import { CURRENCIES, MAX_AMOUNT, MIN_AMOUNT, type Currency } from '../domain/money.js';
 import { isUuidV4 } from '../domain/ids.js';
+import {
+  checkField,
+  EMAIL_RULE,
+  ORDER_ID_RULE,
+  PERSON_NAME_RULE,
+  PHONE_RULE,
+  TITLE_RULE,
+  URL_RULE,
+  WIDGET_CID_RULE,
+  type FieldRule,
+} from '../domain/field-rules.js';
 import { REQUIRED_SIGNED, SIGNED_KEYS, UNSIGNED, type OPTIONAL_SIGNED, type SignedKey } from './signature.js';
 
 export const WIDGET_TYPES = ['oneclick', 'recurring', 'ecom3ds'] as const;
@@ -40,6 +51,8 @@ export interface WidgetAttributes {
 export interface AttributeProblem {
   attribute: string;
   message: string;
+  /** `missing` when a required attribute is absent, else `malformed`: the page's headline depends on it. */
+  kind: 'missing' | 'malformed';
 }
 
 /** The raw values the widget script sent, keyed as camelCase (`data-order-id` → `orderId`). */
@@ -62,13 +75,6 @@ export function dataName(key: string): string {
   return 'data-' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 }
 
-// The same limits the API puts on the corresponding transaction fields (src/http/schemas).
-const ORDER_ID = /^[A-Za-z0-9#_\-.\\/ \u00C0-\u02C0]{1,100}$/;
-const CID = /^[A-Za-z0-9-]{1,36}$/;
-const EMAIL = /^[^@\s]+@[^@\s]+$/;
-const PHONE = /^[0-9+\- ]{1,20}$/;
-const URL_RE = /^https?:\/\/[^\s]+$/;
-
 export function localeOf(raw: RawAttributes): Locale {
   const l = (raw.locale ?? 'pl').toLowerCase();
   return l.startsWith('en') ? 'en' : l.startsWith('pl') ? 'pl' : 'en';
@@ -89,9 +95,10 @@ export function parseAttributes(
   raw: RawAttributes,
 ): { ok: true; attrs: WidgetAttributes } | { ok: false; problems: AttributeProblem[] } {
   const problems: AttributeProblem[] = [];
-  const bad = (key: string, message: string) => problems.push({ attribute: dataName(key), message });
+  const bad = (key: string, message: string) =>
+    problems.push({ attribute: dataName(key), message, kind: 'malformed' });
   for (const key of REQUIRED_SIGNED) {
-    if (!raw[key]) bad(key, 'is required');
+    if (!raw[key]) problems.push({ attribute: dataName(key), message: 'is required', kind: 'missing' });
   }
   const v = (key: SignedKey): string => raw[key] ?? '';
   const opt = (key: (typeof OPTIONAL_SIGNED)[number]): string | null => {
@@ -108,19 +115,24 @@ export function parseAttributes(
   if (raw.currency && !(CURRENCIES as readonly string[]).includes(v('currency'))) {
     bad('currency', `must be one of ${CURRENCIES.join(', ')}`);
   }
-  if (raw.orderId && !ORDER_ID.test(v('orderId'))) bad('orderId', 'has characters imoje does not allow');
-  if (raw.customerId && !CID.test(v('customerId'))) bad('customerId', 'must be 1–36 letters, digits or -');
+  // The API's own rules (domain/field-rules.ts), so the widget never pays what the API would refuse.
+  const rule = (key: SignedKey, r: FieldRule, value: string) => {
+    const problem = checkField(r, value);
+    if (problem !== null) bad(key, problem);
+  };
+  if (raw.orderId) rule('orderId', ORDER_ID_RULE, v('orderId'));
+  if (raw.customerId) rule('customerId', WIDGET_CID_RULE, v('customerId'));
   for (const key of ['customerFirstName', 'customerLastName'] as const) {
-    if (v(key).length > 100) bad(key, 'is longer than 100 characters');
+    if (raw[key]) rule(key, PERSON_NAME_RULE, v(key));
   }
-  if (raw.customerEmail && !EMAIL.test(v('customerEmail'))) bad('customerEmail', 'is not an e-mail address');
+  if (raw.customerEmail) rule('customerEmail', EMAIL_RULE, v('customerEmail'));
   const phone = opt('customerPhone');
-  if (phone !== null && !PHONE.test(phone)) bad('customerPhone', 'is malformed');
+  if (phone !== null) rule('customerPhone', PHONE_RULE, phone);
   const description = opt('orderDescription') ?? '';
-  if (description.length > 255) bad('orderDescription', 'is longer than 255 characters');
+  rule('orderDescription', TITLE_RULE, description);
   for (const key of ['urlSuccess', 'urlFailure', 'urlReturn', 'urlCancel'] as const) {
     const url = opt(key);
-    if (url !== null && (!URL_RE.test(url) || url.length > 300)) bad(key, 'must be an absolute http(s) URL');
+    if (url !== null) rule(key, URL_RULE, url);
   }
   const widgetType = (opt('widgetType') ?? 'oneclick') as WidgetType;
   if (!WIDGET_TYPES.includes(widgetType)) bad('widgetType', `must be one of ${WIDGET_TYPES.join(', ')}`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PaymentsDeps } from '../payments/deps.js';
 import { firstShop, shopById, type Shop } from '../payments/shops.js';
+import { checkField, WIDGET_CID_RULE } from '../domain/field-rules.js';
 import { esc, formatMoney } from './html.js';
 import { signingInput, signWidget } from './signature.js';
 
@@ -69,9 +70,10 @@ export function demoRoutes(
           );
         }
         const q = request.query;
-        const cid = /^[A-Za-z0-9-]{1,36}$/.test(q.cid ?? '')
-          ? q.cid!
-          : `demo-${randomBytes(6).toString('hex')}`;
+        const cid =
+          q.cid !== undefined && checkField(WIDGET_CID_RULE, q.cid) === null
+            ? q.cid!
+            : `demo-${randomBytes(6).toString('hex')}`;
         const type = pick(q.type, ['oneclick', 'recurring', 'ecom3ds'] as const, 'oneclick');
         const locale = pick(q.locale, ['en', 'pl'] as const, 'en');
         const inline = q.inline === 'true';
@@ -145,7 +147,7 @@ ${TEST_CARDS.map(([n, d]) => `<tr><td><code>${n}</code></td><td>${esc(d)}</td></
         const q = request.query;
         const result = pick(q.result, ['success', 'failure', 'cancel'] as const, 'failure');
         const back = new URLSearchParams({
-          cid: /^[A-Za-z0-9-]{1,36}$/.test(q.cid ?? '') ? q.cid! : '',
+          cid: q.cid !== undefined && checkField(WIDGET_CID_RULE, q.cid) === null ? q.cid : '',
           type: pick(q.type, ['oneclick', 'recurring', 'ecom3ds'] as const, 'oneclick'),
           locale: pick(q.locale, ['en', 'pl'] as const, 'en'),
         });

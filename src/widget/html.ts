@@ -40,13 +40,5 @@ export function shell(s: Shell): string {
 </head><body${data}>${s.body}</body></html>`;
 }
 
-/** "19,99 zł" for pl, "PLN 19.99" for en: the payer sees the amount the way they read it. */
-export function formatMoney(amount: number, currency: string, locale: string): string {
-  try {
-    return new Intl.NumberFormat(locale === 'pl' ? 'pl-PL' : 'en-GB', { style: 'currency', currency }).format(
-      amount / 100,
-    );
-  } catch {
-    return `${(amount / 100).toFixed(2)} ${currency}`;
-  }
-}
+/** Re-exported for the pages that already import it from here; the formatter itself is domain/money.ts. */
+export { formatMoney } from '../domain/money.js';

@@ -7,6 +7,7 @@ const EN = {
   shop: 'Shop',
   number: 'Card number',
   expiry: 'Expiry date (MM/YY)',
+  expiryPlaceholder: 'MM/YY',
   cvv: 'CVV',
   cvvHint: '3 or 4 digits on the back of the card',
   holder: 'Cardholder name',
@@ -42,6 +43,8 @@ const EN = {
     'The payment request from the shop could not be verified (invalid signature). Nothing was charged. Please contact the shop.',
   badAttributes:
     'The payment request from the shop is incomplete. Nothing was charged. Please contact the shop.',
+  malformedAttributes:
+    'The payment request from the shop contains invalid values. Nothing was charged. Please contact the shop.',
   expired: 'This payment request has expired. Nothing was charged. Please return to the shop and try again.',
   unknownShop: 'The shop is not known to the payment gateway. Nothing was charged.',
   sessionGone: 'This payment window has expired. Nothing was charged. Please reopen it from the shop.',
@@ -55,6 +58,14 @@ const EN = {
   paymentError:
     'The payment could not be completed. The shop will be informed of its final status; please check with the shop before paying again.',
   forbidden: 'This request did not come from the payment form.',
+  declined: 'The payment was not accepted: the bank declined the card. Nothing was charged.',
+  declined3ds: 'The payment was not accepted: the 3-D Secure verification failed. Nothing was charged.',
+  declinedFunds: 'The payment was not accepted: insufficient funds on the card. Nothing was charged.',
+  declinedExpired: 'The payment was not accepted: the card has expired. Nothing was charged.',
+  declinedError: 'The payment could not be completed with this card. Nothing was charged.',
+  tryAnotherCard: 'Try another card',
+  backToShop: 'Return to the shop',
+  dialog: 'Card payment',
 };
 
 export type Messages = typeof EN;
@@ -65,6 +76,7 @@ const PL: Messages = {
   shop: 'Sklep',
   number: 'Numer karty',
   expiry: 'Data ważności (MM/RR)',
+  expiryPlaceholder: 'MM/RR',
   cvv: 'CVV',
   cvvHint: '3 lub 4 cyfry z tyłu karty',
   holder: 'Imię i nazwisko posiadacza',
@@ -99,6 +111,8 @@ const PL: Messages = {
   badSignature:
     'Nie udało się zweryfikować żądania płatności ze sklepu (nieprawidłowy podpis). Nic nie pobrano. Skontaktuj się ze sklepem.',
   badAttributes: 'Żądanie płatności ze sklepu jest niekompletne. Nic nie pobrano. Skontaktuj się ze sklepem.',
+  malformedAttributes:
+    'Żądanie płatności ze sklepu zawiera nieprawidłowe wartości. Nic nie pobrano. Skontaktuj się ze sklepem.',
   expired: 'Żądanie płatności wygasło. Nic nie pobrano. Wróć do sklepu i spróbuj ponownie.',
   unknownShop: 'Bramka płatnicza nie zna tego sklepu. Nic nie pobrano.',
   sessionGone: 'Okno płatności wygasło. Nic nie pobrano. Otwórz je ponownie ze sklepu.',
@@ -112,8 +126,25 @@ const PL: Messages = {
   paymentError:
     'Nie udało się dokończyć płatności. Sklep otrzyma informację o jej ostatecznym statusie; zanim zapłacisz ponownie, sprawdź to w sklepie.',
   forbidden: 'To żądanie nie pochodzi z formularza płatności.',
+  declined: 'Płatność nie została przyjęta: bank odrzucił kartę. Nic nie pobrano.',
+  declined3ds: 'Płatność nie została przyjęta: weryfikacja 3-D Secure nie powiodła się. Nic nie pobrano.',
+  declinedFunds: 'Płatność nie została przyjęta: brak środków na karcie. Nic nie pobrano.',
+  declinedExpired: 'Płatność nie została przyjęta: karta straciła ważność. Nic nie pobrano.',
+  declinedError: 'Nie udało się zrealizować płatności tą kartą. Nic nie pobrano.',
+  tryAnotherCard: 'Spróbuj innej karty',
+  backToShop: 'Wróć do sklepu',
+  dialog: 'Płatność kartą',
 };
 
 export function messages(locale: Locale): Messages {
   return locale === 'pl' ? PL : EN;
+}
+
+/** The reason shown in the form after a decline, by imoje result code. */
+export function declineReason(m: Messages, statusCode: string | null): string {
+  if (statusCode === 'CODE_570') return m.declined3ds;
+  if (statusCode === 'CODE_51') return m.declinedFunds;
+  if (statusCode === 'CODE_54' || statusCode === 'CODE_33') return m.declinedExpired;
+  if (statusCode === null || statusCode === 'CODE_99') return m.declinedError;
+  return m.declined;
 }

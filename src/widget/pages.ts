@@ -71,7 +71,7 @@ ${field(
   'expiry',
   'expiry',
   m.expiry,
-  `type="text" inputmode="numeric" autocomplete="cc-exp" maxlength="7" placeholder="MM/YY" required value="${esc(errors?.expiry ?? '')}"`,
+  `type="text" inputmode="numeric" autocomplete="cc-exp" maxlength="7" placeholder="${esc(m.expiryPlaceholder)}" required value="${esc(errors?.expiry ?? '')}"`,
   f.expiry,
 )}
 ${field('cvv', 'cvv', m.cvv, `type="text" inputmode="numeric" autocomplete="cc-csc" maxlength="4" required title="${esc(m.cvvHint)}"`, f.cvv)}
@@ -84,7 +84,8 @@ ${note ? `<p class="kw-note">${esc(note)}</p>` : ''}
 
 function header(session: WidgetSession, shopName: string, m: Messages): string {
   const a = session.attrs;
-  return `<header class="kw-head"><h1 id="kw-title">${esc(m.title)}</h1>
+  // tabindex=-1: the form focuses its title when no field should take the first keystroke (the saved card).
+  return `<header class="kw-head"><h1 id="kw-title" tabindex="-1">${esc(m.title)}</h1>
 <dl class="kw-summary"><dt>${esc(m.shop)}</dt><dd id="kw-shop">${esc(shopName)}</dd>
 <dt>${esc(m.amount)}</dt><dd id="kw-amount">${esc(formatMoney(a.amount, a.currency, a.locale))}</dd></dl>
 ${a.orderDescription ? `<p class="kw-desc">${esc(a.orderDescription)}</p>` : ''}</header>`;
@@ -100,7 +101,16 @@ export function formPage(
 ): string {
   const m = messages(session.attrs.locale);
   const sid = esc(session.id);
+  const a = session.attrs;
   let content: string;
+  // After a decline: the way on is another card, right here (the card fields are below, empty).
+  const declined = session.declined ?? null;
+  const back = a.urlFailure ?? a.urlReturn;
+  const retry = declined
+    ? `<p class="kw-retry"><a id="kw-retry" href="#kw-number">${esc(m.tryAnotherCard)}</a>${
+        back ? ` <a id="kw-back" href="${esc(back)}" target="_top">${esc(m.backToShop)}</a>` : ''
+      }</p>`
+    : '';
   if (saved) {
     const label = `${m.savedCard} ${saved.organization} ${saved.maskedNumber}`;
     content = `<form method="post" action="/widget/session/${sid}/saved" class="kw-saved">
@@ -116,11 +126,14 @@ ${cardForm(session, m, errors, true)}</details>`;
     data: {
       page: 'form',
       'parent-origin': session.parentOrigin ?? '',
-      event: JSON.stringify({ type: 'kartoteka:ready' }),
+      event: JSON.stringify(declined?.event ?? { type: 'kartoteka:ready' }),
+      // An overlay is a modal dialog: form.js keeps Tab inside it. Inline, the form is part of the shop's page.
+      modal: a.inline ? 'false' : 'true',
     },
     body: `<main class="kw" aria-labelledby="kw-title">
 ${header(session, shopName, m)}
 <div id="kw-alert" class="kw-alert" role="alert">${esc(errors?.alert ?? '')}</div>
+${retry}
 ${content}
 <form method="post" action="/widget/session/${sid}/cancel" id="kw-cancel-form" class="kw-cancel-form">
 <button type="submit" class="kw-cancel" id="kw-cancel" formnovalidate>${esc(m.cancel)}</button></form>
@@ -170,6 +183,8 @@ export function errorPage(
   code: string,
   message: string,
   details: string[] = [],
+  /** More fields for the `kartoteka:error` event (e.g. `errors` for `invalid_attributes`). */
+  eventFields: Record<string, unknown> = {},
 ): string {
   const m = messages(locale);
   return shell({
@@ -178,7 +193,7 @@ export function errorPage(
     data: {
       page: 'error',
       'parent-origin': parentOrigin ?? '',
-      event: JSON.stringify({ type: 'kartoteka:error', code, message }),
+      event: JSON.stringify({ ...eventFields, type: 'kartoteka:error', code, message }),
     },
     body: `<main class="kw kw-result kw-error" aria-labelledby="kw-title">
 <h1 id="kw-title">${esc(m.errorTitle)}</h1>

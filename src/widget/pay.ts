@@ -216,6 +216,14 @@ export async function payWithSavedCard(deps: PaymentsDeps, session: WidgetSessio
 
 export type Outcome = 'success' | 'failure' | 'pending';
 
+/**
+ * A failure the payer can answer with another card in the same opening: a decline, a failed challenge, an
+ * acquirer's error. Each releases the order's claim (payments/widget-order.ts), so nothing stops the retry.
+ */
+export function retryable(t: Transaction): boolean {
+  return t.status === 'rejected' || t.status === 'error';
+}
+
 export function outcomeOf(t: Transaction): Outcome {
   if (t.status === 'settled' || t.status === 'authorized') return 'success';
   if (t.status === 'rejected' || t.status === 'error' || t.status === 'cancelled') return 'failure';

@@ -6,12 +6,13 @@ import { findShop, shopById } from '../payments/shops.js';
 import { dataName, localeOf, parseAttributes, pickAttributes, type Locale } from './attributes.js';
 import { loadAssets, type Asset } from './assets.js';
 import { frameCsp } from './html.js';
-import { messages } from './messages.js';
+import { declineReason, messages } from './messages.js';
 import { errorPage, formPage, resultPage, type FormErrors } from './pages.js';
 import {
   alreadyPaid,
   outcomeOf,
   payWithCard,
+  retryable,
   payWithSavedCard,
   resultUrl,
   savedCard,
@@ -115,13 +116,18 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
     if (await alreadyPaid(p, session.attrs)) return paidPage(reply, session);
     const shop = await shopById(p, session.attrs.serviceId);
     const saved = await savedCard(p, session);
-    return sendPage(
-      reply,
-      status,
-      session.parentOrigin,
-      formPage(session, shop?.name ?? '', saved, errors, another),
-      returnOrigins(session),
+    const declined = session.declined;
+    const m = messages(session.attrs.locale);
+    const html = formPage(
+      session,
+      shop?.name ?? '',
+      saved,
+      errors ?? (declined ? { alert: declineReason(m, declined.statusCode) } : undefined),
+      another || (declined?.savedCard ?? false),
     );
+    // The shop page hears of the decline once; a reload of the form must not report it again.
+    if (declined) declined.event = null;
+    return sendPage(reply, status, session.parentOrigin, html, returnOrigins(session));
   };
 
   const failedPage = (reply: FastifyReply, session: WidgetSession) => {
@@ -153,6 +159,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
     // Taken before the first await, so a double click on this opening never starts a second payment (the
     // database claim on the order covers other openings and other instances).
     session.state = 'paying';
+    session.declined = null;
     let result: PayResult;
     try {
       result = await run();
@@ -240,11 +247,20 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       }
       const parsed = parseAttributes(raw);
       if (!parsed.ok) {
-        return fail(
+        // "Incomplete" only when something is missing; a value that breaks a rule is not missing.
+        const malformed = parsed.problems.some((x) => x.kind === 'malformed');
+        return sendPage(
+          reply,
           422,
-          'invalid_attributes',
-          m.badAttributes,
-          parsed.problems.map((x) => `${x.attribute} ${x.message}`),
+          origin,
+          errorPage(
+            locale,
+            origin,
+            'invalid_attributes',
+            malformed ? m.malformedAttributes : m.badAttributes,
+            parsed.problems.map((x) => `${x.attribute} ${x.message}`),
+            { errors: parsed.problems.map((x) => ({ attribute: x.attribute, message: x.message })) },
+          ),
         );
       }
       if (parsed.attrs.validTo !== null && parsed.attrs.validTo < p.clock.now()) {
@@ -341,7 +357,6 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         const outcome = outcomeOf(t);
         if (outcome === 'pending')
           return sendPage(reply, 200, session.parentOrigin, resultPage(session, 'pending', null, null));
-        session.state = 'done';
         const event: Record<string, unknown> = {
           type: outcome === 'success' ? 'kartoteka:success' : 'kartoteka:failure',
           transactionId: t.id,
@@ -352,6 +367,20 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         };
         if (t.statusCode) event.statusCode = t.statusCode;
         if (t.profileId) event.paymentProfileId = t.profileId;
+        if (outcome === 'failure' && retryable(t)) {
+          // A decline is not the end: the order was released, so the payer stays in the form with the reason
+          // and tries another card. The shop page still hears of it (`retry: true`: the widget stays open).
+          session.state = 'open';
+          session.transactionId = null;
+          session.declined = {
+            transactionId: t.id,
+            statusCode: t.statusCode ?? null,
+            savedCard: t.profileId !== null, // only a debit of the saved profile has one before it succeeds
+            event: { ...event, retry: true },
+          };
+          return reply.code(303).header('location', `/widget/session/${session.id}`).send();
+        }
+        session.state = 'done';
         const url = outcome === 'success' ? (a.urlSuccess ?? a.urlReturn) : (a.urlFailure ?? a.urlReturn);
         const gone = back(url);
         if (gone) return gone;

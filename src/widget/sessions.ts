@@ -13,6 +13,20 @@ export interface WidgetSession {
   state: SessionState;
   transactionId: string | null;
   expiresAt: number;
+  /**
+   * The last payment of this opening that was declined (or failed its challenge): the payer is back in the form
+   * with the reason, and the form tells the shop page once (`kartoteka:failure` with `retry: true`).
+   */
+  declined?: Declined | null;
+}
+
+export interface Declined {
+  transactionId: string;
+  statusCode: string | null;
+  /** Paid with the saved card: the form opens "use another card" for the retry. */
+  savedCard: boolean;
+  /** The `kartoteka:failure` event, posted by the form page that shows the decline; cleared once shown. */
+  event: Record<string, unknown> | null;
 }
 
 /**
@@ -38,6 +52,7 @@ export class WidgetSessions {
       parentOrigin,
       state: 'open',
       transactionId: null,
+      declined: null,
       expiresAt: Math.min(now + this.ttlMs, attrs.validTo ?? Infinity),
     };
     if (this.sessions.size >= this.maxSessions) {

@@ -206,7 +206,7 @@ describe.skipIf(NO_BROWSER)('card widget in a real browser', () => {
     expect(t!.profileId).toBe(profiles.body.paymentProfiles[0]!.id);
   });
 
-  it('sends a declined card to the failure URL and creates no profile', async () => {
+  it('keeps a declined payer in the form, whose "Return to the shop" goes to the failure URL; no profile', async () => {
     const m = gw.merchant;
     const order = widgetOrder(m, shop);
     const url = shop.checkout(gw.url, '/checkout-declined', {
@@ -219,6 +219,8 @@ describe.skipIf(NO_BROWSER)('card widget in a real browser', () => {
       const frame = await widgetFrame(page);
       await fillCard(frame, DECLINED);
       await frame.locator('#kw-pay').click();
+      // Issue 14: a decline keeps the payer in the form; leaving is their choice.
+      await frame.locator('#kw-back').click();
       await page.waitForURL(`${shop.origin}/failure`);
     } finally {
       await context.close();
@@ -229,7 +231,7 @@ describe.skipIf(NO_BROWSER)('card widget in a real browser', () => {
     expect(profiles.body.paymentProfiles ?? []).toHaveLength(0);
   });
 
-  it('sends a failed 3-D Secure challenge to the failure URL', async () => {
+  it('a failed 3-D Secure challenge comes back to the form with the reason; the failure URL is one click away', async () => {
     const m = gw.merchant;
     const order = widgetOrder(m, shop);
     const url = shop.checkout(gw.url, '/checkout-3ds-fail', {
@@ -244,6 +246,10 @@ describe.skipIf(NO_BROWSER)('card widget in a real browser', () => {
       await frame.locator('#kw-pay').click();
       await frame.waitForURL(/\/3ds\//);
       await frame.getByRole('button', { name: 'Fail' }).click();
+      await expect(frame.locator('#kw-alert').textContent()).resolves.toBe(
+        'The payment was not accepted: the 3-D Secure verification failed. Nothing was charged.',
+      );
+      await frame.locator('#kw-back').click();
       await page.waitForURL(`${shop.origin}/failure`);
     } finally {
       await context.close();

@@ -2,7 +2,7 @@ import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { formatAmount } from '../../domain/money.js';
+import { formatMoney } from '../../domain/money.js';
 import type { Transaction } from '../../domain/transaction.js';
 import { completeChallenge, viewChallenge } from '../../payments/challenge.js';
 import type { HttpDeps } from '../http-deps.js';
@@ -87,7 +87,7 @@ export function challengeRoutes(app: FastifyInstance, deps: HttpDeps): void {
       `<h1>3-D Secure verification</h1>
 <p class="note">Kartoteka sandbox — this page stands in for your bank's verification.</p>
 <dl><dt>Shop</dt><dd id="shop">${escapeHtml(view.shop.name)}</dd>
-<dt>Amount</dt><dd id="amount">${escapeHtml(formatAmount(t.amount, t.currency))}</dd>
+<dt>Amount</dt><dd id="amount">${escapeHtml(formatMoney(t.amount, t.currency, 'en'))}</dd>
 <dt>Card</dt><dd id="card">${escapeHtml(view.brand)} ${escapeHtml(view.maskedCard)}</dd>
 <dt>Order</dt><dd>${escapeHtml(t.orderId)}</dd></dl>
 <form method="post" action="/3ds/${id}" class="actions">

@@ -1,6 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { CURRENCIES, MAX_AMOUNT, MIN_AMOUNT, type Currency } from '../../domain/money.js';
 import { UUID_V4_PATTERN } from '../../domain/ids.js';
+import { CID_RULE, ORDER_ID_RULE, TITLE_RULE, URL_RULE } from '../../domain/field-rules.js';
 
 /** imoje clients send explicit `null` for optional fields; accept it everywhere a field is optional. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -13,19 +14,21 @@ export const MerchantId = Type.String({
 });
 export const Amount = Type.Integer({ minimum: MIN_AMOUNT, maximum: MAX_AMOUNT, description: 'minor units' });
 export const CurrencySchema = Type.Unsafe<Currency>({ type: 'string', enum: [...CURRENCIES] });
+// The character rules live in domain/field-rules.ts, shared with the widget and the paywall.
 export const OrderId = Type.String({
-  minLength: 1,
-  maxLength: 100,
-  pattern: '^[A-Za-z0-9#_\\-\\.\\\\/ \\u00C0-\\u02C0]+$',
+  minLength: ORDER_ID_RULE.minLength,
+  maxLength: ORDER_ID_RULE.maxLength,
+  pattern: ORDER_ID_RULE.pattern,
 });
-export const Title = Type.String({
-  maxLength: 255,
-  pattern: '^[A-Za-z0-9#&_\\-,\\.\\\\/ \\u00C0-\\u02C0"\']*$',
+export const Title = Type.String({ maxLength: TITLE_RULE.maxLength, pattern: TITLE_RULE.pattern });
+export const Cid = Type.String({
+  minLength: CID_RULE.minLength,
+  maxLength: CID_RULE.maxLength,
+  pattern: CID_RULE.pattern,
 });
-export const Cid = Type.String({ minLength: 1, maxLength: 36, pattern: '^[A-Za-z0-9\\x2D]+$' });
 export const Url = Type.String({
-  maxLength: 300,
-  pattern: '^https?://[^\\s]+$',
+  maxLength: URL_RULE.maxLength,
+  pattern: URL_RULE.pattern,
   description: 'absolute http(s) URL',
 });
 

@@ -2,15 +2,20 @@ import { Type, type Static } from '@sinclair/typebox';
 import { TRANSACTION_STATUSES } from '../../domain/transaction.js';
 import { Amount, Cid, CurrencySchema, Opt, OrderId, Title, Url, Uuid } from './common.js';
 import { PaymentProfileSchema } from './profile.js';
+import { EMAIL_RULE, PERSON_NAME_RULE, PHONE_RULE } from '../../domain/field-rules.js';
 
-const Name = Type.String({ minLength: 1, maxLength: 100 });
+const Name = Type.String({ minLength: PERSON_NAME_RULE.minLength, maxLength: PERSON_NAME_RULE.maxLength });
 
 export const CustomerSchema = Type.Object({
   firstName: Name,
   lastName: Name,
-  email: Type.String({ minLength: 3, maxLength: 200, pattern: '^[^@\\s]+@[^@\\s]+$' }),
+  email: Type.String({
+    minLength: EMAIL_RULE.minLength,
+    maxLength: EMAIL_RULE.maxLength,
+    pattern: EMAIL_RULE.pattern,
+  }),
   cid: Opt(Cid),
-  phone: Opt(Type.String({ maxLength: 20, pattern: '^[0-9\\+\\- ]+$' })),
+  phone: Opt(Type.String({ maxLength: PHONE_RULE.maxLength, pattern: PHONE_RULE.pattern })),
   company: Opt(Type.String({ maxLength: 200 })),
   locale: Opt(Type.String({ maxLength: 10 })),
 });

@@ -26,10 +26,59 @@
     });
   }
 
+  // This listener only hears keys pressed while focus is inside the form's frame: Escape on the shop's page
+  // (inline widget) never cancels a payment.
   var cancelForm = document.getElementById('kw-cancel-form');
+  var modal = body.getAttribute('data-modal') === 'true';
   document.addEventListener('keydown', function (e) {
-    if (e.key === 'Escape' && cancelForm) cancelForm.submit();
+    if (e.key === 'Escape' && cancelForm) {
+      e.preventDefault();
+      cancelForm.submit();
+      return;
+    }
+    if (e.key === 'Tab' && modal) trapTab(e);
   });
+
+  /** Visible, enabled elements that take Tab, in document order. */
+  function tabbables() {
+    var all = document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]');
+    var out = [];
+    for (var i = 0; i < all.length; i++) {
+      var el = all[i];
+      if (el.disabled || el.type === 'hidden' || el.tabIndex < 0) continue;
+      if (!el.getClientRects().length || (el.tagName !== 'SUMMARY' && el.closest('details:not([open])')))
+        continue;
+      out.push(el);
+    }
+    return out;
+  }
+
+  // The overlay is a modal dialog (the shop's page behind it is inert): Tab and Shift+Tab cycle inside it.
+  function trapTab(e) {
+    var list = tabbables();
+    if (!list.length) return;
+    var first = list[0];
+    var last = list[list.length - 1];
+    var active = document.activeElement;
+    var inside = list.indexOf(active) >= 0;
+    if (e.shiftKey && (active === first || !inside)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && (active === last || !inside)) {
+      e.preventDefault();
+      first.focus();
+    }
+  }
+
+  var retry = document.getElementById('kw-retry');
+  if (retry) {
+    retry.addEventListener('click', function (e) {
+      var n = document.getElementById('kw-number');
+      if (!n) return;
+      e.preventDefault();
+      n.focus();
+    });
+  }
 
   // ---- the card form ----
   var form = document.getElementById('kw-card');
@@ -200,10 +249,12 @@
   if (initial) post(JSON.parse(initial));
   postSize();
   if (window.ResizeObserver) new window.ResizeObserver(postSize).observe(document.body);
+  // Never a charging button: Enter on open must not pay. The card number when it is shown (the payer types at
+  // once), else the form's title (the saved-card offer: the payer chooses).
+  var numberField = document.getElementById('kw-number');
   var focusFirst =
-    document.getElementById('kw-saved') ||
-    document.getElementById('kw-number') ||
-    document.getElementById('kw-continue') ||
-    document.getElementById('kw-close');
+    numberField && !numberField.closest('details:not([open])')
+      ? numberField
+      : document.getElementById('kw-title');
   if (focusFirst && body.getAttribute('data-page') === 'form') focusFirst.focus();
 })();

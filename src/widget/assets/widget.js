@@ -17,6 +17,24 @@
   var frame = null;
   var previousFocus = null;
   var previousOverflow = '';
+  var madeInert = [];
+
+  // While the overlay is open the shop's page behind it is inert: no focus, no clicks, hidden from assistive
+  // technology. Only what this script made inert is restored.
+  function inertBehind(except) {
+    var children = document.body.children;
+    for (var i = 0; i < children.length; i++) {
+      var el = children[i];
+      if (el === except || el.inert || el.tagName === 'SCRIPT') continue;
+      el.inert = true;
+      madeInert.push(el);
+    }
+  }
+
+  function restoreInert() {
+    for (var i = 0; i < madeInert.length; i++) madeInert[i].inert = false;
+    madeInert = [];
+  }
 
   function style(el, props) {
     // CSSOM assignments are not inline style attributes, so a strict CSP on the shop page allows them.
@@ -30,6 +48,7 @@
     } else {
       container.parentNode.removeChild(container);
       document.documentElement.style.overflow = previousOverflow;
+      restoreInert();
     }
     container = null;
     frame = null;
@@ -42,7 +61,8 @@
     frame = document.createElement('iframe');
     frame.name = name;
     frame.id = 'imoje-widget__frame';
-    frame.title = data.locale === 'en' ? 'Card payment' : 'Płatność kartą';
+    var label = /^en/i.test(data.locale || '') ? 'Card payment' : 'Płatność kartą';
+    frame.title = label;
     frame.setAttribute('allow', 'payment');
     style(frame, { border: '0', display: 'block', width: '100%', background: '#fff' });
     previousFocus = document.activeElement;
@@ -59,6 +79,9 @@
     } else {
       container = document.createElement('div');
       container.id = 'imoje-widget__overlay';
+      container.setAttribute('role', 'dialog');
+      container.setAttribute('aria-modal', 'true');
+      container.setAttribute('aria-label', label);
       style(container, {
         position: 'fixed',
         top: '0',
@@ -79,6 +102,7 @@
       });
       container.appendChild(frame);
       document.body.appendChild(container);
+      inertBehind(container);
       previousOverflow = document.documentElement.style.overflow;
       document.documentElement.style.overflow = 'hidden';
     }
@@ -134,7 +158,8 @@
     if (msg.type === 'kartoteka:success') {
       go(data.urlSuccess || data.urlReturn);
     } else if (msg.type === 'kartoteka:failure') {
-      go(data.urlFailure || data.urlReturn);
+      // `retry`: the payer is still in the form, trying another card; the widget stays open.
+      if (!msg.retry) go(data.urlFailure || data.urlReturn);
     } else if (msg.type === 'kartoteka:cancel') {
       if (!go(data.urlCancel || data.urlReturn)) close();
     } else if (msg.type === 'kartoteka:close') {
