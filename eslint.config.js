@@ -23,6 +23,7 @@ const LAYERS = {
   http:          ['domain', 'payments', 'admin', 'wire', 'html'],
   widget:        ['domain', 'payments', 'wire', 'html'],
   config:        ['domain'],
+  metrics:       ['domain'],                                                              // Prometheus registry
 };
 
 /** Beyond the table, each for one stated reason. */
