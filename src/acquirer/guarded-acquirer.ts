@@ -36,11 +36,7 @@ export class AcquirerCallError extends Error {
 
 /** How a call ended: the answer's outcome, the 3-D Secure decision, a lookup's finding, or how it failed. */
 export type AcquirerCallOutcome =
-  | AcquirerResult['outcome']
-  | ThreeDSecureDecision
-  | 'found'
-  | 'not_found'
-  | AcquirerCallError['kind'];
+  AcquirerResult['outcome'] | ThreeDSecureDecision | 'found' | 'not_found' | AcquirerCallError['kind'];
 
 /** Where every call's latency and outcome is recorded (the gateway's metrics). */
 export interface AcquirerCallRecorder {

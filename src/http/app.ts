@@ -43,8 +43,8 @@ export async function buildHttpApp(
     frameworkErrors,
     return503OnClosing: true,
     trustProxy: deps.trustProxy,
+    // Every request's log lines carry this id under Fastify's default key, `reqId` (docs/operations.md).
     genReqId: requestId,
-    requestIdLogLabel: 'reqId',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: {
       customOptions: { coerceTypes: false, allErrors: true, removeAdditional: false, useDefaults: false },

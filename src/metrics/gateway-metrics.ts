@@ -91,7 +91,7 @@ export class GatewayMetrics {
     });
     this.acquirerErrors = new Counter({
       name: 'kartoteka_acquirer_errors_total',
-      help: 'Acquirer calls that ended without an answer (timeout or failure), by connector and operation.',
+      help: 'Acquirer calls that failed, by connector, operation and kind: error (the acquirer answered with an error), timeout or failure (no answer).',
       labelNames: ['connector', 'operation', 'kind'],
       registers,
     });
@@ -107,6 +107,52 @@ export class GatewayMetrics {
       labelNames: ['task'],
       registers,
     });
+    // Read before the outbox gauges, whose query would otherwise count in the pool it is measuring. A gauge with
+    // no labels always shows a value, so only the gauges of the database in use exist.
+    const load = () => sources.databaseLoad();
+    if (load().kind === 'pool') {
+      new Gauge({
+        name: 'kartoteka_db_pool_connections',
+        help: 'PostgreSQL pool connections, by state (in_use, idle).',
+        labelNames: ['state'],
+        registers,
+        collect() {
+          const l = load();
+          if (l.kind !== 'pool') return;
+          this.set({ state: 'in_use' }, l.total - l.idle);
+          this.set({ state: 'idle' }, l.idle);
+        },
+      });
+      new Gauge({
+        name: 'kartoteka_db_pool_waiting',
+        help: 'Queries waiting for a PostgreSQL pool connection (also while a new connection is being opened).',
+        registers,
+        collect() {
+          const l = load();
+          if (l.kind === 'pool') this.set(l.waiting);
+        },
+      });
+      new Gauge({
+        name: 'kartoteka_db_pool_max',
+        help: 'The PostgreSQL pool size (KARTOTEKA_PG_POOL_SIZE).',
+        registers,
+        collect() {
+          const l = load();
+          if (l.kind === 'pool') this.set(l.max);
+        },
+      });
+    } else {
+      new Gauge({
+        name: 'kartoteka_db_group_commit_queue',
+        help: 'SQLite write transactions waiting for the next group commit.',
+        registers,
+        collect() {
+          const l = load();
+          if (l.kind === 'group-commit') this.set(l.queued);
+        },
+      });
+    }
+
     new Gauge({
       name: 'kartoteka_worker_lag_seconds',
       help: "How far past due the worker's next round is (0 when on time or when this process runs no worker).",
@@ -156,47 +202,6 @@ export class GatewayMetrics {
         }
       },
     });
-
-    const load = () => sources.databaseLoad();
-    new Gauge({
-      name: 'kartoteka_db_pool_connections',
-      help: 'PostgreSQL pool connections, by state (in_use, idle).',
-      labelNames: ['state'],
-      registers,
-      collect() {
-        const l = load();
-        if (l.kind !== 'pool') return;
-        this.set({ state: 'in_use' }, l.total - l.idle);
-        this.set({ state: 'idle' }, l.idle);
-      },
-    });
-    new Gauge({
-      name: 'kartoteka_db_pool_waiting',
-      help: 'Queries waiting for a free PostgreSQL pool connection.',
-      registers,
-      collect() {
-        const l = load();
-        if (l.kind === 'pool') this.set(l.waiting);
-      },
-    });
-    new Gauge({
-      name: 'kartoteka_db_pool_max',
-      help: 'The PostgreSQL pool size (KARTOTEKA_PG_POOL_SIZE).',
-      registers,
-      collect() {
-        const l = load();
-        if (l.kind === 'pool') this.set(l.max);
-      },
-    });
-    new Gauge({
-      name: 'kartoteka_db_group_commit_queue',
-      help: 'SQLite write transactions waiting for the next group commit.',
-      registers,
-      collect() {
-        const l = load();
-        if (l.kind === 'group-commit') this.set(l.queued);
-      },
-    });
   }
 
   /** `route` is the route's pattern (`/v1/merchant/:merchantId/transaction`), never the raw URL. */
@@ -212,7 +217,7 @@ export class GatewayMetrics {
 
   acquirerCall(connector: string, operation: string, outcome: AcquirerCallOutcome, latencyMs: number): void {
     this.acquirerSeconds.observe({ connector, operation, outcome }, latencyMs / 1000);
-    if (outcome === 'timeout' || outcome === 'failure') {
+    if (outcome === 'error' || outcome === 'timeout' || outcome === 'failure') {
       this.acquirerErrors.inc({ connector, operation, kind: outcome });
     }
   }

@@ -136,7 +136,8 @@ export class NotificationRepo {
     return {
       pending: Number(pending?.count ?? 0),
       failed: Number(of('failed')?.count ?? 0),
-      oldestPendingAt: pending?.oldest === null || pending?.oldest === undefined ? null : Number(pending.oldest),
+      oldestPendingAt:
+        pending?.oldest === null || pending?.oldest === undefined ? null : Number(pending.oldest),
     };
   }
 
