@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { newId } from '../domain/ids.js';
@@ -17,9 +18,23 @@ export function requestId(req: IncomingMessage): string {
   return typeof sent === 'string' && SANE.test(sent) ? sent : newId();
 }
 
-/** Every answer carries its request's id, errors and 404s included (set first, before anything can fail). */
+/**
+ * The id of the request whose work is running, for the log lines written through the gateway's root logger (the
+ * use cases, the acquirer guard) rather than the request's own: src/logger.ts adds it to them.
+ */
+const current = new AsyncLocalStorage<string>();
+
+export function currentRequestId(): string | undefined {
+  return current.getStore();
+}
+
+/**
+ * Every answer carries its request's id, errors and 404s included (set first, before anything can fail), and the
+ * rest of the request (hooks, body parsing, handler, the use cases it calls) runs with the id in its async context.
+ */
 export function registerRequestId(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    current.run(request.id, done);
   });
 }

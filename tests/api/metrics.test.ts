@@ -312,7 +312,10 @@ for (const db of DB_KINDS) {
     let gw: TestGateway;
 
     beforeAll(async () => {
-      gw = await startGateway({ db });
+      gw = await startGateway({
+        db,
+        env: { KARTOTEKA_ACQUIRER_TIMEOUT_MS: '200', KARTOTEKA_SANDBOX_SLOW_MS: String(SLOW_MS) },
+      });
     });
     afterAll(async () => {
       await gw?.close();
@@ -374,6 +377,23 @@ for (const db of DB_KINDS) {
       expect(widget.status).toBe(200);
       expect(widget.headers.get('x-request-id')).toBe('widget-script');
       await expect.poll(() => linesOf('err-422').map((l) => l.msg)).toContain('request completed');
+    });
+
+    it('names the request in lines the payment code writes during it, once per line', async () => {
+      const res = await gw.merchant.api.post(
+        '/transaction',
+        saleBody(gw.merchant.serviceId, {}, { number: SLOW_CARD }),
+        { 'x-request-id': 'slow-sale-1' },
+      );
+      expect(res.status).toBe(200);
+      // GuardedAcquirer logs through the gateway's root logger, not the request's.
+      await expect
+        .poll(() => linesOf('slow-sale-1').map((l) => l.msg))
+        .toContain('acquirer authorize timed out');
+      // Let the slow call finish at the acquirer before the gateway closes.
+      await new Promise((done) => setTimeout(done, SLOW_MS));
+      const lines = gw.logs.flatMap((chunk) => chunk.split('\n'));
+      expect(lines.filter((l) => (l.match(/"reqId":/g) ?? []).length > 1)).toEqual([]);
     });
   });
 }
