@@ -24,6 +24,7 @@ const LAYERS = {
   widget:        ['domain', 'payments', 'wire', 'html'],
   paywall:       ['domain', 'payments', 'wire', 'html', 'widget'],
   config:        ['domain'],
+  metrics:       ['domain'],                                                              // Prometheus registry
 };
 
 /** Beyond the table, each for one stated reason. */

@@ -14,7 +14,9 @@ import { Authenticator } from './http/auth.js';
 import { AuthFailureThrottle } from './http/auth-failures.js';
 import { buildHttpApp } from './http/app.js';
 import { adminRoutes } from './http/routes/admin.js';
+import { metricsRoute } from './http/routes/metrics.js';
 import { createLogger } from './logger.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { deliveryTask } from './notifications/delivery-task.js';
 import type { PaymentsDeps } from './payments/deps.js';
 import { Idempotency } from './payments/idempotency.js';
@@ -46,6 +48,7 @@ export interface Gateway {
   idempotency: Idempotency;
   worker: Worker;
   log: Logger;
+  metrics: GatewayMetrics;
   /** Set when this start created the sandbox merchant, or read from the data directory on later starts. */
   sandbox: SandboxCredentials | null;
   listen(): Promise<string>;
@@ -61,6 +64,7 @@ interface Core {
   payments: PaymentsDeps;
   idempotency: Idempotency;
   worker: Worker;
+  metrics: GatewayMetrics;
   setBaseUrl(url: string): void;
 }
 
@@ -81,6 +85,13 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
   // The chosen connector, and only it, is built, with its own section of the configuration; whatever state it
   // keeps (the sandbox's ledger) is its own business. Every call then goes through the guard: a timeout shorter
   // than the Idempotency-Key lease, the timeout/failure classification, masked logging.
+  // One registry per gateway: tests run several in one process. Its sources are read at scrape time.
+  const metrics = new GatewayMetrics({
+    outboxBacklog: () => storage.repos.notifications.backlog(),
+    databaseLoad: () => storage.load(),
+    workerLagSeconds: () => worker.lagSeconds(),
+    now: () => clock.now(),
+  });
   let connector: Acquirer;
   try {
     connector = await createAcquirer(config.connector, {
@@ -100,6 +111,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     timeoutMs: config.acquirerTimeoutMs,
     log,
     now: () => clock.now(),
+    metrics,
   });
   if (config.mode === 'production' && acquirer.simulatedChallenge) {
     log.warn(
@@ -120,6 +132,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     challengeTtlMs: config.challengeTtlMs,
     acquirerExpiryMs: config.acquirerExpiryMs,
     notificationQueued: () => worker.poke(),
+    paymentFinalized: (t) => metrics.paymentFinalized(t.type, t.status, t.statusCode),
   };
   const idempotency = new Idempotency({
     storage,
@@ -144,6 +157,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     ],
     config.workerPollMs,
     log,
+    metrics,
   );
   return {
     clock,
@@ -153,6 +167,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     payments,
     idempotency,
     worker,
+    metrics,
     setBaseUrl: (url) => {
       baseUrl = url;
     },
@@ -165,7 +180,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
  */
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const core = await buildCore(config, options);
-  const { clock, log, storage, acquirer, payments, idempotency, worker } = core;
+  const { clock, log, storage, acquirer, payments, idempotency, worker, metrics } = core;
   const authFailures = new AuthFailureThrottle(config.authFailureLimit, clock);
   const auth = new Authenticator(
     () => storage.repos.merchants,
@@ -188,6 +203,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       mode: config.mode,
       trustProxy: config.trustProxy,
       challengeFramer: widget.challengeFramer,
+      requests: metrics,
     },
     log,
     {
@@ -198,6 +214,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
           failures: authFailures,
           poke: () => worker.poke(),
         }),
+        metricsRoute({ metrics, adminToken: config.adminToken, failures: authFailures }),
         ...widget.plugins,
         paywallRoutes({ payments, sessions: widget.sessions }),
       ],
@@ -216,6 +233,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     idempotency,
     worker,
     log,
+    metrics,
     sandbox,
     async listen() {
       if (storage.dialect === 'sqlite') {

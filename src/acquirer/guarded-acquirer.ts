@@ -34,11 +34,27 @@ export class AcquirerCallError extends Error {
   }
 }
 
+/** How a call ended: the answer's outcome, the 3-D Secure decision, a lookup's finding, or how it failed. */
+export type AcquirerCallOutcome =
+  AcquirerResult['outcome'] | ThreeDSecureDecision | 'found' | 'not_found' | AcquirerCallError['kind'];
+
+/** Where every call's latency and outcome is recorded (the gateway's metrics). */
+export interface AcquirerCallRecorder {
+  acquirerCall(connector: string, call: AcquirerCall, outcome: AcquirerCallOutcome, latencyMs: number): void;
+}
+
 export interface GuardOptions {
   /** The longest one call may take; the configuration keeps it below the Idempotency-Key lease. */
   timeoutMs: number;
   log: Logger;
   now: () => number;
+  metrics?: AcquirerCallRecorder;
+}
+
+function outcomeOf(result: unknown): AcquirerCallOutcome {
+  if (result === undefined) return 'not_found';
+  if (typeof result === 'string') return result as ThreeDSecureDecision;
+  return (result as AcquirerResult).outcome ?? 'found';
 }
 
 /**
@@ -115,6 +131,7 @@ export class GuardedAcquirer implements Acquirer {
     try {
       const result = await Promise.race([work(), timedOut]);
       const latencyMs = this.options.now() - started;
+      this.options.metrics?.acquirerCall(this.name, call, outcomeOf(result), latencyMs);
       // A call that used up half its time is a warning sign before it becomes a timeout.
       if (latencyMs > this.options.timeoutMs / 2) {
         this.options.log.warn({ ...context, call, latencyMs }, `acquirer ${call} was slow`);
@@ -125,6 +142,7 @@ export class GuardedAcquirer implements Acquirer {
         err instanceof AcquirerCallError
           ? err
           : new AcquirerCallError('failure', call, this.options.now() - started, err);
+      this.options.metrics?.acquirerCall(this.name, call, error.kind, error.latencyMs);
       this.options.log.warn(
         { ...context, call, kind: error.kind, latencyMs: error.latencyMs, err: describe(err) },
         `acquirer ${call} ${error.kind === 'timeout' ? 'timed out' : 'failed'}`,

@@ -88,7 +88,7 @@ export const SETTINGS: Readonly<Record<string, string>> = {
   KARTOTEKA_WORKER_POLL_MS: 'how often the worker looks for due work (default 1000)',
   KARTOTEKA_BOOTSTRAP: 'on (default in sandbox mode): create a sandbox merchant when there is none',
   KARTOTEKA_ADMIN_TOKEN:
-    'bearer token for the /admin endpoints, at least 32 characters (unset: admin endpoints disabled)',
+    'bearer token for /admin and /metrics, at least 32 characters (unset: both disabled)',
   KARTOTEKA_RATE_LIMIT_PER_TOKEN: 'requests per second one API token may make (default 2000; 0 = no limit)',
   KARTOTEKA_AUTH_FAILURE_LIMIT:
     'failed authentications one IP address may make per minute before 429 (default 30)',

@@ -7,6 +7,8 @@ import { frameworkErrors, registerErrorHandling } from './error-handler.js';
 import type { HttpDeps } from './http-deps.js';
 import { registerInputGuards } from './input-guards.js';
 import { registerOpenApi } from './openapi.js';
+import { registerRequestId, requestId } from './request-id.js';
+import { registerRequestMetrics } from './request-metrics.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
 import { methodLogoRoutes } from './routes/method-logos.js';
@@ -42,11 +44,15 @@ export async function buildHttpApp(
     frameworkErrors,
     return503OnClosing: true,
     trustProxy: deps.trustProxy,
+    // Every request's log lines carry this id under Fastify's default key, `reqId` (docs/operations.md).
+    genReqId: requestId,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: {
       customOptions: { coerceTypes: false, allErrors: true, removeAdditional: false, useDefaults: false },
     },
   });
+  registerRequestId(app);
+  if (deps.requests) registerRequestMetrics(app, deps.requests);
   registerBodyParsers(app);
   registerInputGuards(app);
   registerEmptyAsAbsent(app);

@@ -126,5 +126,6 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
         ? 'routeNotFound'
         : 'validation';
   const e = new DomainError(key);
-  void reply.code(e.status).send(envelope(e, request.body));
+  // No hook has run, so the one that sets X-Request-Id has not either.
+  void reply.code(e.status).header('x-request-id', request.id).send(envelope(e, request.body));
 }

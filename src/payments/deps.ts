@@ -1,6 +1,7 @@
 import type { Acquirer } from '../acquirer/acquirer.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/log-port.js';
+import type { Transaction } from '../domain/transaction.js';
 import type { Storage } from '../storage/storage.js';
 import type { Vault } from '../vault/vault.js';
 
@@ -18,6 +19,8 @@ export interface PaymentsDeps {
   acquirerExpiryMs: number;
   /** Called after a status change (and its notification row) committed, so a worker can send at once. */
   notificationQueued?(): void;
+  /** Called once a transaction reached its final (or authorised) status and it committed: metrics. */
+  paymentFinalized?(t: Transaction): void;
 }
 
 /** Per-request context: the Idempotency-Key (if any) a created transaction is tied to. */

@@ -98,6 +98,7 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
     return { transaction: updated, profile, shopNotificationUrl: shop?.notificationUrl ?? null };
   });
   deps.notificationQueued?.();
+  deps.paymentFinalized?.(result.transaction);
   return result;
 }
 

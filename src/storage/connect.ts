@@ -21,10 +21,20 @@ export interface PostgresOptions {
   statementTimeoutMs: number;
 }
 
+/** A PostgreSQL pool's connections right now (pg.Pool's counters). */
+export interface PoolLoad {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
 export interface Connection {
   db: Kysely<Database>;
   dialect: Dialect;
   close(): Promise<void>;
+  /** PostgreSQL only: SQLite has one connection and no pool. */
+  poolLoad?(): PoolLoad;
 }
 
 /**
@@ -82,5 +92,15 @@ export function connect(options: SqliteOptions | PostgresOptions): Connection {
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],
   });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    close: () => db.destroy(),
+    poolLoad: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: options.poolSize,
+    }),
+  };
 }

@@ -22,6 +22,11 @@ export class GroupCommit {
 
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** Transactions waiting for the next batch (the one committing is not counted). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   run<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });

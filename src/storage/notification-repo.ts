@@ -116,6 +116,31 @@ export class NotificationRepo {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /**
+   * What is not delivered yet, for monitoring: pending and failed counts and the oldest pending row's creation
+   * time. One grouped query on the (status, next_attempt_at) index; delivered rows are never counted.
+   */
+  async backlog(): Promise<{ pending: number; failed: number; oldestPendingAt: number | null }> {
+    const rows = await this.db
+      .selectFrom('notifications')
+      .select((eb) => [
+        'status',
+        eb.fn.countAll<number | string>().as('count'),
+        eb.fn.min<number | null>('createdAt').as('oldest'),
+      ])
+      .where('status', 'in', ['pending', 'failed'])
+      .groupBy('status')
+      .execute();
+    const of = (status: string) => rows.find((r) => r.status === status);
+    const pending = of('pending');
+    return {
+      pending: Number(pending?.count ?? 0),
+      failed: Number(of('failed')?.count ?? 0),
+      oldestPendingAt:
+        pending?.oldest === null || pending?.oldest === undefined ? null : Number(pending.oldest),
+    };
+  }
+
   async get(merchantId: string | null, id: string): Promise<NotificationRow | undefined> {
     let q = this.db.selectFrom('notifications').selectAll().where('id', '=', id);
     if (merchantId) q = q.where('merchantId', '=', merchantId);

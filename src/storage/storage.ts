@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { CardRepo } from './card-repo.js';
 import { GroupCommit } from './group-commit.js';
-import type { Connection, Dialect } from './connect.js';
+import type { Connection, Dialect, PoolLoad } from './connect.js';
 import { IdempotencyRepo } from './idempotency-repo.js';
 import { MerchantRepo, type ServiceKeys } from './merchant-repo.js';
 import type { ServiceKeyBox } from '../vault/service-key-box.js';
@@ -68,6 +68,13 @@ export class Storage {
    */
   sealServiceKeysWith(box: ServiceKeyBox): void {
     this.serviceKeyBox = box;
+  }
+
+  /** How loaded the database connection is: the pool (PostgreSQL) or the group-commit queue (SQLite). */
+  load(): ({ kind: 'pool' } & PoolLoad) | { kind: 'group-commit'; queued: number } {
+    const pool = this.connection.poolLoad?.();
+    if (pool) return { kind: 'pool', ...pool };
+    return { kind: 'group-commit', queued: this.groupCommit?.queued ?? 0 };
   }
 
   async ping(): Promise<void> {

@@ -1,11 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { NotificationDesk } from '../../admin/notifications.js';
-import { DomainError } from '../../domain/domain-error.js';
+import { adminGuard } from '../admin-guard.js';
 import type { AuthFailureThrottle } from '../auth-failures.js';
-import { bearerToken } from '../bearer.js';
 import { sendJson } from '../respond.js';
 
 export interface AdminDeps {
@@ -18,14 +16,6 @@ export interface AdminDeps {
   poke(): void;
 }
 
-const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-
-/** Hashing first gives equal lengths, so the comparison takes the same time whatever was sent. */
-function authorized(request: FastifyRequest, token: string): boolean {
-  const sent = bearerToken(request.headers.authorization);
-  return timingSafeEqual(digest(sent ?? ''), digest(token)) && sent !== null;
-}
-
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** Operators' view of notifications: list by status, show one with its attempts, resend one. */
@@ -35,16 +25,7 @@ export function adminRoutes(deps: AdminDeps) {
     if (!token) return;
     await app.register(
       async (admin) => {
-        admin.addHook('onRequest', async (request) => {
-          if (!authorized(request, token)) {
-            throw deps.failures.failed(
-              request.ip,
-              new DomainError('unauthorized', [
-                { property: 'Authorization', message: 'Missing or invalid admin token.' },
-              ]),
-            );
-          }
-        });
+        admin.addHook('onRequest', adminGuard(token, deps.failures));
         const r = admin.withTypeProvider<TypeBoxTypeProvider>();
         r.get(
           '/notifications',
