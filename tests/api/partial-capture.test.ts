@@ -183,6 +183,17 @@ for (const db of DB_KINDS) {
       expect(within.outcome).toBe('approved');
     });
 
+    it('the sandbox acquirer refuses to capture more than the hold (CODE_13) and takes nothing', async () => {
+      const id = await authorized(10_000);
+      const over = await gw.gateway.acquirer.capture({ reference: id, amount: 10_001, currency: 'PLN' });
+      expect([over.outcome, over.code]).toEqual(['declined', 'CODE_13']);
+      const entries = await ledger(id);
+      expect(entries.map((e) => [e.operation, e.outcome, e.captured])).toEqual([
+        ['authorize', 'approved', false],
+        ['capture', 'declined', false],
+      ]);
+    });
+
     it('concurrent captures with different amounts: exactly one wins, and that amount is what was taken', async () => {
       const id = await authorized(10_000);
       const amounts = [3_000, 7_000, 10_000];
