@@ -182,7 +182,8 @@ table transactions (
   created_at bigint not null,
   modified_at bigint not null,
   challenge_expires_at bigint,
-  acquirer_deadline bigint
+  acquirer_deadline bigint,
+  authorized_amount bigint
 );
 
 table vault_canary (

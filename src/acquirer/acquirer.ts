@@ -58,6 +58,10 @@ export interface AuthorizeRequest {
 
 export interface FollowUpRequest {
   reference: string;
+  /**
+   * A capture: the amount to take, at most the authorised amount; the rest of the hold is released (one
+   * capture per authorisation). A void: the authorised amount.
+   */
   amount: number;
   currency: string;
   deadline?: Deadline;

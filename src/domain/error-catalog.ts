@@ -91,6 +91,11 @@ export const ERROR_CATALOG = {
     status: 400,
     message: 'Only an authorized transaction can be captured or voided.',
   },
+  captureExceedsAuthorized: {
+    code: 'TRX-ERROR-160422',
+    status: 422,
+    message: 'Capture amount exceeds the authorized amount.',
+  },
   amountBelowMinimum: {
     code: 'TRX-ERROR-180400',
     status: 400,

@@ -99,6 +99,11 @@ export interface Transaction {
    * still act on it; after it, an operation the acquirer has no record of was never done.
    */
   acquirerDeadline: number | null;
+  /**
+   * Set when a capture of a pre-authorisation is claimed: the amount the hold was for. From then on `amount` is
+   * the amount captured (or being captured); a capture that did not happen puts it back. Absent otherwise.
+   */
+  authorizedAmount?: number | null | undefined;
 }
 
 export type ProfileType = 'ONE_CLICK' | 'RECURRING';

@@ -71,6 +71,29 @@ function describeRoute({
   return { schema: out, url };
 }
 
+interface Operation {
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: { anyOf?: unknown[] } }> };
+}
+
+/**
+ * @fastify/swagger marks every body schema's request body as required. A body that may be `null` may also be
+ * left out (capture: the route reads a missing body as `null`), so the document says it is optional.
+ */
+function optionalNullableBodies(doc: object): never {
+  const spec = ('openapiObject' in doc ? doc.openapiObject : doc) as {
+    paths?: Record<string, Record<string, Operation>>;
+  };
+  for (const path of Object.values(spec.paths ?? {})) {
+    for (const op of Object.values(path)) {
+      const schema = op.requestBody?.content?.['application/json']?.schema;
+      const nullable = schema?.anyOf?.some((s) => (s as { type?: unknown }).type === 'null') ?? false;
+      if (op.requestBody && nullable) op.requestBody.required = false;
+    }
+  }
+  // The document as it came, amended: @fastify/swagger's return type is its own document type.
+  return spec as never;
+}
+
 /**
  * Registers the OpenAPI 3.1 document built from the route schemas (the one source of truth), served at
  * `/openapi.json`, and a reference page at `/docs` whose assets are served from this process (no CDN, so it
@@ -80,6 +103,7 @@ function describeRoute({
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     transform: describeRoute,
+    transformObject: optionalNullableBodies,
     openapi: {
       openapi: '3.1.0',
       info: {

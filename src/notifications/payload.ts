@@ -2,7 +2,7 @@ import { unixSeconds } from '../domain/clock.js';
 import type { PaymentProfile } from '../domain/profile.js';
 import type { Transaction } from '../domain/transaction.js';
 import { profileView, type PaymentProfileView } from '../wire/profile-view.js';
-import { transactionView, type TransactionView } from '../wire/transaction-view.js';
+import { shownAmount, transactionView, type TransactionView } from '../wire/transaction-view.js';
 
 export interface NotificationPayload {
   transaction: TransactionView;
@@ -35,7 +35,7 @@ export function notificationBody(
     payment: {
       id: t.id,
       status: t.status,
-      amount: t.amount,
+      amount: shownAmount(t),
       currency: t.currency,
       orderId: t.orderId,
       serviceId: t.serviceId,

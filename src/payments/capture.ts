@@ -4,10 +4,25 @@ import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { PaymentResult } from '../domain/payment-result.js';
 import { finalize } from './finalize.js';
 import { currentResult } from './payment-result.js';
-import { recoverTransaction } from './recover.js';
+import { recoverTransaction, releaseClaim } from './recover.js';
 import { attemptDeadline } from './attempt.js';
 
 type Operation = 'capture' | 'void';
+
+/** What a capture was asked for; a void takes nothing. */
+export interface SettleInput {
+  /** Minor units, at most the authorised amount; absent: the whole authorised amount. */
+  amount?: number | undefined;
+}
+
+function notAllowed(status: string, operation: Operation): DomainError {
+  return new DomainError('captureNotAllowed', [
+    {
+      property: 'transactionId',
+      message: `The transaction is ${status}; only an authorized one can be ${operation === 'void' ? 'voided' : 'captured'}.`,
+    },
+  ]);
+}
 
 /**
  * Completes (capture → settled) or releases (void → cancelled) a pre-authorisation. The transaction is
@@ -15,6 +30,11 @@ type Operation = 'capture' | 'void';
  * reach the acquirer, and a crash in between is reconciled by the recovery chore. The claim also ties the
  * transaction to the request's Idempotency-Key, so a retry after a crash gets the recovered outcome
  * (`resumePreauthorization`) instead of "only an authorized transaction can be captured".
+ *
+ * A capture of part of the hold writes the amount to capture into `amount` with the claim and keeps the
+ * hold's own amount in `authorizedAmount`: whoever finishes the capture (this request, a retry, the recovery
+ * chore) settles and notifies the amount the acquirer was asked to take, refunds count against it, and a
+ * capture that didn't happen gives the hold its amount back (`releaseClaim`).
  */
 export async function settlePreauthorization(
   deps: PaymentsDeps,
@@ -22,6 +42,7 @@ export async function settlePreauthorization(
   id: string,
   operation: Operation,
   ctx: RequestContext = {},
+  input: SettleInput = {},
 ): Promise<PaymentResult> {
   const repos = deps.storage.repos;
   const t = await repos.transactions.getTransaction(merchantId, id);
@@ -31,26 +52,30 @@ export async function settlePreauthorization(
   const claimed =
     t.type === 'sale' &&
     t.status === 'authorized' &&
-    (await deps.storage.transaction(async (trx) => {
+    (await deps.storage.transaction(async (trx): Promise<Transaction | undefined> => {
+      // Read again under the row lock: the amount checked is the one this claim replaces.
+      const held = await trx.transactions.lockTransaction(merchantId, id);
+      if (!held || held.status !== 'authorized' || held.stage !== 'done') return undefined;
+      const amount = operation === 'capture' ? (input.amount ?? held.amount) : held.amount;
+      if (amount > held.amount) {
+        throw new DomainError('captureExceedsAuthorized', [
+          { property: 'amount', message: `At most ${held.amount} can be captured.` },
+        ]);
+      }
+      const patch = operation === 'capture' ? { amount, authorizedAmount: held.amount } : {};
       const won = await trx.transactions.updateTransaction(
         t.id,
-        { stage, modifiedAt: deps.clock.now(), acquirerDeadline },
+        { stage, modifiedAt: deps.clock.now(), acquirerDeadline, ...patch },
         { stage: 'done', status: 'authorized' },
       );
-      if (won && ctx.idempotency) {
+      if (!won) return undefined;
+      if (ctx.idempotency) {
         await trx.idempotency.attachTransaction(ctx.idempotency.merchantId, ctx.idempotency.key, t.id);
       }
-      return won;
+      return { ...held, stage, acquirerDeadline, ...patch };
     }));
-  if (!claimed) {
-    throw new DomainError('captureNotAllowed', [
-      {
-        property: 'transactionId',
-        message: `The transaction is ${t.status}; only an authorized one can be ${operation === 'void' ? 'voided' : 'captured'}.`,
-      },
-    ]);
-  }
-  return applyPreauthorization(deps, { ...t, stage, acquirerDeadline }, operation);
+  if (!claimed) throw notAllowed(t.status, operation);
+  return applyPreauthorization(deps, claimed, operation);
 }
 
 /**
@@ -64,6 +89,7 @@ export async function resumePreauthorization(
   merchantId: string,
   id: string,
   operation: Operation,
+  input: SettleInput = {},
 ): Promise<PaymentResult | undefined> {
   const repos = deps.storage.repos;
   const t = await repos.transactions.getTransaction(merchantId, id);
@@ -73,7 +99,7 @@ export async function resumePreauthorization(
   if (after.status === (operation === 'capture' ? 'settled' : 'cancelled')) {
     return currentResult(deps, after);
   }
-  return settlePreauthorization(deps, merchantId, id, operation);
+  return settlePreauthorization(deps, merchantId, id, operation, {}, input);
 }
 
 /**
@@ -110,8 +136,8 @@ export async function applyPreauthorization(
     return currentResult(deps, after);
   }
   if (result.outcome !== 'approved') {
-    // The acquirer refused: the hold stays as it was.
-    await deps.storage.repos.transactions.updateTransaction(t.id, { stage: 'done' }, { stage });
+    // The acquirer refused: the hold stays as it was, for its whole amount.
+    await deps.storage.repos.transactions.updateTransaction(t.id, releaseClaim(t), { stage });
     throw new DomainError('captureNotAllowed', [
       { property: 'transactionId', message: `The acquirer refused the ${operation} (${result.code}).` },
     ]);

@@ -1,5 +1,6 @@
 import type { AcquirerOperation } from '../acquirer/acquirer.js';
 import type { Transaction } from '../domain/transaction.js';
+import type { TransactionPatch } from '../storage/transaction-repo.js';
 import { lookupOutcome } from './authorize.js';
 import { attemptEnded } from './attempt.js';
 import type { PaymentsDeps } from './deps.js';
@@ -33,11 +34,23 @@ async function outcomeFor(deps: PaymentsDeps, t: Transaction): Promise<Outcome |
     return found ? outcomeOf(found, true) : { status: 'error', statusCode: 'CODE_99' };
   }
   if (!found || found.outcome !== 'approved') {
-    // The capture/void never happened: the pre-authorisation is still held.
-    await deps.storage.repos.transactions.updateTransaction(t.id, { stage: 'done' }, { stage: t.stage });
+    // The capture/void never happened: the pre-authorisation is still held, for its whole amount.
+    await deps.storage.repos.transactions.updateTransaction(t.id, releaseClaim(t), { stage: t.stage });
     return undefined;
   }
   return { status: operation === 'capture' ? 'settled' : 'cancelled', statusCode: found.code };
+}
+
+/**
+ * The patch that ends a claim whose capture or void did not happen: back to `done` and, for a capture, the
+ * hold's own amount again (kept in `authorizedAmount` since the claim; rows claimed before it existed have
+ * none and never changed `amount`).
+ */
+export function releaseClaim(t: Transaction): TransactionPatch {
+  if (t.stage !== 'capturing' || t.authorizedAmount === undefined || t.authorizedAmount === null) {
+    return { stage: 'done' };
+  }
+  return { stage: 'done', amount: t.authorizedAmount, authorizedAmount: null };
 }
 
 /**

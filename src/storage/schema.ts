@@ -160,6 +160,8 @@ export interface TransactionsTable {
   modifiedAt: number;
   challengeExpiresAt: number | null;
   acquirerDeadline: number | null;
+  /** The pre-authorisation's amount once a capture of it was claimed (then `amount` is the captured one). */
+  authorizedAmount: number | null;
 }
 
 export interface IdempotencyKeysTable {

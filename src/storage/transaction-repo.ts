@@ -49,6 +49,7 @@ const COLUMNS = [
   'modifiedAt',
   'challengeExpiresAt',
   'acquirerDeadline',
+  'authorizedAmount',
 ] as const satisfies ReadonlyArray<keyof Row>;
 
 // A compile-time check that COLUMNS lists every column of the table.
@@ -87,7 +88,11 @@ export type FinishPatch = Required<
 >;
 
 function toRow(t: Transaction): Row {
-  return { ...t, customer: t.customer ? JSON.stringify(t.customer) : null };
+  return {
+    ...t,
+    customer: t.customer ? JSON.stringify(t.customer) : null,
+    authorizedAmount: t.authorizedAmount ?? null,
+  };
 }
 
 function toTransaction(row: Row): Transaction {
@@ -117,6 +122,8 @@ export type TransactionPatch = Partial<
     | 'modifiedAt'
     | 'challengeExpiresAt'
     | 'acquirerDeadline'
+    | 'amount'
+    | 'authorizedAmount'
   >
 >;
 

@@ -37,6 +37,15 @@ export interface TransactionViewExtras {
   shopNotificationUrl?: string | null | undefined;
 }
 
+/**
+ * imoje's `amount`: what the transaction is for. A settled pre-authorisation shows what was captured (what
+ * the card was charged and refunds count against); while its capture is still being asked for, the sale is
+ * `authorized` and shows the hold it still is.
+ */
+export function shownAmount(t: Transaction): number {
+  return t.status === 'authorized' && typeof t.authorizedAmount === 'number' ? t.authorizedAmount : t.amount;
+}
+
 export function transactionView(t: Transaction, extras: TransactionViewExtras = {}): TransactionView {
   const view: TransactionView = {
     id: t.id,
@@ -47,7 +56,7 @@ export function transactionView(t: Transaction, extras: TransactionViewExtras = 
     modified: unixSeconds(t.modifiedAt),
     notificationUrl: t.notificationUrl ?? extras.shopNotificationUrl ?? '',
     serviceId: t.serviceId,
-    amount: t.amount,
+    amount: shownAmount(t),
     currency: t.currency,
     title: t.title,
     orderId: t.orderId,

@@ -224,6 +224,9 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
     KARTOTEKA_ACQUIRER_TIMEOUT_MS: '2000',
     KARTOTEKA_ACQUIRER_EXPIRY_MS: '3000',
     KARTOTEKA_RECOVERY_GRACE_MS: '4000',
+    // A killed holder's Idempotency-Key is taken over once its lease runs out (live holders renew it every
+    // third of the lease); with the default 30 s, retries after each of the kills would wait that long.
+    KARTOTEKA_IDEMPOTENCY_LEASE_MS: '3000',
     // A notification in flight at a kill stays claimed for 2 × timeout + 10 s, then is sent again.
     KARTOTEKA_NOTIFY_TIMEOUT_MS: '1000',
     KARTOTEKA_LOG_LEVEL: 'warn',

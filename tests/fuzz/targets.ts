@@ -894,7 +894,8 @@ export function apiTargets(fx: Fixture): Target[] {
       merchant: b,
       segments: [...fx.authorized, fx.settledSale],
       path: (s, mid) => api(mid, `/transaction/${s}/${op}`),
-      body: () => ({}),
+      // Capture's optional amount (partial capture) is fuzzed too; void takes no fields.
+      body: () => (op === 'capture' ? { amount: 100 } : {}),
     })),
     {
       name: 'GET /profile/id/{id}',

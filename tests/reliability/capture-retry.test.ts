@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestHash } from '../../src/payments/idempotency.js';
+import { recoverStuckPayments } from '../../src/payments/recover.js';
 import { DB_KINDS } from '../support/databases.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { saleBody } from '../support/payloads.js';
@@ -106,6 +107,44 @@ for (const db of DB_KINDS) {
       );
       expect(res.status).toBe(200);
       expect(res.body.transaction.status).toBe('cancelled');
+    });
+
+    /** What a process killed right after claiming a capture of `amount` of the hold leaves behind. */
+    async function diedAfterPartialClaim(id: string, held: number, amount: number): Promise<void> {
+      expect(
+        await gw.gateway.storage.repos.transactions.updateTransaction(
+          id,
+          { stage: 'capturing', acquirerDeadline: Date.now() - 1, amount, authorizedAmount: held },
+          { stage: 'done' },
+        ),
+      ).toBe(true);
+    }
+
+    it('a partial capture killed after the acquirer captured: recovery settles the captured amount', async () => {
+      const t = await authorized();
+      await diedAfterPartialClaim(t.id, t.amount, 700);
+      await gw.gateway.acquirer.capture({ reference: t.id, amount: 700, currency: 'PLN' });
+      await recoverStuckPayments(gw.gateway.payments, 0);
+      const read = await gw.merchant.api.get<TransactionResponse>(`/transaction/${t.id}`);
+      expect([read.body.transaction.status, read.body.transaction.amount]).toEqual(['settled', 700]);
+    });
+
+    it('a partial capture killed before asking the acquirer: the hold keeps its whole amount', async () => {
+      const t = await authorized();
+      await diedAfterPartialClaim(t.id, t.amount, 700);
+      // While the claim is unresolved the sale is still the hold it was.
+      const during = await gw.merchant.api.get<TransactionResponse>(`/transaction/${t.id}`);
+      expect([during.body.transaction.status, during.body.transaction.amount]).toEqual([
+        'authorized',
+        t.amount,
+      ]);
+      await recoverStuckPayments(gw.gateway.payments, 0);
+      const read = await gw.merchant.api.get<TransactionResponse>(`/transaction/${t.id}`);
+      expect([read.body.transaction.status, read.body.transaction.amount]).toEqual(['authorized', t.amount]);
+      expect((await ledger(t.id)).map((e) => e.operation)).toEqual(['authorize']);
+      // And the whole hold can still be captured.
+      const full = await gw.merchant.api.post<TransactionResponse>(`/transaction/${t.id}/capture`);
+      expect([full.body.transaction.status, full.body.transaction.amount]).toEqual(['settled', t.amount]);
     });
 
     it('the refusal names the operation: "voided", not "voidd"', async () => {

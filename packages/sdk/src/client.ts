@@ -1,6 +1,7 @@
 import { Transport, type RequestOptions } from './transport.js';
 import type {
   CanRefundRequest,
+  CaptureRequest,
   CreateTransactionRequest,
   FirstTransactionRequest,
   RefundRequest,
@@ -113,9 +114,18 @@ export class KartotekaClient {
     return this.http.request('POST', `/transaction/${seg(transactionId)}/can-refund`, body, options);
   }
 
-  /** `POST /transaction/{id}/capture`: settles an `authorized` transaction (pre-authorisation shops). */
-  capture(transactionId: string, options?: RequestOptions): Promise<TransactionResponse> {
-    return this.http.request('POST', `/transaction/${seg(transactionId)}/capture`, undefined, options);
+  /**
+   * `POST /transaction/{id}/capture`: settles an `authorized` transaction (pre-authorisation shops). Without
+   * `amount`, the whole authorised amount (no body is sent, as imoje's clients do); with `amount` (at most the
+   * authorised amount), that much, and the rest of the hold is released.
+   */
+  capture(
+    transactionId: string,
+    body: CaptureRequest = {},
+    options?: RequestOptions,
+  ): Promise<TransactionResponse> {
+    const payload = body.amount === undefined || body.amount === null ? undefined : { amount: body.amount };
+    return this.http.request('POST', `/transaction/${seg(transactionId)}/capture`, payload, options);
   }
 
   /** `POST /transaction/{id}/void`: cancels an `authorized` transaction (pre-authorisation shops). */

@@ -1,7 +1,7 @@
 /** refund, canRefund, capture and void against the real gateway. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../../tests/support/gateway.js';
-import { BusinessRuleError, NotFoundError } from '../src/index.js';
+import { BusinessRuleError, NotFoundError, ValidationError } from '../src/index.js';
 import { clientFor, saleRequest } from './support.js';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -74,6 +74,20 @@ describe('capture and void (pre-authorisation shop)', () => {
       status: 400,
       code: 'TRX-ERROR-160400',
     });
+  });
+
+  it('capture takes an optional amount: that much is settled, and refunds are limited to it', async () => {
+    const t = await authorized();
+    expect(t.amount).toBeGreaterThan(1000);
+    const over = preauthClient.capture(t.id, { amount: t.amount + 1 });
+    await expect(over).rejects.toBeInstanceOf(ValidationError);
+    await expect(over).rejects.toMatchObject({ status: 422, code: 'TRX-ERROR-160422' });
+    const captured = await preauthClient.capture(t.id, { amount: 1000 });
+    expect(captured.transaction).toMatchObject({ id: t.id, status: 'settled', amount: 1000 });
+    expect((await preauthClient.canRefund(t.id, { amount: 1000 })).balance).toBe(1000);
+    await expect(
+      preauthClient.refund(t.id, { serviceId: preauth.serviceId, amount: 1001 }),
+    ).rejects.toMatchObject({ status: 400, code: 'TRX-ERROR-150401' });
   });
 
   it('void cancels an authorized transaction; a voided one cannot be captured', async () => {

@@ -139,9 +139,12 @@ export class SandboxAcquirer implements Acquirer {
       const auth = await this.ledger.find(request.reference, 'authorize');
       // A hold ends once: a voided one can't be captured after all (the conformance suite found that it could).
       const ended = await this.ledger.find(request.reference, operation === 'capture' ? 'void' : 'capture');
-      const ok =
+      const open =
         auth !== undefined && auth.outcome === 'approved' && !auth.captured && ended?.outcome !== 'approved';
-      return this.ledger.record(this.followUpEntry(operation, request, auth, ok));
+      // A capture takes at most the hold, and ends it: what it leaves of the hold is released, never taken later.
+      const fits = operation === 'void' || (request.amount > 0 && request.amount <= (auth?.amount ?? 0));
+      const entry = this.followUpEntry(operation, request, auth, open && fits);
+      return this.ledger.record(open && !fits ? { ...entry, code: 'CODE_13' } : entry);
     });
   }
 
@@ -199,13 +202,17 @@ export class SandboxAcquirer implements Acquirer {
     return this.ledger.recordRefund(entry, charged);
   }
 
-  /** What was actually taken from the card: a captured authorization, or a captured pre-authorisation. */
+  /**
+   * What was actually taken from the card: what a capture of the pre-authorisation took (perhaps less than the
+   * hold), or else a payment captured when authorised. The capture comes first because recording it marks the
+   * authorisation `captured` too, which would otherwise count the whole hold.
+   */
   private async chargedAmount(saleReference: string): Promise<number> {
     const auth = await this.ledger.find(saleReference, 'authorize');
     if (!auth || auth.outcome !== 'approved') return 0;
-    if (auth.captured) return auth.amount;
     const capture = await this.ledger.find(saleReference, 'capture');
-    return capture?.outcome === 'approved' ? capture.amount : 0;
+    if (capture?.outcome === 'approved') return capture.amount;
+    return auth.captured ? auth.amount : 0;
   }
 
   async lookup(reference: string, operation: AcquirerOperation): Promise<AcquirerResult | undefined> {

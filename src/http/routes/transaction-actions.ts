@@ -8,7 +8,7 @@ import type { HttpDeps } from '../http-deps.js';
 import { paymentView } from '../payment-view.js';
 import { respond, sendJson } from '../respond.js';
 import { resumedView } from '../resumed-view.js';
-import { CanRefundBody, CanRefundResponse, RefundBody } from '../schemas/actions.js';
+import { CanRefundBody, CanRefundResponse, CaptureBody, RefundBody } from '../schemas/actions.js';
 import { ErrorResponse } from '../schemas/common.js';
 import { TransactionParams, TransactionResponse } from '../schemas/transaction.js';
 
@@ -20,7 +20,7 @@ const errors = {
   422: ErrorResponse,
 };
 
-/** Capture and void take no fields; real clients send no body, `{}` or `[]`. */
+/** Void takes no fields; real clients send no body, `{}` or `[]`. */
 function assertEmptyBody(body: unknown): void {
   const empty =
     body === undefined ||
@@ -78,43 +78,81 @@ export function transactionActionRoutes(app: FastifyInstance, deps: HttpDeps): v
       ),
   );
 
-  for (const operation of ['capture', 'void'] as const) {
-    r.post(
-      `/transaction/:transactionId/${operation}`,
-      {
-        schema: {
-          summary:
-            operation === 'capture'
-              ? 'Capture an authorized (pre-authorised) card payment: it becomes settled'
-              : 'Void an authorized (pre-authorised) card payment: it becomes cancelled',
-          tags: ['pre-authorisation'],
-          params: TransactionParams,
-          response: { 200: TransactionResponse, ...errors },
+  r.post(
+    '/transaction/:transactionId/capture',
+    {
+      schema: {
+        summary:
+          'Capture an authorized (pre-authorised) card payment, wholly or in part (`amount`): it becomes settled',
+        description:
+          'Without a body (or with `{}`, `[]`) the whole authorised amount is captured, as imoje does. With ' +
+          '`{amount}` (at most the authorised amount) that amount is captured and the rest of the hold is ' +
+          'released; the settled transaction, its notification and its refundable balance then show the ' +
+          'captured amount.',
+        tags: ['pre-authorisation'],
+        params: TransactionParams,
+        body: CaptureBody,
+        response: { 200: TransactionResponse, ...errors },
+      },
+      // No body at all is how most clients capture; validated as `null`, which is also what the
+      // Idempotency-Key's request hash has always taken a missing body for.
+      preValidation: async (request) => {
+        if (request.body === undefined) request.body = null;
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { amount?: number | null } | unknown[] | undefined | null;
+      const amount = body && !Array.isArray(body) ? (body.amount ?? undefined) : undefined;
+      return respond(
+        deps.idempotency,
+        request,
+        reply,
+        async (ctx) =>
+          paymentView(
+            await settlePreauthorization(
+              p,
+              request.merchantId,
+              request.params.transactionId,
+              'capture',
+              ctx,
+              {
+                amount,
+              },
+            ),
+          ),
+        async (id) => {
+          const resumed = await resumePreauthorization(p, request.merchantId, id, 'capture', { amount });
+          return resumed && paymentView(resumed);
         },
+      );
+    },
+  );
+
+  r.post(
+    '/transaction/:transactionId/void',
+    {
+      schema: {
+        summary: 'Void an authorized (pre-authorised) card payment: it becomes cancelled',
+        tags: ['pre-authorisation'],
+        params: TransactionParams,
+        response: { 200: TransactionResponse, ...errors },
       },
-      async (request, reply) => {
-        assertEmptyBody(request.body);
-        return respond(
-          deps.idempotency,
-          request,
-          reply,
-          async (ctx) => {
-            return paymentView(
-              await settlePreauthorization(
-                p,
-                request.merchantId,
-                request.params.transactionId,
-                operation,
-                ctx,
-              ),
-            );
-          },
-          async (id) => {
-            const resumed = await resumePreauthorization(p, request.merchantId, id, operation);
-            return resumed && paymentView(resumed);
-          },
-        );
-      },
-    );
-  }
+    },
+    async (request, reply) => {
+      assertEmptyBody(request.body);
+      return respond(
+        deps.idempotency,
+        request,
+        reply,
+        async (ctx) =>
+          paymentView(
+            await settlePreauthorization(p, request.merchantId, request.params.transactionId, 'void', ctx),
+          ),
+        async (id) => {
+          const resumed = await resumePreauthorization(p, request.merchantId, id, 'void');
+          return resumed && paymentView(resumed);
+        },
+      );
+    },
+  );
 }

@@ -5,6 +5,7 @@ import * as m0003 from './0003_widget_orders.js';
 import * as m0004 from './0004_sealed_service_keys.js';
 import * as m0005 from './0005_acquirer_deadline.js';
 import * as m0006 from './0006_shop_limits.js';
+import * as m0007 from './0007_authorized_amount.js';
 import * as m0008 from './0008_payment_links.js';
 
 /** Every migration, in order. Numbered and append-only: the same list runs on SQLite and PostgreSQL. */
@@ -15,5 +16,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_sealed_service_keys': m0004,
   '0005_acquirer_deadline': m0005,
   '0006_shop_limits': m0006,
+  '0007_authorized_amount': m0007,
   '0008_payment_links': m0008,
 };

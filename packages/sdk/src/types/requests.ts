@@ -112,3 +112,11 @@ export interface RefundRequest {
 export interface CanRefundRequest {
   amount: number;
 }
+
+export interface CaptureRequest {
+  /**
+   * Minor units, at most the authorised amount: that much is captured and the rest of the hold released.
+   * Absent: the whole authorised amount.
+   */
+  amount?: number | null;
+}
