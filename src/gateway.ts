@@ -80,6 +80,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
   // The chosen connector, and only it, is built, with its own section of the configuration; whatever state it
   // keeps (the sandbox's ledger) is its own business. Every call then goes through the guard: a timeout shorter
   // than the Idempotency-Key lease, the timeout/failure classification, masked logging.
+  let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   let connector: Acquirer;
   try {
     connector = await createAcquirer(config.connector, {
@@ -90,6 +91,8 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
       },
       now: () => new Date(clock.now()),
       log,
+      // Known only once the server listens (an ephemeral port); read at call time.
+      publicUrl: () => baseUrl,
     });
   } catch (err) {
     await storage.close();
@@ -108,7 +111,6 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
   }
   const vault = new Vault(keyring, storage.repos.cards);
 
-  let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const payments: PaymentsDeps = {
     storage,
     vault,

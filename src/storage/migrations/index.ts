@@ -5,6 +5,7 @@ import * as m0003 from './0003_widget_orders.js';
 import * as m0004 from './0004_sealed_service_keys.js';
 import * as m0005 from './0005_acquirer_deadline.js';
 import * as m0006 from './0006_shop_limits.js';
+import * as m0009 from './0009_imoje_attempts.js';
 
 /** Every migration, in order. Numbered and append-only: the same list runs on SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_sealed_service_keys': m0004,
   '0005_acquirer_deadline': m0005,
   '0006_shop_limits': m0006,
+  '0009_imoje_attempts': m0009,
 };
