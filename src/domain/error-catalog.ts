@@ -102,6 +102,16 @@ export const ERROR_CATALOG = {
     message: "Amount is above the service's maximum transaction amount.",
   },
   notificationNotFound: { code: 'NTF-ERROR-170404', status: 404, message: 'Notification not found.' },
+  acquirerUnreachable: {
+    code: 'TRX-ERROR-190503',
+    status: 503,
+    message: 'The card processor is unreachable; nothing was charged. Retry later.',
+  },
+  upstreamSignatureInvalid: {
+    code: 'NTF-ERROR-170401',
+    status: 401,
+    message: "The notification's X-Imoje-Signature does not verify.",
+  },
 } as const;
 
 export type ErrorKey = keyof typeof ERROR_CATALOG;

@@ -35,6 +35,7 @@ export async function startImojeUpstream(slowMs = 1000): Promise<ImojeUpstream> 
     KARTOTEKA_IMOJE_MERCHANT_ID: a.merchant.merchantId,
     KARTOTEKA_IMOJE_SERVICE_ID: a.merchant.serviceId,
     KARTOTEKA_IMOJE_PREAUTH_SERVICE_ID: preauth.id,
+    KARTOTEKA_IMOJE_PREAUTH_SERVICE_KEY: preauth.serviceKey,
     KARTOTEKA_IMOJE_SERVICE_KEY: a.merchant.serviceKey,
     KARTOTEKA_IMOJE_TOKEN: a.merchant.token,
   });
@@ -48,6 +49,7 @@ export async function startImojeUpstream(slowMs = 1000): Promise<ImojeUpstream> 
       serviceId: a.merchant.serviceId,
       preauthServiceId: preauth.id,
       serviceKey: new Secret(a.merchant.serviceKey),
+      preauthServiceKey: new Secret(preauth.serviceKey),
       token: new Secret(a.merchant.token),
       requestTimeoutMs: 30_000,
       connectTimeoutMs: 2_000,

@@ -134,11 +134,26 @@ export class AttemptBook {
     return row && toAttempt(row);
   }
 
-  async findByUpstreamId(upstreamId: string): Promise<Attempt | undefined> {
+  /** Refunds of a sale still waiting for an answer whose upstream id never came back. */
+  async unidentifiedRefunds(saleReference: string, amount: number): Promise<Attempt[]> {
+    const rows = await this.db
+      .selectFrom('imojeAttempts')
+      .selectAll()
+      .where('saleReference', '=', saleReference)
+      .where('operation', '=', 'refund')
+      .where('state', '=', 'asking')
+      .where('upstreamId', 'is', null)
+      .where('amount', '=', amount)
+      .execute();
+    return rows.map(toAttempt);
+  }
+
+  async findByUpstreamId(upstreamId: string, operation: AcquirerOperation): Promise<Attempt | undefined> {
     const row = await this.db
       .selectFrom('imojeAttempts')
       .selectAll()
       .where('upstreamId', '=', upstreamId)
+      .where('operation', '=', operation)
       .executeTakeFirst();
     return row && toAttempt(row);
   }

@@ -10,8 +10,10 @@ export interface ImojeConfig {
   readonly serviceId: string;
   /** The upstream shop for pre-authorisations (pre-authorisation on there); null: none configured. */
   readonly preauthServiceId: string | null;
-  /** Verifies upstream's notifications (`X-Imoje-Signature`). */
+  /** Verifies upstream's notifications (`X-Imoje-Signature`) for the sales shop. */
   readonly serviceKey: Secret<string>;
+  /** The same for the pre-authorisation shop. */
+  readonly preauthServiceKey: Secret<string> | null;
   readonly token: Secret<string>;
   /** How long one upstream HTTP request may take before it is abandoned (its outcome is then unknown). */
   readonly requestTimeoutMs: number;
@@ -33,6 +35,8 @@ export const imojeConfig: ConnectorConfigSection<ImojeConfig> = {
       'the upstream imoje shop with pre-authorisation on, for pre-authorisations (default none: refused)',
     KARTOTEKA_IMOJE_SERVICE_KEY:
       "the upstream shop's serviceKey, to verify upstream notifications; required (a secret)",
+    KARTOTEKA_IMOJE_PREAUTH_SERVICE_KEY:
+      "the pre-authorisation shop's serviceKey, to verify its notifications; required with its id (a secret)",
     KARTOTEKA_IMOJE_TOKEN: 'the upstream bearer token of that merchant; required (a secret)',
     KARTOTEKA_IMOJE_REQUEST_TIMEOUT_MS:
       'one upstream HTTP request is abandoned after this (outcome unknown, never re-sent) (default 30000)',
@@ -55,12 +59,17 @@ export const imojeConfig: ConnectorConfigSection<ImojeConfig> = {
       'KARTOTEKA_IMOJE_PREAUTH_SERVICE_ID',
       s.text('KARTOTEKA_IMOJE_PREAUTH_SERVICE_ID', null),
     );
+    const preauthServiceKey = s.secret('KARTOTEKA_IMOJE_PREAUTH_SERVICE_KEY');
+    if (preauthServiceId && !preauthServiceKey) {
+      s.fail('KARTOTEKA_IMOJE_PREAUTH_SERVICE_KEY', 'is required with KARTOTEKA_IMOJE_PREAUTH_SERVICE_ID');
+    }
     return {
       apiUrl,
       merchantId,
       serviceId,
       preauthServiceId,
       serviceKey: required('KARTOTEKA_IMOJE_SERVICE_KEY', s.secret('KARTOTEKA_IMOJE_SERVICE_KEY')),
+      preauthServiceKey,
       token: required('KARTOTEKA_IMOJE_TOKEN', s.secret('KARTOTEKA_IMOJE_TOKEN')),
       requestTimeoutMs: s.int('KARTOTEKA_IMOJE_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
       connectTimeoutMs: s.int('KARTOTEKA_IMOJE_CONNECT_TIMEOUT_MS', 5_000, 50, 60_000),

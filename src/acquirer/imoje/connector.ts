@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../../domain/log-port.js';
 import type { ClearCard } from '../../vault/vault.js';
 import type {
@@ -6,6 +7,7 @@ import type {
   AcquirerResult,
   AuthorizeRequest,
   FollowUpRequest,
+  NotificationVerdict,
   RefundRequest,
   ThreeDSecureDecision,
 } from '../acquirer.js';
@@ -50,6 +52,21 @@ function transactionOf(body: unknown): UpstreamTransaction | undefined {
   const t = (body as { transaction?: Partial<UpstreamTransaction> } | undefined)?.transaction;
   if (!t || typeof t.id !== 'string' || typeof t.status !== 'string') return undefined;
   return t as UpstreamTransaction;
+}
+
+/** `X-Imoje-Signature: merchantid=…;serviceid=…;signature=…;alg=sha256`, sha256(body + serviceKey). */
+function verifySignature(config: ImojeConfig, body: Buffer, header: string | undefined): boolean {
+  const m = /^merchantid=([^;]*);serviceid=([^;]*);signature=([0-9a-f]{64});alg=sha256$/.exec(header ?? '');
+  if (!m || m[1] !== config.merchantId) return false;
+  const key =
+    m[2] === config.serviceId
+      ? config.serviceKey
+      : m[2] === config.preauthServiceId
+        ? config.preauthServiceKey
+        : null;
+  if (!key) return false;
+  const expected = createHash('sha256').update(body).update(Buffer.from(key.reveal(), 'utf8')).digest();
+  return timingSafeEqual(expected, Buffer.from(m[3]!, 'hex'));
 }
 
 type Ask = Omit<Attempt, 'state' | 'upstreamId' | 'result'>;
@@ -120,6 +137,8 @@ export class ImojeAcquirer implements Acquirer {
       ...(request.storedCredential === 'none' ? {} : { profileType: later ? 'STANDARD' : 'FIRST' }),
       successReturnUrl: returnUrl,
       failureReturnUrl: returnUrl,
+      // Upstream's final word on a payment whose answer was lost reaches the gateway here.
+      notificationUrl: `${this.publicUrl()}/kartoteka/imoje/notify`,
       customer: {
         firstName: card.firstName || 'Card',
         lastName: card.lastName || 'Holder',
@@ -194,6 +213,64 @@ export class ImojeAcquirer implements Acquirer {
     // Written before every request leaves: no row means upstream was never asked.
     if (!attempt) return undefined;
     return this.settle(attempt);
+  }
+
+  /**
+   * Upstream's notification (imoje-api.md §6): verified with the shop's serviceKey, then matched to what was
+   * asked — a sale by its `orderId` (our reference), a refund by its upstream id or, when that never came back,
+   * by its sale and amount. The first outcome recorded stands, so a repeated notification changes nothing.
+   */
+  async notification(body: Buffer, signature: string | undefined): Promise<NotificationVerdict> {
+    if (!verifySignature(this.config, body, signature)) return { verified: false };
+    let transaction:
+      (UpstreamTransaction & { type?: string; orderId?: string; parentTransactionId?: string }) | undefined;
+    try {
+      transaction = transactionOf(JSON.parse(body.toString('utf8')));
+    } catch {
+      transaction = undefined;
+    }
+    if (!transaction) return { verified: true, settled: [] };
+    const candidates: Attempt[] = [];
+    if (transaction.type === 'refund') {
+      const known = await this.book.findByUpstreamId(transaction.id, 'refund');
+      if (known) candidates.push(known);
+      else if (transaction.parentTransactionId) {
+        const sale = await this.book.findByUpstreamId(transaction.parentTransactionId, 'authorize');
+        const amount = (transaction as { amount?: number }).amount;
+        const open =
+          sale && typeof amount === 'number'
+            ? await this.book.unidentifiedRefunds(sale.reference, amount)
+            : [];
+        // Two lost refunds of the same amount can't be told apart: both wait for a read of upstream instead.
+        if (open.length === 1) candidates.push(open[0]!);
+      }
+    } else if (transaction.orderId) {
+      for (const operation of ['authorize', 'capture', 'void'] as const) {
+        const attempt = await this.book.find(transaction.orderId, operation);
+        if (attempt && attempt.upstreamId !== null && attempt.upstreamId !== transaction.id) continue;
+        if (attempt) candidates.push(attempt);
+      }
+    }
+    const settled: Array<{ reference: string; operation: AcquirerOperation }> = [];
+    for (const attempt of candidates) {
+      if (attempt.result) continue;
+      if (attempt.operation === 'capture' && transaction.status !== 'settled') continue;
+      if (attempt.operation === 'void' && transaction.status !== 'cancelled') continue;
+      const capture = attempt.operation !== 'authorize' || attempt.serviceId !== this.config.preauthServiceId;
+      try {
+        await this.conclude(
+          attempt.reference,
+          attempt.operation,
+          attempt.upstreamId ?? transaction.id,
+          transaction,
+          capture,
+        );
+        settled.push({ reference: attempt.reference, operation: attempt.operation });
+      } catch (err) {
+        if (!(err instanceof OutcomeUnknownError)) throw err;
+      }
+    }
+    return { verified: true, settled };
   }
 
   /** A request past its deadline is not sent (the half of the deadline contract a connector can keep). */

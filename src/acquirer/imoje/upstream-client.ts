@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Secret } from '../../domain/secret.js';
+import { AcquirerUnreachableError } from '../acquirer.js';
 
 export interface UpstreamResponse {
   status: number;
@@ -11,7 +12,7 @@ export interface UpstreamResponse {
  * The request never reached upstream (refused, unreachable, connect timeout): upstream did nothing with it.
  * Any other failure after the request may have left is an unknown outcome.
  */
-export class UpstreamUnreachableError extends Error {
+export class UpstreamUnreachableError extends AcquirerUnreachableError {
   constructor(cause: unknown) {
     super('imoje upstream unreachable: the request was not sent', { cause });
     this.name = 'UpstreamUnreachableError';
