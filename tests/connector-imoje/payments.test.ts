@@ -13,7 +13,13 @@ import { upstreamOf } from './upstream.js';
  * faithful imoje sandbox), real HTTP between them on loopback. The shop talks to B exactly as it would to
  * imoje; B keeps the card and sends it to A as FIRST (with CVV) and STANDARD (quoting A's firstTransactionId).
  */
-const CARDS = ['4111111111111111', '4444333322221111', '4485201817664006', '5555555555554444'];
+const CARDS = [
+  '4012001037141112',
+  '4111111111111111',
+  '4444333322221111',
+  '4485201817664006',
+  '5555555555554444',
+];
 
 for (const db of DB_KINDS) {
   describe(`Kartoteka in front of imoje: payments through upstream (B on ${db})`, () => {
@@ -178,6 +184,17 @@ for (const db of DB_KINDS) {
       expect(voided.status, voided.text).toBe(200);
       expect(voided.body.transaction.status).toBe('cancelled');
       expect((await upstreamOf(upstream.a, other.transaction.id))[0]!.row.status).toBe('cancelled');
+    });
+
+    it('a card upstream wants to challenge is refused clearly (CODE_570): the challenge is not relayed yet, nothing is charged', async () => {
+      const { transaction, action } = await pay(
+        saleBody(b.merchant.serviceId, { profileType: 'FIRST' }, { number: '4012001037141112' }),
+      );
+      expect(action).toBeUndefined();
+      expect(transaction).toMatchObject({ status: 'rejected', statusCode: 'CODE_570' });
+      const [up] = await upstreamOf(upstream.a, transaction.id);
+      expect(up!.row.status).toBe('pending');
+      expect(up!.ledger).toHaveLength(0);
     });
 
     it('no card number in B’s logs, A’s logs, or anything B stores in clear', async () => {
