@@ -200,6 +200,9 @@ for (const db of DB_KINDS) {
     it('no card number in B’s logs, A’s logs, or anything B stores in clear', async () => {
       const logs = b.logs.join('') + upstream.a.logs.join('');
       for (const pan of CARDS) expect(logs).not.toContain(pan);
+      // Nor B's upstream credentials.
+      expect(b.logs.join('')).not.toContain(upstream.a.merchant.token);
+      expect(b.logs.join('')).not.toContain(upstream.a.merchant.serviceKey);
       const attempts = JSON.stringify(
         await b.gateway.storage.db.selectFrom('imojeAttempts').selectAll().execute(),
       );

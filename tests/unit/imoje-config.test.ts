@@ -45,6 +45,17 @@ describe('the imoje connector’s configuration section', () => {
     }
   });
 
+  it('is a real acquirer: production mode starts on it without the sandbox override', () => {
+    expect(loadConfig({ ...ENV, KARTOTEKA_MODE: 'production' }).connector.name).toBe('imoje');
+  });
+
+  it('needs the pre-authorisation shop’s key with its id (its notifications are signed with it)', () => {
+    const id = { KARTOTEKA_IMOJE_PREAUTH_SERVICE_ID: '0c3d2e91-4b7a-4c55-8f0e-6a1b2c3d4e5f' };
+    expect(() => loadConfig({ ...ENV, ...id })).toThrow(/KARTOTEKA_IMOJE_PREAUTH_SERVICE_KEY/);
+    const both = loadConfig({ ...ENV, ...id, KARTOTEKA_IMOJE_PREAUTH_SERVICE_KEY: 'k' }).connector.settings;
+    expect((both as ImojeConfig).preauthServiceId).toBe(id.KARTOTEKA_IMOJE_PREAUTH_SERVICE_ID);
+  });
+
   it('refuses an ill-formed merchant or shop id', () => {
     expect(() => loadConfig({ ...ENV, KARTOTEKA_IMOJE_MERCHANT_ID: 'Short' })).toThrow(/MERCHANT_ID/);
     expect(() => loadConfig({ ...ENV, KARTOTEKA_IMOJE_PREAUTH_SERVICE_ID: 'nope' })).toThrow(
