@@ -163,6 +163,34 @@ for (const db of DB_KINDS) {
       expect(await approvedCharges(upstream.a)).toHaveLength(chargesBefore + 1);
     });
 
+    it('a refund whose answer was lost is not sent again; A’s refund notification settles it', async () => {
+      const sale = await pay();
+      expect(sale.body.transaction.status).toBe('settled');
+      const saleId = sale.body.transaction.id;
+      proxy.applies = (method, path) => method === 'POST' && path.endsWith('/refund');
+      proxy.mode = 'drop';
+      const res = await b.merchant.api.post<TransactionResponse>(`/transaction/${saleId}/refund`, {
+        type: 'refund',
+        serviceId: b.merchant.serviceId,
+        amount: 700,
+      });
+      proxy.mode = 'pass';
+      proxy.applies = (method, path) => method === 'POST' && /\/transaction$/.test(path);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.transaction).toMatchObject({ type: 'refund', status: 'pending' });
+      await sleep(EXPIRY_MS + 100);
+      await b.gateway.worker.tick();
+      expect((await bTransaction(res.body.transaction.id)).status).toBe('pending');
+      await deliver();
+      expect((await bTransaction(res.body.transaction.id)).status).toBe('settled');
+      const [up] = await upstreamOf(upstream.a, saleId);
+      const refunds = (await upstream.a.ledger.list()).filter(
+        (e) => e.operation === 'refund' && e.saleReference === up!.row.id,
+      );
+      expect(refunds).toHaveLength(1);
+      expect(refunds[0]).toMatchObject({ amount: 700, outcome: 'approved' });
+    });
+
     for (const status of ['500', '503'] as const) {
       it(`upstream answering ${status}: B answers pending, sends nothing again, and never calls it "never done"`, async () => {
         proxy.mode = status;
