@@ -82,9 +82,6 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     await storage.close();
     throw err;
   }
-  // The chosen connector, and only it, is built, with its own section of the configuration; whatever state it
-  // keeps (the sandbox's ledger) is its own business. Every call then goes through the guard: a timeout shorter
-  // than the Idempotency-Key lease, the timeout/failure classification, masked logging.
   // One registry per gateway: tests run several in one process. Its sources are read at scrape time.
   const metrics = new GatewayMetrics({
     outboxBacklog: () => storage.repos.notifications.backlog(),
@@ -92,6 +89,10 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     workerLagSeconds: () => worker.lagSeconds(),
     now: () => clock.now(),
   });
+  // The chosen connector, and only it, is built, with its own section of the configuration; whatever state it
+  // keeps (the sandbox's ledger) is its own business. Every call then goes through the guard: a timeout shorter
+  // than the Idempotency-Key lease, the timeout/failure classification, masked logging.
+  let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   let connector: Acquirer;
   try {
     connector = await createAcquirer(config.connector, {
@@ -102,6 +103,8 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
       },
       now: () => new Date(clock.now()),
       log,
+      // Known only once the server listens (an ephemeral port); read at call time.
+      publicUrl: () => baseUrl,
     });
   } catch (err) {
     await storage.close();
@@ -121,7 +124,6 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
   }
   const vault = new Vault(keyring, storage.repos.cards);
 
-  let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const payments: PaymentsDeps = {
     storage,
     vault,

@@ -36,6 +36,21 @@ table idempotency_keys (
   lease_until bigint not null
 );
 
+table imoje_attempts (
+  reference text not null,
+  operation text not null,
+  service_id text not null,
+  sale_reference text,
+  amount bigint not null,
+  state text not null,
+  upstream_id text,
+  outcome text,
+  code text,
+  network_txn_id text,
+  asked_at bigint not null,
+  answered_at bigint
+);
+
 table kysely_migration (
   name character varying not null,
   timestamp character varying not null
@@ -212,6 +227,10 @@ CREATE UNIQUE INDEX cards_pkey ON public.cards USING btree (id);
 CREATE INDEX idempotency_keys_expiry ON public.idempotency_keys USING btree (expires_at);
 
 CREATE UNIQUE INDEX idempotency_keys_pk ON public.idempotency_keys USING btree (merchant_id, key);
+
+CREATE UNIQUE INDEX imoje_attempts_pk ON public.imoje_attempts USING btree (reference, operation);
+
+CREATE INDEX imoje_attempts_upstream ON public.imoje_attempts USING btree (upstream_id);
 
 CREATE UNIQUE INDEX kysely_migration_pkey ON public.kysely_migration USING btree (name);
 

@@ -4,6 +4,8 @@ CREATE TABLE "cards" ("id" text primary key, "merchant_id" text not null, "finge
 
 CREATE TABLE "idempotency_keys" ("merchant_id" text not null, "key" text not null, "request_hash" text not null, "state" text not null, "response_status" integer, "response_body" text, "transaction_id" text, "created_at" bigint not null, "expires_at" bigint not null, "lease_until" bigint not null, constraint "idempotency_keys_pk" primary key ("merchant_id", "key"));
 
+CREATE TABLE "imoje_attempts" ("reference" text not null, "operation" text not null, "service_id" text not null, "sale_reference" text, "amount" bigint not null, "state" text not null, "upstream_id" text, "outcome" text, "code" text, "network_txn_id" text, "asked_at" bigint not null, "answered_at" bigint, constraint "imoje_attempts_pk" primary key ("reference", "operation"));
+
 CREATE TABLE "kysely_migration" ("name" varchar(255) not null primary key, "timestamp" varchar(255) not null);
 
 CREATE TABLE "kysely_migration_lock" ("id" varchar(255) not null primary key, "is_locked" integer default 0 not null);
@@ -29,6 +31,8 @@ CREATE TABLE "vault_canary" ("id" text primary key, "sealed" text not null, "cre
 CREATE TABLE "widget_orders" ("service_id" text not null, "order_id" text not null, "amount" bigint not null, "currency" text not null, "state" text not null, "transaction_id" text not null, "created_at" bigint not null, "modified_at" bigint not null, constraint "widget_orders_pk" primary key ("service_id", "order_id", "amount", "currency"));
 
 CREATE INDEX "idempotency_keys_expiry" on "idempotency_keys" ("expires_at");
+
+CREATE INDEX "imoje_attempts_upstream" on "imoje_attempts" ("upstream_id");
 
 CREATE INDEX "notification_attempts_notification" on "notification_attempts" ("notification_id");
 

@@ -28,8 +28,34 @@ export interface Acquirer {
   capture(request: FollowUpRequest): Promise<AcquirerResult>;
   void(request: FollowUpRequest): Promise<AcquirerResult>;
   refund(request: RefundRequest): Promise<AcquirerResult>;
-  /** What the acquirer knows about an operation done under `reference`; undefined when it never saw it. */
+  /**
+   * What the acquirer knows about an operation done under `reference`; undefined when it never saw it. A
+   * connector that cannot tell yet (a request it sent whose outcome its processor has not settled) throws: the
+   * gateway then leaves the payment pending, and never reads that as "never done", whatever the deadline.
+   */
   lookup(reference: string, operation: AcquirerOperation): Promise<AcquirerResult | undefined>;
+  /**
+   * A processor that reports outcomes by calling back (imoje's notifications): verifies and records one
+   * notification, and names the operations it settled, which the gateway then finalises through `lookup`.
+   * Absent for an acquirer that answers every request itself (the sandbox).
+   */
+  notification?(body: Buffer, signature: string | undefined): Promise<NotificationVerdict>;
+}
+
+/** What a processor's notification came to: refused (it does not verify), or the operations it settled. */
+export type NotificationVerdict =
+  | { verified: false }
+  | { verified: true; settled: Array<{ reference: string; operation: AcquirerOperation }> };
+
+/**
+ * Thrown (as the cause of the guard's `failure`) when a request provably never reached the processor (the
+ * connection was refused or never opened): nothing was done, so the caller may answer "unavailable" at once.
+ */
+export class AcquirerUnreachableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AcquirerUnreachableError';
+  }
 }
 
 export type ThreeDSecureDecision = 'challenge' | 'frictionless';

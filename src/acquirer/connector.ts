@@ -45,6 +45,8 @@ export interface ConnectorDeps {
   database: ConnectorDatabase;
   now: () => Date;
   log: Logger;
+  /** The gateway's public base URL: where a connector tells its processor to send the payer and notifications. */
+  publicUrl: () => string;
 }
 
 /**

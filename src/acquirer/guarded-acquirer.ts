@@ -6,11 +6,12 @@ import type {
   AcquirerResult,
   AuthorizeRequest,
   FollowUpRequest,
+  NotificationVerdict,
   RefundRequest,
   ThreeDSecureDecision,
 } from './acquirer.js';
 
-export type AcquirerCall = AcquirerOperation | 'lookup' | 'threeDSecure';
+export type AcquirerCall = AcquirerOperation | 'lookup' | 'threeDSecure' | 'notification';
 
 /**
  * An acquirer call that ended without an answer. `timeout`: the gateway stopped waiting, so the acquirer may
@@ -65,6 +66,7 @@ function outcomeOf(result: unknown): AcquirerCallOutcome {
 export class GuardedAcquirer implements Acquirer {
   readonly name: string;
   readonly simulatedChallenge: boolean;
+  readonly notification?: (body: Buffer, signature: string | undefined) => Promise<NotificationVerdict>;
 
   constructor(
     private readonly inner: Acquirer,
@@ -72,6 +74,12 @@ export class GuardedAcquirer implements Acquirer {
   ) {
     this.name = inner.name;
     this.simulatedChallenge = inner.simulatedChallenge;
+    // Present only when the connector has it: the gateway serves a notification endpoint for such a one alone.
+    if (inner.notification) {
+      const receive = inner.notification.bind(inner);
+      this.notification = (body, signature) =>
+        this.guard('notification', {}, undefined, () => receive(body, signature));
+    }
   }
 
   threeDSecure(card: ClearCard): Promise<ThreeDSecureDecision> {

@@ -1,5 +1,6 @@
 import type { Acquirer } from './acquirer.js';
 import type { ConnectorConfig, ConnectorDefinition, ConnectorDeps } from './connector.js';
+import { imojeConnector } from './imoje/index.js';
 import { sandboxConnector } from './sandbox/index.js';
 
 /**
@@ -8,7 +9,10 @@ import { sandboxConnector } from './sandbox/index.js';
  * root creates it and wraps it in `GuardedAcquirer` (timeouts, classification, logging).
  */
 // Each definition is only ever fed what its own `read` made (config/ keeps the pair together).
-export const CONNECTORS: ReadonlyArray<ConnectorDefinition<unknown>> = [sandboxConnector];
+export const CONNECTORS: ReadonlyArray<ConnectorDefinition<unknown>> = [
+  sandboxConnector,
+  imojeConnector as ConnectorDefinition<unknown>,
+];
 
 export function acquirerNames(): string[] {
   return CONNECTORS.map((c) => c.name);

@@ -113,6 +113,16 @@ export const ERROR_CATALOG = {
     status: 409,
     message: 'The payment link was paid or is being paid; it can no longer be cancelled.',
   },
+  acquirerUnreachable: {
+    code: 'TRX-ERROR-190503',
+    status: 503,
+    message: 'The card processor is unreachable; nothing was charged. Retry later.',
+  },
+  upstreamSignatureInvalid: {
+    code: 'NTF-ERROR-170401',
+    status: 401,
+    message: "The notification's X-Imoje-Signature does not verify.",
+  },
 } as const;
 
 export type ErrorKey = keyof typeof ERROR_CATALOG;

@@ -17,6 +17,7 @@ import { profileRoutes } from './routes/profiles.js';
 import { serviceRoutes } from './routes/services.js';
 import { transactionActionRoutes } from './routes/transaction-actions.js';
 import { transactionRoutes } from './routes/transactions.js';
+import { upstreamNotificationRoutes } from './routes/upstream-notifications.js';
 
 export interface HttpExtensions {
   /** Extra route groups registered at the root (widget, admin, docs), added by the composition root. */
@@ -77,6 +78,7 @@ export async function buildHttpApp(
   // that simulates one (the sandbox), never in front of a real one.
   if (deps.payments.acquirer.simulatedChallenge) challengeRoutes(app, deps);
   healthRoutes(app, deps);
+  upstreamNotificationRoutes(app, deps);
   methodLogoRoutes(app);
   return app;
 }

@@ -1,4 +1,5 @@
-import type { AuthorizeRequest } from '../acquirer/acquirer.js';
+import { AcquirerUnreachableError, type AuthorizeRequest } from '../acquirer/acquirer.js';
+import { DomainError } from '../domain/domain-error.js';
 import type { PaymentResult } from '../domain/payment-result.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { ClearCard } from '../vault/vault.js';
@@ -52,6 +53,12 @@ export async function authorizeAndFinalize(
       : await deps.vault.withCard(t.cardId, authorize);
     outcome = outcomeOf(result, capture);
   } catch (err) {
+    if (err instanceof Error && err.cause instanceof AcquirerUnreachableError) {
+      // The request never reached the processor: nothing was charged. The shop is told at once (503); the
+      // transaction stays pending until its deadline, after which recovery closes it as never done.
+      deps.log.warn({ transactionId: t.id }, 'acquirer unreachable; the payment was not sent');
+      throw new DomainError('acquirerUnreachable');
+    }
     deps.log.error({ err, transactionId: t.id }, 'acquirer authorize failed; looking the payment up');
     outcome = await lookupOutcome(deps, t, capture);
   }

@@ -13,6 +13,7 @@ export interface Database {
   notifications: NotificationsTable;
   notificationAttempts: NotificationAttemptsTable;
   sandboxLedger: SandboxLedgerTable;
+  imojeAttempts: ImojeAttemptsTable;
   vaultCanary: VaultCanaryTable;
   widgetOrders: WidgetOrdersTable;
   paymentLinks: PaymentLinksTable;
@@ -221,4 +222,21 @@ export interface SandboxLedgerTable {
   code: string;
   networkTxnId: string | null;
   createdAt: number;
+}
+
+/** The imoje connector's requests upstream: written before each one leaves, completed by its answer. */
+export interface ImojeAttemptsTable {
+  reference: string;
+  operation: string;
+  serviceId: string;
+  saleReference: string | null;
+  amount: number;
+  /** `asking` until upstream's answer is recorded, then `answered`. */
+  state: string;
+  upstreamId: string | null;
+  outcome: string | null;
+  code: string | null;
+  networkTxnId: string | null;
+  askedAt: number;
+  answeredAt: number | null;
 }

@@ -39,6 +39,13 @@ export interface ConformanceSetup {
   };
   /** How long the slow card takes; the suite's guard gives up well before. */
   slowMs: number;
+  /**
+   * What the processor does with a request that reached it before its deadline but finished after it.
+   * `refused`: it does not act (the sandbox; a processor with a request expiry). `reported`: a processor with no
+   * request expiry (imoje) acts anyway, and the connector reports what it did — so "not found" never stands
+   * for a request that was sent (the connector records the ask before it leaves).
+   */
+  lateAnswers: 'refused' | 'reported';
 }
 
 const FUTURE_YEAR = String(new Date().getFullYear() + 3);
@@ -255,12 +262,22 @@ export function describeConformance(name: string, setup: ConformanceSetup): void
         expect(await acquirer.lookup(late.reference, 'authorize')).toBeUndefined();
       });
 
-      it('refuses an authorization whose processing ends after its deadline: "not found" then means never done', async () => {
-        const late = first(setup.cards.slow, { deadline: deadline(Math.floor(setup.slowMs / 3)) });
-        await expect(acquirer.authorize(late)).rejects.toThrow();
-        expect(Date.now()).toBeGreaterThan(late.deadline!);
-        expect(await (await subject.connect()).lookup(late.reference, 'authorize')).toBeUndefined();
-      });
+      if (setup.lateAnswers === 'refused') {
+        it('refuses an authorization whose processing ends after its deadline: "not found" then means never done', async () => {
+          const late = first(setup.cards.slow, { deadline: deadline(Math.floor(setup.slowMs / 3)) });
+          await expect(acquirer.authorize(late)).rejects.toThrow();
+          expect(Date.now()).toBeGreaterThan(late.deadline!);
+          expect(await (await subject.connect()).lookup(late.reference, 'authorize')).toBeUndefined();
+        });
+      } else {
+        it('reports an authorization sent before its deadline and answered after it: never "not found"', async () => {
+          const late = first(setup.cards.slow, { deadline: deadline(Math.floor(setup.slowMs / 3)) });
+          const answer = await acquirer.authorize(late);
+          expect(Date.now()).toBeGreaterThan(late.deadline!);
+          expect(answer.outcome).toBe('approved');
+          expect(await (await subject.connect()).lookup(late.reference, 'authorize')).toEqual(answer);
+        });
+      }
 
       it('refuses a late capture, void or refund; the hold and the sale stay as they were', async () => {
         const hold = first(setup.cards.approved, { capture: false });

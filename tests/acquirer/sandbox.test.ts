@@ -37,12 +37,14 @@ for (const db of DB_KINDS) {
       unanswering: '4000000000009995',
     },
     slowMs: SLOW_MS,
+    lateAnswers: 'refused',
     async start() {
       const { storage, drop } = await openFresh(db);
       const deps = {
         database: { db: storage.db, dialect: storage.dialect, fullSync: db === 'sqlite' },
         now: () => new Date(),
         log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+        publicUrl: () => 'http://127.0.0.1:1',
       };
       return {
         connect: () => sandboxConnector.create(deps, { slowMs: SLOW_MS }),

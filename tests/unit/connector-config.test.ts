@@ -22,9 +22,9 @@ describe("the chosen connector's configuration section", () => {
   });
 
   it('refuses an acquirer no connector is registered for, at configuration time', () => {
-    expect(acquirerNames()).toEqual(['sandbox']);
+    expect(acquirerNames()).toEqual(['sandbox', 'imoje']);
     expect(() => loadConfig({ KARTOTEKA_ACQUIRER: 'acme' })).toThrow(
-      /KARTOTEKA_ACQUIRER must be one of sandbox, got "acme"/,
+      /KARTOTEKA_ACQUIRER must be one of sandbox, imoje, got "acme"/,
     );
   });
 });

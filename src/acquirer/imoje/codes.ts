@@ -1,0 +1,57 @@
+import type { AcquirerOperation, AcquirerResult } from '../acquirer.js';
+
+/** An upstream transaction's status (imoje-api.md §3.6). */
+export type UpstreamStatus =
+  'new' | 'pending' | 'authorized' | 'settled' | 'rejected' | 'cancelled' | 'error';
+
+/**
+ * Upstream's answer to one operation → Kartoteka's outcome, or `undefined` while upstream has not decided
+ * (`new`, `pending`): the outcome then comes from upstream's notification or a later read, never a guess.
+ *
+ * | operation          | upstream status         | outcome  | code                       |
+ * |--------------------|-------------------------|----------|----------------------------|
+ * | authorize (sale)   | settled                 | approved | statusCode (CODE_000)      |
+ * | authorize (hold)   | authorized              | approved | statusCode (CODE_000)      |
+ * | authorize          | rejected                | declined | statusCode (CODE_05, …)    |
+ * | authorize          | error                   | error    | statusCode (CODE_99, …)    |
+ * | capture            | settled                 | approved | CODE_000                   |
+ * | void               | cancelled               | approved | CODE_000                   |
+ * | refund             | settled                 | approved | CODE_000                   |
+ * | refund             | rejected / error        | declined | statusCode or CODE_13      |
+ * | any                | new / pending           | —        | (unknown: awaits upstream) |
+ */
+export function outcomeOfStatus(
+  operation: AcquirerOperation,
+  status: string,
+  statusCode: string | undefined,
+  capture = true,
+): AcquirerResult | undefined {
+  if (status === 'new' || status === 'pending') return undefined;
+  const approved = (code = 'CODE_000'): AcquirerResult => ({ outcome: 'approved', code });
+  switch (operation) {
+    case 'authorize':
+      if (status === 'settled' && capture) return approved(statusCode);
+      if (status === 'authorized' && !capture) return approved(statusCode);
+      if (status === 'rejected') return { outcome: 'declined', code: statusCode ?? 'CODE_05' };
+      if (status === 'error') return { outcome: 'error', code: statusCode ?? 'CODE_99' };
+      return undefined;
+    case 'capture':
+      return status === 'settled' ? approved() : { outcome: 'declined', code: 'CODE_12' };
+    case 'void':
+      return status === 'cancelled' ? approved() : { outcome: 'declined', code: 'CODE_12' };
+    case 'refund':
+      return status === 'settled' ? approved() : { outcome: 'declined', code: statusCode ?? 'CODE_13' };
+  }
+}
+
+/**
+ * Upstream refused the request with a 4xx: nothing was done upstream, so the operation has a final answer.
+ * A follow-up upstream won't do (refund over the balance, capture of what isn't held) is a decline; a
+ * payment upstream refused to take (its validation, a first transaction it doesn't know) is an error.
+ */
+export function outcomeOfRefusal(operation: AcquirerOperation, status: number): AcquirerResult {
+  if (operation === 'refund') return { outcome: 'declined', code: 'CODE_13' };
+  if (operation === 'capture' || operation === 'void') return { outcome: 'declined', code: 'CODE_12' };
+  // 400 on a payment is a business rule (e.g. STANDARD quoting an unknown first transaction): a soft decline.
+  return status === 400 ? { outcome: 'declined', code: 'CODE_SD' } : { outcome: 'error', code: 'CODE_99' };
+}
