@@ -96,16 +96,21 @@ describe.skipIf(NO_BROWSER)('payment links on the hosted paywall, in Chromium', 
     expect(charged).toHaveLength(1);
   });
 
-  it('a declined card and a failed challenge send the payer to the failure URL; the link stays payable', async () => {
+  it('a declined card and a failed challenge keep the payer in the form, whose "Return to the shop" goes to the failure URL; the link stays payable', async () => {
     const link = await createLink(gw.merchant, shop.origin);
     await openLink(link, async (page) => {
       await pay(page, DECLINED);
+      // As in the widget: the reason, "Try another card", and a way back to the shop's failure URL.
+      await page.locator('#kw-retry').waitFor();
+      await expect(page.locator('#kw-back').getAttribute('href')).resolves.toBe(`${shop.origin}/failure`);
+      await page.locator('#kw-back').click();
       await page.waitForURL(`${shop.origin}/failure`);
     });
     await openLink(link, async (page) => {
       await pay(page, THREE_DS);
       await page.waitForURL(/\/3ds\//);
       await page.getByRole('button', { name: 'Fail' }).click();
+      await page.locator('#kw-back').click();
       await page.waitForURL(`${shop.origin}/failure`);
     });
     const read = await gw.merchant.api.get<{ payment: LinkView }>(`/payment/${link.id}`);
