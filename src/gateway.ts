@@ -5,10 +5,15 @@ import type { DestinationStream, Logger } from 'pino';
 import { createAcquirer } from './acquirer/registry.js';
 import type { Acquirer } from './acquirer/acquirer.js';
 import { GuardedAcquirer } from './acquirer/guarded-acquirer.js';
-import { Accounts, bootstrapSandbox, type SandboxCredentials } from './admin/accounts.js';
+import {
+  Accounts,
+  bootstrapSandbox,
+  fixedSandboxMismatch,
+  type SandboxCredentials,
+} from './admin/accounts.js';
 import { openMasterKey } from './admin/master-keys.js';
 import { notificationDesk } from './admin/notifications.js';
-import type { Config } from './config/config.js';
+import { ConfigError, type Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { Authenticator } from './http/auth.js';
 import { AuthFailureThrottle } from './http/auth-failures.js';
@@ -198,7 +203,13 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
   );
 
-  sandbox = config.bootstrapSandbox ? await sandboxCredentials(config, accounts, storage) : null;
+  try {
+    sandbox = config.bootstrapSandbox ? await sandboxCredentials(config, accounts, storage) : null;
+  } catch (err) {
+    await app.close();
+    await storage.close();
+    throw err;
+  }
 
   return {
     config,
@@ -281,12 +292,24 @@ async function sandboxCredentials(
   storage: Storage,
 ): Promise<SandboxCredentials | null> {
   const file = resolve(config.dataDir, 'sandbox-credentials.json');
-  const created = await bootstrapSandbox(accounts, storage);
+  const fixed = config.sandboxFixed;
+  const created = await bootstrapSandbox(accounts, storage, fixed);
   if (created) {
     writeFileSync(file, JSON.stringify(created, null, 2) + '\n', { mode: 0o600 });
     chmodSync(file, 0o600);
     return created;
   }
-  if (!existsSync(file)) return null;
-  return JSON.parse(readFileSync(file, 'utf8')) as SandboxCredentials;
+  // Refused rather than warned: a CI job whose fixed token isn't in the database would only see 401s later.
+  const mismatch = await fixedSandboxMismatch(storage, fixed);
+  if (mismatch) {
+    throw new ConfigError(
+      `${mismatch}. The fixed sandbox credentials are used on a first start only (an empty database); ` +
+        'empty this data directory with `kartoteka reset` to start over with them, or unset them',
+    );
+  }
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SandboxCredentials) : null;
+  if (fixed.merchantId && fixed.serviceId && fixed.serviceKey && fixed.token) {
+    return { ...stored, ...(fixed as SandboxCredentials) };
+  }
+  return stored;
 }

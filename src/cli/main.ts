@@ -5,6 +5,7 @@ import { adminCommands } from './admin-commands.js';
 import { banner } from './banner.js';
 import { keyCommands } from './key-commands.js';
 import { notificationCommands } from './notification-commands.js';
+import { resetCommand } from './reset-command.js';
 
 const program = new Command();
 program.name('kartoteka').description('imoje-compatible gateway for OneClick and recurring card payments');
@@ -38,6 +39,7 @@ program
 adminCommands(program);
 keyCommands(program);
 notificationCommands(program);
+resetCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {
