@@ -19,7 +19,7 @@ import { Authenticator } from './http/auth.js';
 import { AuthFailureThrottle } from './http/auth-failures.js';
 import { buildHttpApp } from './http/app.js';
 import { adminRoutes } from './http/routes/admin.js';
-import { createLogger } from './logger.js';
+import { chooseLogFormat, createLogger } from './logger.js';
 import { deliveryTask } from './notifications/delivery-task.js';
 import type { PaymentsDeps } from './payments/deps.js';
 import { Idempotency } from './payments/idempotency.js';
@@ -75,7 +75,9 @@ interface Core {
 async function buildCore(config: Config, options: GatewayOptions): Promise<Core> {
   const clock = options.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const log = createLogger(config.logLevel, config.logFile, options.logDestination, !options.quiet);
+  const format = chooseLogFormat(config.logFormat, process.stdout.isTTY === true, config.mode);
+  const log = createLogger(config.logLevel, config.logFile, options.logDestination, !options.quiet, format);
+  for (const warning of config.warnings) log.warn(warning);
   // The database before the key: a missing key file beside sealed data refuses the start without writing one.
   const storage = await openStorage(config.database);
   let keyring: Keyring;

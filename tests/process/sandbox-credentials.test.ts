@@ -155,7 +155,7 @@ describe('kartoteka reset', () => {
   it('is refused in production mode, whatever the acquirer, and removes nothing', async () => {
     const dataDir = join(root, 'prod');
     await serving({ KARTOTEKA_DATA_DIR: dataDir }, async () => undefined);
-    const production = [
+    const production: Array<Record<string, string>> = [
       { KARTOTEKA_MODE: 'production', KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION: 'on' },
       { KARTOTEKA_MODE: 'production', KARTOTEKA_ACQUIRER: 'acme-bank' },
     ];
