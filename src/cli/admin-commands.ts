@@ -71,7 +71,9 @@ export function adminCommands(program: Command): void {
     .command('list')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) =>
-      withStorage(async (storage) => print(await storage.repos.merchants.listMerchants(), !!opts.json, 'no merchants')),
+      withStorage(async (storage) =>
+        print(await storage.repos.merchants.listMerchants(), !!opts.json, 'no merchants'),
+      ),
     );
 
   const shop = program.command('shop').description('manage shops (services)');
