@@ -18,6 +18,7 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { Authenticator } from './http/auth.js';
 import { AuthFailureThrottle } from './http/auth-failures.js';
 import { buildHttpApp } from './http/app.js';
+import { KARTOTEKA_VERSION } from './http/openapi.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { chooseLogFormat, createLogger } from './logger.js';
 import { deliveryTask } from './notifications/delivery-task.js';
@@ -190,6 +191,13 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       mode: config.mode,
       trustProxy: config.trustProxy,
       challengeFramer: widget.challengeFramer,
+      landing: {
+        name: 'Kartoteka',
+        version: KARTOTEKA_VERSION,
+        mode: config.mode,
+        sandbox: () => sandbox,
+        demo: config.mode === 'sandbox',
+      },
     },
     log,
     {

@@ -7,6 +7,7 @@ import { frameworkErrors, registerErrorHandling } from './error-handler.js';
 import type { HttpDeps } from './http-deps.js';
 import { registerInputGuards } from './input-guards.js';
 import { registerOpenApi } from './openapi.js';
+import { landingRoutes } from './pages/landing.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
 import { methodLogoRoutes } from './routes/method-logos.js';
@@ -70,5 +71,6 @@ export async function buildHttpApp(
   if (deps.payments.acquirer.simulatedChallenge) challengeRoutes(app, deps);
   healthRoutes(app, deps);
   methodLogoRoutes(app);
+  if (deps.landing) landingRoutes(app, deps.landing, deps.payments.publicUrl);
   return app;
 }

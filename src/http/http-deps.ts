@@ -1,6 +1,7 @@
 import type { PaymentsDeps } from '../payments/deps.js';
 import type { Idempotency } from '../payments/idempotency.js';
 import type { Authenticator } from './auth.js';
+import type { LandingInfo } from './pages/landing.js';
 
 export interface HttpDeps {
   payments: PaymentsDeps;
@@ -16,4 +17,6 @@ export interface HttpDeps {
    * the payment (the page opens inside the widget's iframe). null, or unset: nobody may frame it.
    */
   challengeFramer?: (transactionId: string) => string | null;
+  /** The landing page at `/` (name, version, links; the sandbox credentials in sandbox mode). */
+  landing?: LandingInfo;
 }
