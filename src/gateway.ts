@@ -5,17 +5,23 @@ import type { DestinationStream, Logger } from 'pino';
 import { createAcquirer } from './acquirer/registry.js';
 import type { Acquirer } from './acquirer/acquirer.js';
 import { GuardedAcquirer } from './acquirer/guarded-acquirer.js';
-import { Accounts, bootstrapSandbox, type SandboxCredentials } from './admin/accounts.js';
+import {
+  Accounts,
+  bootstrapSandbox,
+  fixedSandboxMismatch,
+  type SandboxCredentials,
+} from './admin/accounts.js';
 import { openMasterKey } from './admin/master-keys.js';
 import { notificationDesk } from './admin/notifications.js';
-import type { Config } from './config/config.js';
+import { ConfigError, type Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { Authenticator } from './http/auth.js';
 import { AuthFailureThrottle } from './http/auth-failures.js';
 import { buildHttpApp } from './http/app.js';
+import { KARTOTEKA_VERSION } from './http/openapi.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { metricsRoute } from './http/routes/metrics.js';
-import { createLogger } from './logger.js';
+import { chooseLogFormat, createLogger } from './logger.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { deliveryTask } from './notifications/delivery-task.js';
 import type { PaymentsDeps } from './payments/deps.js';
@@ -72,7 +78,9 @@ interface Core {
 async function buildCore(config: Config, options: GatewayOptions): Promise<Core> {
   const clock = options.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const log = createLogger(config.logLevel, config.logFile, options.logDestination, !options.quiet);
+  const format = chooseLogFormat(config.logFormat, process.stdout.isTTY === true, config.mode);
+  const log = createLogger(config.logLevel, config.logFile, options.logDestination, !options.quiet, format);
+  for (const warning of config.warnings) log.warn(warning);
   // The database before the key: a missing key file beside sealed data refuses the start without writing one.
   const storage = await openStorage(config.database);
   let keyring: Keyring;
@@ -206,6 +214,13 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       trustProxy: config.trustProxy,
       challengeFramer: widget.challengeFramer,
       requests: metrics,
+      landing: {
+        name: 'Kartoteka',
+        version: KARTOTEKA_VERSION,
+        mode: config.mode,
+        sandbox: () => sandbox,
+        demo: config.mode === 'sandbox',
+      },
     },
     log,
     {
@@ -223,7 +238,13 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     },
   );
 
-  sandbox = config.bootstrapSandbox ? await sandboxCredentials(config, accounts, storage) : null;
+  try {
+    sandbox = config.bootstrapSandbox ? await sandboxCredentials(config, accounts, storage) : null;
+  } catch (err) {
+    await app.close();
+    await storage.close();
+    throw err;
+  }
 
   return {
     config,
@@ -306,12 +327,24 @@ async function sandboxCredentials(
   storage: Storage,
 ): Promise<SandboxCredentials | null> {
   const file = resolve(config.dataDir, 'sandbox-credentials.json');
-  const created = await bootstrapSandbox(accounts, storage);
+  const fixed = config.sandboxFixed;
+  const created = await bootstrapSandbox(accounts, storage, fixed);
   if (created) {
     writeFileSync(file, JSON.stringify(created, null, 2) + '\n', { mode: 0o600 });
     chmodSync(file, 0o600);
     return created;
   }
-  if (!existsSync(file)) return null;
-  return JSON.parse(readFileSync(file, 'utf8')) as SandboxCredentials;
+  // Refused rather than warned: a CI job whose fixed token isn't in the database would only see 401s later.
+  const mismatch = await fixedSandboxMismatch(storage, fixed);
+  if (mismatch) {
+    throw new ConfigError(
+      `${mismatch}. The fixed sandbox credentials are used on a first start only (an empty database); ` +
+        'empty this data directory with `kartoteka reset` to start over with them, or unset them',
+    );
+  }
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SandboxCredentials) : null;
+  if (fixed.merchantId && fixed.serviceId && fixed.serviceKey && fixed.token) {
+    return { ...stored, ...(fixed as SandboxCredentials) };
+  }
+  return stored;
 }

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import { maskCardNumbersInJson } from './domain/mask-card-numbers.js';
 import { currentRequestId } from './http/request-id.js';
 
@@ -17,13 +18,45 @@ export const REDACT_PATHS = [
   'headers.authorization',
 ];
 
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * Pretty lines are for a person at a terminal trying the sandbox; anything else (a pipe, a log collector,
+ * production) gets JSON, which machines parse. An explicit setting wins.
+ */
+export function chooseLogFormat(
+  setting: 'auto' | LogFormat,
+  stdoutIsTty: boolean,
+  mode: 'sandbox' | 'production',
+): LogFormat {
+  if (setting !== 'auto') return setting;
+  return stdoutIsTty && mode === 'sandbox' ? 'pretty' : 'json';
+}
+
+/**
+ * pino-pretty as a stream in this thread, not a worker-thread transport: it then receives lines the masking hook
+ * has already masked, and writes synchronously, so its lines and the banner come out in the order they happen.
+ */
+function prettyStdout(colorize: boolean): DestinationStream {
+  return pretty({
+    singleLine: true,
+    ignore: 'pid,hostname,service',
+    translateTime: "UTC:yyyy-mm-dd'T'HH:MM:ss.l'Z'",
+    colorize,
+    sync: true,
+    destination: 1,
+  });
+}
+
 export function createLogger(
   level: string,
   file: string | null,
   extra?: DestinationStream,
   stdout = true,
+  format: LogFormat = 'json',
 ): Logger {
-  const streams: pino.StreamEntry[] = stdout ? [{ stream: process.stdout }] : [];
+  const out = format === 'pretty' ? prettyStdout(process.stdout.isTTY === true) : process.stdout;
+  const streams: pino.StreamEntry[] = stdout ? [{ stream: out }] : [];
   if (file) streams.push({ stream: createWriteStream(file, { flags: 'a' }) });
   if (extra) streams.push({ stream: extra });
   return pino(

@@ -19,21 +19,25 @@ export class Accounts {
     private readonly clock: Clock,
   ) {}
 
-  async createMerchant(name: string): Promise<Merchant> {
-    const merchant = { id: newMerchantId(), name, createdAt: this.clock.now() };
+  async createMerchant(name: string, id: string = newMerchantId()): Promise<Merchant> {
+    const merchant = { id, name, createdAt: this.clock.now() };
     await this.storage.repos.merchants.insertMerchant(merchant);
     return merchant;
   }
 
-  async createShop(merchantId: string, options: ShopOptions = {}): Promise<Shop> {
+  async createShop(
+    merchantId: string,
+    options: ShopOptions = {},
+    fixed: { id?: string | undefined; serviceKey?: string | undefined } = {},
+  ): Promise<Shop> {
     const merchant = await this.storage.repos.merchants.getMerchant(merchantId);
     if (!merchant) throw new Error(`no merchant ${merchantId}`);
     if (options.notificationUrl) assertUrl(options.notificationUrl);
     const shop: Shop = {
-      id: newId(),
+      id: fixed.id ?? newId(),
       merchantId,
       name: options.name ?? 'Shop',
-      serviceKey: newServiceKey(),
+      serviceKey: fixed.serviceKey ?? newServiceKey(),
       pciEnabled: options.pciEnabled ?? false,
       preauthEnabled: options.preauthEnabled ?? false,
       notificationUrl: options.notificationUrl ?? null,
@@ -66,10 +70,13 @@ export class Accounts {
   }
 
   /** Returns the token in clear: this is the only time it is ever visible. */
-  async createToken(merchantId: string, label = 'default'): Promise<{ id: string; token: string }> {
+  async createToken(
+    merchantId: string,
+    label = 'default',
+    token: string = newApiToken(),
+  ): Promise<{ id: string; token: string }> {
     const merchant = await this.storage.repos.merchants.getMerchant(merchantId);
     if (!merchant) throw new Error(`no merchant ${merchantId}`);
-    const token = newApiToken();
     const id = newId();
     await this.storage.repos.merchants.insertToken({
       id,
@@ -99,14 +106,56 @@ export interface SandboxCredentials {
   token: string;
 }
 
-/** First start in sandbox mode: one merchant with one PCI-enabled shop and a token, so curl works at once. */
+/** Parts of the sandbox identity fixed by configuration (CI); what is not fixed is generated. */
+export type FixedSandbox = Partial<SandboxCredentials>;
+
+/**
+ * First start in sandbox mode: one merchant with one PCI-enabled shop and a token, so curl works at once. Fixed
+ * parts are used as given, so a CI configuration can name the credentials before the gateway ever ran.
+ */
 export async function bootstrapSandbox(
   accounts: Accounts,
   storage: Storage,
+  fixed: FixedSandbox = {},
 ): Promise<SandboxCredentials | null> {
   if ((await storage.repos.merchants.countMerchants()) > 0) return null;
-  const merchant = await accounts.createMerchant('Sandbox merchant');
-  const shop = await accounts.createShop(merchant.id, { name: 'Sandbox shop', pciEnabled: true });
-  const { token } = await accounts.createToken(merchant.id, 'sandbox');
+  const merchant = await accounts.createMerchant('Sandbox merchant', fixed.merchantId);
+  const shop = await accounts.createShop(
+    merchant.id,
+    { name: 'Sandbox shop', pciEnabled: true },
+    { id: fixed.serviceId, serviceKey: fixed.serviceKey },
+  );
+  const { token } = await accounts.createToken(merchant.id, 'sandbox', fixed.token);
   return { merchantId: merchant.id, serviceId: shop.id, serviceKey: shop.serviceKey, token };
+}
+
+/**
+ * On a later start the database already has its merchants: a fixed part that is not in it means the
+ * configuration names another sandbox than this data holds, and every request with it would fail with a 401.
+ * Returns why, naming the variables (never the secrets), or null when everything fixed is there.
+ */
+export async function fixedSandboxMismatch(storage: Storage, fixed: FixedSandbox): Promise<string | null> {
+  const merchants = storage.repos.merchants;
+  const problems: string[] = [];
+  const merchantId = fixed.merchantId;
+  if (merchantId && !(await merchants.getMerchant(merchantId))) {
+    problems.push(`KARTOTEKA_SANDBOX_MERCHANT_ID (${merchantId}) is not a merchant of this database`);
+  }
+  if (fixed.serviceId || fixed.serviceKey) {
+    const shop = fixed.serviceId
+      ? await merchants.getShopById(fixed.serviceId)
+      : (await merchants.listShops(merchantId)).find((s) => s.serviceKey === fixed.serviceKey);
+    if (fixed.serviceId && (!shop || (merchantId && shop.merchantId !== merchantId))) {
+      problems.push(`KARTOTEKA_SANDBOX_SERVICE_ID (${fixed.serviceId}) is not a shop of that merchant here`);
+    } else if (fixed.serviceKey && shop?.serviceKey !== fixed.serviceKey) {
+      problems.push('KARTOTEKA_SANDBOX_SERVICE_KEY is not the serviceKey of that shop here');
+    }
+  }
+  if (fixed.token) {
+    const owner = await merchants.findTokenByHash(hashToken(fixed.token));
+    if (!owner || (merchantId && owner.merchantId !== merchantId)) {
+      problems.push('KARTOTEKA_SANDBOX_TOKEN is not an active token of that merchant here');
+    }
+  }
+  return problems.length === 0 ? null : problems.join('; ');
 }

@@ -6,6 +6,7 @@ import { systemClock } from '../domain/clock.js';
 import { pendingMigrations, migrateToLatest } from '../storage/migrate.js';
 import { openStorage } from '../storage/open.js';
 import type { Storage } from '../storage/storage.js';
+import { formatRecord, formatTable } from './table.js';
 
 async function withStorage<T>(work: (storage: Storage, accounts: Accounts) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -19,15 +20,11 @@ async function withStorage<T>(work: (storage: Storage, accounts: Accounts) => Pr
   }
 }
 
-function print(value: unknown, json: boolean): void {
+/** `--json` keeps times as Unix milliseconds (what scripts already parse); people get ISO-8601 tables. */
+function print(value: object, json: boolean, empty = 'none'): void {
   if (json) process.stdout.write(JSON.stringify(value, null, 2) + '\n');
-  else if (Array.isArray(value)) console.table(value);
-  else
-    process.stdout.write(
-      Object.entries(value as Record<string, unknown>)
-        .map(([k, v]) => `${k}: ${String(v)}`)
-        .join('\n') + '\n',
-    );
+  else if (Array.isArray(value)) process.stdout.write(formatTable(value as Record<string, unknown>[], empty));
+  else process.stdout.write(formatRecord(value as Record<string, unknown>));
 }
 
 const minorUnits = (value: string): number => {
@@ -74,7 +71,9 @@ export function adminCommands(program: Command): void {
     .command('list')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) =>
-      withStorage(async (storage) => print(await storage.repos.merchants.listMerchants(), !!opts.json)),
+      withStorage(async (storage) =>
+        print(await storage.repos.merchants.listMerchants(), !!opts.json, 'no merchants'),
+      ),
     );
 
   const shop = program.command('shop').description('manage shops (services)');
@@ -166,6 +165,7 @@ export function adminCommands(program: Command): void {
         print(
           shops.map(({ serviceKey: _hidden, ...s }) => s),
           !!opts.json,
+          'no shops',
         );
       }),
     );
@@ -188,7 +188,7 @@ export function adminCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { merchant?: string; json?: boolean }) =>
       withStorage(async (storage) =>
-        print(await storage.repos.merchants.listTokens(opts.merchant), !!opts.json),
+        print(await storage.repos.merchants.listTokens(opts.merchant), !!opts.json, 'no tokens'),
       ),
     );
   token

@@ -5,6 +5,7 @@ import { adminCommands } from './admin-commands.js';
 import { banner } from './banner.js';
 import { keyCommands } from './key-commands.js';
 import { notificationCommands } from './notification-commands.js';
+import { resetCommand } from './reset-command.js';
 
 const program = new Command();
 program.name('kartoteka').description('imoje-compatible gateway for OneClick and recurring card payments');
@@ -15,7 +16,13 @@ program
   .action(async () => {
     const config = loadConfig();
     const gateway = await createGateway(config);
-    const url = await gateway.listen();
+    let url: string;
+    try {
+      url = await gateway.listen();
+    } catch (err) {
+      await gateway.close().catch(() => undefined);
+      throw (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portInUse(config.host, config.port) : err;
+    }
     const db = config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL';
     process.stdout.write(banner(url, config.mode, db, gateway.sandbox) + '\n');
     let closing = false;
@@ -38,6 +45,15 @@ program
 adminCommands(program);
 keyCommands(program);
 notificationCommands(program);
+resetCommand(program);
+
+/** Said plainly, without the stack: the usual cause is a second `npm start`. */
+function portInUse(host: string, port: number): Error {
+  return new Error(
+    `${host}:${port} is already in use by another process. Stop that process (another kartoteka?), ` +
+      `or start on another port: KARTOTEKA_PORT=${port === 8080 ? 8081 : port + 1} npm start`,
+  );
+}
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {

@@ -11,6 +11,7 @@ import {
 import type { NotificationStatus } from '../storage/notification-repo.js';
 import { openStorage } from '../storage/open.js';
 import type { Storage } from '../storage/storage.js';
+import { formatRecord, formatTable } from './table.js';
 
 async function withStorage<T>(work: (storage: Storage) => Promise<T>): Promise<T> {
   const storage = await openStorage(loadConfig().database);
@@ -94,19 +95,18 @@ export function notificationCommands(program: Command): void {
             limit: opts.limit,
           });
           if (opts.json) return json(rows);
-          if (rows.length === 0) {
-            process.stdout.write('no notifications\n');
-            return;
-          }
-          console.table(
-            rows.map((n) => ({
-              id: n.id,
-              transaction: n.transactionId,
-              status: n.status,
-              attempts: n.attempts,
-              next: n.nextAttemptAt ?? '',
-              lastError: n.lastError ?? '',
-            })),
+          process.stdout.write(
+            formatTable(
+              rows.map((n) => ({
+                id: n.id,
+                transaction: n.transactionId,
+                status: n.status,
+                attempts: n.attempts,
+                nextAttemptAt: n.nextAttemptAt,
+                lastError: n.lastError ?? '',
+              })),
+              'no notifications',
+            ),
           );
         }),
     );
@@ -119,11 +119,7 @@ export function notificationCommands(program: Command): void {
         const shown = await showNotification(storage, id);
         if (opts.json) return json(shown);
         const { body, ...fields } = shown.notification;
-        process.stdout.write(
-          Object.entries(fields)
-            .map(([k, v]) => `${k}: ${String(v ?? '')}`)
-            .join('\n') + `\nbody: ${body}\n\nattempts:\n`,
-        );
+        process.stdout.write(formatRecord(fields) + `body: ${body}\n\nattempts:\n`);
         if (shown.attempts.length === 0) process.stdout.write('  none yet\n');
         for (const a of shown.attempts) {
           const answer = a.httpStatus === null ? 'no answer' : `HTTP ${a.httpStatus}`;

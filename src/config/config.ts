@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { ConnectorConfig, SettingsReader } from '../acquirer/connector.js';
 import { acquirerNames, CONNECTORS, connectorNamed } from '../acquirer/registry.js';
 import { Secret } from '../domain/secret.js';
+import { UUID_V4_PATTERN } from '../domain/ids.js';
 import type { PostgresOptions, SqliteOptions } from '../storage/connect.js';
 
 export type Mode = 'sandbox' | 'production';
@@ -46,6 +47,21 @@ export interface Config {
   readonly acquirerExpiryMs: number;
   /** A payment waiting on the acquirer for this long is taken up by the recovery chore. */
   readonly recoveryGraceMs: number;
+  /** Fixed sandbox merchant identity (CI): each part the operator set; the rest is generated on first start. */
+  readonly sandboxFixed: SandboxFixed;
+  /** `auto`: pretty one-line logs in a terminal in sandbox mode, JSON otherwise. */
+  readonly logFormat: LogFormatSetting;
+  /** Things worth a warning at start-up (mistyped variable names); the server logs them. */
+  readonly warnings: readonly string[];
+}
+
+export type LogFormatSetting = 'auto' | 'json' | 'pretty';
+
+export interface SandboxFixed {
+  readonly merchantId?: string;
+  readonly serviceId?: string;
+  readonly serviceKey?: string;
+  readonly token?: string;
 }
 
 export class ConfigError extends Error {
@@ -103,8 +119,93 @@ export const SETTINGS: Readonly<Record<string, string>> = {
     'after this, counted from the call, the acquirer must not act on a request (default 30000; ≥ the timeout)',
   KARTOTEKA_RECOVERY_GRACE_MS:
     'a payment waiting on the acquirer this long is reconciled by the recovery chore (default 60000)',
+  KARTOTEKA_SANDBOX_MERCHANT_ID:
+    "the sandbox merchant's id on first start: 20 lowercase letters and digits (`openssl rand -hex 10`)",
+  KARTOTEKA_SANDBOX_SERVICE_ID: "the sandbox shop's serviceId on first start: a lowercase UUID v4",
+  KARTOTEKA_SANDBOX_SERVICE_KEY:
+    "the sandbox shop's serviceKey on first start: 32 letters and digits (`openssl rand -hex 16`)",
+  KARTOTEKA_SANDBOX_TOKEN:
+    "the sandbox merchant's API token on first start: 48 letters and digits (`openssl rand -hex 24`)",
+  KARTOTEKA_LOG_FORMAT: 'auto (default: pretty in a terminal in sandbox mode, else JSON), json or pretty',
   ...Object.assign({}, ...CONNECTORS.map((c) => c.settings)),
 };
+
+/**
+ * What the generated values look like (src/domain/ids.ts), so a fixed one can't be something a real imoje
+ * client would refuse or a token too short to be a secret.
+ */
+const SANDBOX_FORMATS = {
+  KARTOTEKA_SANDBOX_MERCHANT_ID: {
+    key: 'merchantId',
+    pattern: /^[a-z0-9]{20}$/,
+    shape: '20 lowercase letters and digits',
+    hint: 'openssl rand -hex 10',
+  },
+  KARTOTEKA_SANDBOX_SERVICE_ID: {
+    key: 'serviceId',
+    pattern: new RegExp(UUID_V4_PATTERN),
+    shape: 'a lowercase UUID v4',
+    hint: 'uuidgen | tr A-F a-f',
+  },
+  KARTOTEKA_SANDBOX_SERVICE_KEY: {
+    key: 'serviceKey',
+    pattern: /^[A-Za-z0-9]{32}$/,
+    shape: '32 letters and digits',
+    hint: 'openssl rand -hex 16',
+  },
+  KARTOTEKA_SANDBOX_TOKEN: {
+    key: 'token',
+    pattern: /^[A-Za-z0-9]{48}$/,
+    shape: '48 letters and digits',
+    hint: 'openssl rand -hex 24',
+  },
+} as const;
+
+/** Secrets are never echoed back in the message, only their length. */
+function sandboxFixed(env: Env): SandboxFixed {
+  const out: Record<string, string> = {};
+  for (const [name, f] of Object.entries(SANDBOX_FORMATS)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (!f.pattern.test(raw)) {
+      const shown = name.endsWith('_ID') ? `"${raw}"` : `${raw.length} characters`;
+      throw new ConfigError(`${name} must be ${f.shape}, got ${shown}; generate one with \`${f.hint}\``);
+    }
+    out[f.key] = raw;
+  }
+  return out;
+}
+
+/**
+ * Variables the test suite and tools read themselves (tests/, scripts/, bench/): never a mistyped setting.
+ */
+const TOOL_VARIABLES = [/^KARTOTEKA_TEST_/, /^KARTOTEKA_FUZZ_/, /^KARTOTEKA_BENCH_/];
+
+/** One warning per `KARTOTEKA_*` variable that is no setting, naming the closest one. */
+export function unknownVariableWarnings(env: Env): string[] {
+  const known = Object.keys(SETTINGS);
+  const warnings: string[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith('KARTOTEKA_') || name in SETTINGS) continue;
+    if (TOOL_VARIABLES.some((p) => p.test(name))) continue;
+    const closest = known.reduce((best, k) => (distance(name, k) < distance(name, best) ? k : best));
+    warnings.push(`unknown setting ${name} ignored; did you mean ${closest}?`);
+  }
+  return warnings;
+}
+
+/** Levenshtein distance: variable names are short, so the quadratic table is nothing. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
 
 function readFileEnv(path: string): Env {
   let parsed: unknown;
@@ -290,6 +391,9 @@ export function loadConfig(processEnv: Env = process.env, overrides: Env = {}): 
     trustProxy: trustProxy(env.KARTOTEKA_TRUST_PROXY),
     requestTimeoutMs: int(env, 'KARTOTEKA_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
     ...acquirerTiming(env),
+    sandboxFixed: Object.freeze(sandboxFixed(env)),
+    logFormat: oneOf(env, 'KARTOTEKA_LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
+    warnings: Object.freeze(unknownVariableWarnings(processEnv)),
   };
   return Object.freeze(config);
 }

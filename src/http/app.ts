@@ -9,6 +9,7 @@ import { registerInputGuards } from './input-guards.js';
 import { registerOpenApi } from './openapi.js';
 import { registerRequestId, requestId } from './request-id.js';
 import { registerRequestMetrics } from './request-metrics.js';
+import { landingRoutes } from './pages/landing.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
 import { methodLogoRoutes } from './routes/method-logos.js';
@@ -80,5 +81,6 @@ export async function buildHttpApp(
   healthRoutes(app, deps);
   upstreamNotificationRoutes(app, deps);
   methodLogoRoutes(app);
+  if (deps.landing) landingRoutes(app, deps.landing, deps.payments.publicUrl);
   return app;
 }

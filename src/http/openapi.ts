@@ -1,9 +1,15 @@
+import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 
 /** The version of the documented API contract (imoje's v1 merchant API), not of the Kartoteka package. */
 export const API_VERSION = '1.0.0';
+
+/** Kartoteka's own version, from package.json (one level above both src/ and dist/). */
+export const KARTOTEKA_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 const DESCRIPTION = `The imoje-compatible card API of Kartoteka: OneClick and recurring card payments.
 
@@ -109,6 +115,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'Kartoteka — imoje-compatible card API',
         version: API_VERSION,
+        summary: `Kartoteka ${KARTOTEKA_VERSION}: the imoje v1 merchant API (contract version ${API_VERSION})`,
         description: DESCRIPTION,
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
@@ -137,6 +144,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     staticCSP: true,
+    // The browser tab and the page's heading say whose reference this is (it said "Swagger UI").
+    theme: { title: `Kartoteka ${KARTOTEKA_VERSION} — API reference` },
     uiConfig: { docExpansion: 'list', deepLinking: true },
   });
 

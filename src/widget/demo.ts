@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PaymentsDeps } from '../payments/deps.js';
+import { orderOutcome, type OrderOutcome } from '../payments/order-outcome.js';
 import { firstShop, shopById, type Shop } from '../payments/shops.js';
 import { checkField, WIDGET_CID_RULE } from '../domain/field-rules.js';
 import { esc, formatMoney } from './html.js';
@@ -8,6 +9,38 @@ import { signingInput, signWidget } from './signature.js';
 
 const DEMO_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; frame-src 'self'; form-action 'self'; img-src 'self' data:; base-uri 'none'";
+
+const DEMO_AMOUNT = 1999;
+
+/** The payment and its notifications, as the shop's server would learn them (the redirect itself proves nothing). */
+function outcomeHtml(outcome: OrderOutcome | undefined, shop: Shop | undefined): string {
+  if (!outcome) {
+    return '<section id="demo-outcome" aria-labelledby="demo-outcome-h"><h2 id="demo-outcome-h">The payment</h2><p>No payment was made for this order.</p></section>';
+  }
+  const notifications =
+    outcome.notifications.length === 0
+      ? shop?.notificationUrl
+        ? '<p>No notification yet: one is written with every status change.</p>'
+        : '<p id="demo-no-url">None is sent: this shop has no notification URL. Set one with <code>npx kartoteka shop update --merchant … --shop … --notification-url https://…</code></p>'
+      : `<ul id="demo-notifications">${outcome.notifications
+          .map((n) => {
+            const to = n.url
+              ? `to <code>${esc(n.url)}</code>`
+              : "(the shop has no notification URL, so there's nowhere to send it)";
+            const state =
+              n.status === 'delivered' && n.deliveredAt !== null
+                ? `delivered ${new Date(n.deliveredAt).toISOString()}`
+                : `${n.status}, ${n.attempts} attempt(s)${n.lastError ? `, last error: ${esc(n.lastError)}` : ''}`;
+            return `<li data-status="${esc(n.status)}">${esc(state)} ${to}</li>`;
+          })
+          .join('')}</ul>`;
+  return `<section id="demo-outcome" aria-labelledby="demo-outcome-h"><h2 id="demo-outcome-h">The payment</h2>
+<dl><dt>status</dt><dd id="demo-status">${esc(outcome.status)}${outcome.statusCode ? ` (${esc(outcome.statusCode)})` : ''}</dd>
+<dt>amount</dt><dd>${esc(formatMoney(outcome.amount, outcome.currency, 'en'))}</dd>
+<dt>card</dt><dd id="demo-card">${esc(outcome.maskedNumber ?? '—')}</dd>
+<dt>transaction</dt><dd><code>${esc(outcome.transactionId)}</code></dd></dl>
+<h3>Notifications</h3>${notifications}</section>`;
+}
 
 const TEST_CARDS: Array<[string, string]> = [
   ['4012001037141112', '3-D Secure challenge, then settled'],
@@ -78,14 +111,16 @@ export function demoRoutes(
         const locale = pick(q.locale, ['en', 'pl'] as const, 'en');
         const inline = q.inline === 'true';
         const base = deps.publicUrl();
+        const orderId = `demo-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+        // The order rides along so the result page can show what became of it.
         const done = (result: string) =>
-          `${base}/demo/done?result=${result}&cid=${cid}&type=${type}&locale=${locale}`;
+          `${base}/demo/done?result=${result}&order=${orderId}&cid=${cid}&type=${type}&locale=${locale}`;
         const signed: Record<string, string> = {
           merchantId: shop.merchantId,
           serviceId: shop.id,
-          amount: '1999',
+          amount: String(DEMO_AMOUNT),
           currency: 'PLN',
-          orderId: `demo-${Date.now().toString(36)}`,
+          orderId,
           customerId: cid,
           customerFirstName: 'Jan',
           customerLastName: 'Kowalski',
@@ -109,7 +144,7 @@ export function demoRoutes(
 <p>This page is a shop without PCI DSS. Its server signed the widget attributes below with the shop's
 <code>serviceKey</code>; the card form opens in an iframe served by the gateway, so card numbers never reach the shop.
 See <code>docs/widget.md</code>.</p>
-<section class="product"><h2>Kartoteka demo mug</h2><p class="price">${esc(formatMoney(1999, 'PLN', 'en'))}</p>
+<section class="product"><h2>Kartoteka demo mug</h2><p class="price">${esc(formatMoney(DEMO_AMOUNT, 'PLN', 'en'))}</p>
 <button id="demo-pay" type="button">Pay by card</button></section>
 ${inline ? '<div id="imoje-widget__wrapper"></div>' : ''}
 <nav><p>Widget type: ${(['oneclick', 'recurring', 'ecom3ds'] as const).map((t) => link({ ...here, type: t }, t, t === type)).join(' · ')}</p>
@@ -154,12 +189,19 @@ ${TEST_CARDS.map(([n, d]) => `<tr><td><code>${n}</code></td><td>${esc(d)}</td></
         const title = { success: 'Thank you!', failure: 'Payment failed', cancel: 'Payment cancelled' }[
           result
         ];
+        const orderId = /^demo-[a-z0-9]{1,40}$/.test(q.order ?? '') ? q.order! : null;
+        const shop = orderId ? await demoShop(deps, sandboxServiceId()) : undefined;
+        const outcome =
+          shop && orderId
+            ? await orderOutcome(deps, { serviceId: shop.id, orderId, amount: DEMO_AMOUNT, currency: 'PLN' })
+            : undefined;
         return page(
           reply,
           title,
           `<h1 id="demo-result" data-result="${result}">${esc(title)}</h1>
 <p>The widget sent the payer to this shop's <code>data-url-${result}</code>. The shop's server learns the final status from
 the notification (webhook), never from this redirect.</p>
+${orderId ? outcomeHtml(outcome, shop) : ''}
 <p><a id="demo-again" href="/demo?${esc(back.toString())}">Buy again as the same payer</a>
  · <a href="/demo">Start over as a new payer</a></p>`,
         );

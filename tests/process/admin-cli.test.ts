@@ -163,6 +163,34 @@ describe('admin CLI: merchants, shops, tokens', () => {
     }
   }, 120_000); // nine CLI processes and a server, one after another
 
+  it('lists are aligned tables with ISO-8601 times (console.table showed an index column and Unix ms)', async () => {
+    const merchant = await runCli(['merchant', 'create', '--name', 'Table test', '--json'], env);
+    const { id: merchantId, createdAt } = JSON.parse(merchant.output) as { id: string; createdAt: number };
+    expect(typeof createdAt).toBe('number'); // --json keeps what scripts parse
+    await runCli(['shop', 'create', '--merchant', merchantId, '--name', 'Table shop'], env);
+    await runCli(['token', 'create', '--merchant', merchantId, '--label', 'table'], env);
+    for (const list of [
+      ['merchant', 'list'],
+      ['shop', 'list', '--merchant', merchantId],
+      ['token', 'list', '--merchant', merchantId],
+    ]) {
+      const res = await runCli(list, env);
+      expect(res.code, res.output).toBe(0);
+      const lines = res.output.trimEnd().split('\n');
+      // A header, a rule and the rows, every line exactly as wide as the first: the columns line up.
+      expect(lines.length, res.output).toBeGreaterThanOrEqual(5);
+      for (const line of lines)
+        expect([list.join(' '), line.length]).toEqual([list.join(' '), lines[0]!.length]);
+      expect(lines[1]).toMatch(/│ id +│/);
+      expect(res.output).toContain(merchantId);
+      expect(res.output).toMatch(/│ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z │/);
+      expect(res.output).not.toContain(String(createdAt));
+      expect(res.output).not.toContain('(index)');
+    }
+    const none = await runCli(['shop', 'list', '--merchant', 'nobody00000000000000'], env);
+    expect(none.output).toBe('no shops\n');
+  }, 60_000);
+
   it('bad input gets a clear message and a non-zero exit', async () => {
     const res = await runCli(['shop', 'create', '--merchant', 'nope0000000000000000'], env);
     expect(res.code).toBe(1);

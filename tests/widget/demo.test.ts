@@ -20,6 +20,9 @@ describe.skipIf(NO_BROWSER)('demo shop (sandbox)', () => {
   it('signs for the sandbox shop and runs the whole flow, then offers the saved card', async () => {
     const sandbox = gw.gateway.sandbox!;
     expect(sandbox).toBeTruthy();
+    // Where the shop's notifications go (nothing listens: the worker is off, so it stays pending).
+    const hook = 'http://127.0.0.1:9/demo-hook';
+    await gw.gateway.accounts.updateShop(sandbox.merchantId, sandbox.serviceId, { notificationUrl: hook });
     const { context, page } = await newPage(browser);
     try {
       await page.goto(`${gw.url}/demo?locale=en`);
@@ -35,6 +38,17 @@ describe.skipIf(NO_BROWSER)('demo shop (sandbox)', () => {
       await frame.waitForURL(/\/3ds\//);
       await frame.getByRole('button', { name: 'Authenticate' }).click();
       await page.waitForURL(/\/demo\/done\?result=success/);
+      // Issue 18 item 6: the result page shows the payment (card masked) and its notification.
+      await expect(page.locator('#demo-status').textContent()).resolves.toMatch(/^settled/);
+      await expect(page.locator('#demo-card').textContent()).resolves.toBe('****1112');
+      const outcome = (await page.locator('#demo-outcome').textContent()) ?? '';
+      expect(outcome).toContain('19.99');
+      expect(outcome).not.toContain('4012001037141112');
+      expect(await page.locator('#demo-outcome h3').textContent()).toBe('Notifications');
+      const notification = page.locator('#demo-notifications li');
+      await expect(notification.count()).resolves.toBe(1);
+      await expect(notification.textContent()).resolves.toBe(`pending, 0 attempt(s) to ${hook}`);
+      await page.screenshot({ path: `${ARTIFACTS}/demo-done.png`, fullPage: true });
       await page.locator('#demo-again').click();
       await page.locator('#demo-pay').click();
       const again = await widgetFrame(page);
