@@ -157,7 +157,16 @@ describe('kartoteka reset', () => {
     await serving({ KARTOTEKA_DATA_DIR: dataDir }, async () => undefined);
     const production: Array<Record<string, string>> = [
       { KARTOTEKA_MODE: 'production', KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION: 'on' },
-      { KARTOTEKA_MODE: 'production', KARTOTEKA_ACQUIRER: 'acme-bank' },
+      {
+        // A real acquirer (its settings need only be well-formed: reset refuses before anything connects).
+        KARTOTEKA_MODE: 'production',
+        KARTOTEKA_ACQUIRER: 'imoje',
+        KARTOTEKA_IMOJE_API_URL: 'https://imoje.example',
+        KARTOTEKA_IMOJE_MERCHANT_ID: 'abcdefghij0123456789',
+        KARTOTEKA_IMOJE_SERVICE_ID: '2059754f-c532-4069-aa85-a4322c4b16fb',
+        KARTOTEKA_IMOJE_SERVICE_KEY: 'upstream-service-key',
+        KARTOTEKA_IMOJE_TOKEN: 'upstream-token',
+      },
     ];
     for (const extra of production) {
       const res = await runCli(['reset'], { KARTOTEKA_DATA_DIR: dataDir, ...extra });
