@@ -66,7 +66,11 @@ export function send(origin: string, req: FuzzRequest, timeoutMs = HANG_MS): Pro
   });
 }
 
-const PAGE_PREFIXES = ['/3ds/', '/widget/', '/js/', '/demo', '/docs'];
+const PAGE_PREFIXES = ['/3ds/', '/widget/', '/js/', '/demo', '/docs', '/paywall/', '/assets/'];
+/** Browser pages at an exact path: the landing page and imoje's paywall form (GET or POST `/payment`). */
+const PAGE_PATHS = ['/', '/payment'];
+/** imoje answers these with a top-level JSON array, as Kartoteka must for the clients that read them. */
+const ARRAY_ANSWERS = [/\/services$/, /\/get-payment-methods$/];
 const CODES = new Map<string, number>(Object.values(ERROR_CATALOG).map((e) => [e.code, e.status]));
 
 function pathOf(req: FuzzRequest): string {
@@ -75,6 +79,8 @@ function pathOf(req: FuzzRequest): string {
 
 export function isPage(req: FuzzRequest): boolean {
   const path = pathOf(req);
+  // The router ignores one trailing slash, so `/payment/` is the paywall form too.
+  if (PAGE_PATHS.includes(path) || PAGE_PATHS.includes(path.replace(/\/$/, ''))) return true;
   return PAGE_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p));
 }
 
@@ -142,6 +148,7 @@ export function answerProblem(req: FuzzRequest, res: FuzzResponse): string | nul
   if (!json) return `success without JSON (content-type ${type})`;
   try {
     const body = JSON.parse(res.text) as unknown;
+    if (Array.isArray(body) && ARRAY_ANSWERS.some((r) => r.test(pathOf(req)))) return null;
     if (!body || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length === 0)
       return 'success body is not a non-empty JSON object';
   } catch {
