@@ -1,4 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  signForm,
+  signingInput,
+  verifyFormSignature,
+  type SignatureAlgorithm,
+} from '../domain/form-signature.js';
 
 /** The fields of imoje's paywall form (`POST`/`GET {paywall}/payment`) that the signature covers when sent. */
 export const PAYWALL_FIELDS = [
@@ -27,8 +32,6 @@ export const PAYWALL_FIELDS = [
 export type PaywallField = (typeof PAYWALL_FIELDS)[number];
 export type PaywallForm = Partial<Record<PaywallField, string>>;
 
-type Algorithm = 'sha224' | 'sha256' | 'sha384' | 'sha512';
-
 /** Copies only the known fields, as strings (a form or query may carry anything). */
 export function pickPaywallForm(source: unknown): { form: PaywallForm; signature: string | undefined } {
   const form: PaywallForm = {};
@@ -42,34 +45,25 @@ export function pickPaywallForm(source: unknown): { form: PaywallForm; signature
   return { form, signature };
 }
 
-/** As for the widget: sent fields sorted by name, `key=value` joined by `&`, then the service key, hashed. */
+/** As for the widget (`domain/form-signature.ts`), over the paywall's fields. */
 export function paywallSigningInput(form: PaywallForm, serviceKey: string): string {
-  const keys = PAYWALL_FIELDS.filter((k) => form[k] !== undefined).sort();
-  return keys.map((k) => `${k}=${form[k]}`).join('&') + serviceKey;
+  return signingInput(PAYWALL_FIELDS, form, serviceKey);
 }
 
-export function signPaywall(form: PaywallForm, serviceKey: string, algorithm: Algorithm = 'sha256'): string {
-  const hex = createHash(algorithm).update(paywallSigningInput(form, serviceKey), 'utf8').digest('hex');
-  return `${hex};${algorithm}`;
+export function signPaywall(
+  form: PaywallForm,
+  serviceKey: string,
+  algorithm: SignatureAlgorithm = 'sha256',
+): string {
+  return signForm(PAYWALL_FIELDS, form, serviceKey, algorithm);
 }
 
-/**
- * Constant-time check. A value holding `&<field>=` is refused, as for the widget: the unescaped signing string
- * could otherwise move a field into its neighbour and keep the signature valid.
- */
+/** Constant-time check; a value holding `&<field>=` is refused, as for the widget. */
 export function verifyPaywallSignature(
   form: PaywallForm,
   signature: string | undefined,
   serviceKey: string,
 ): 'ok' | 'missing' | 'malformed' | 'ambiguous' | 'mismatch' {
-  if (!signature) return 'missing';
-  const match = /^([0-9a-fA-F]+);(sha224|sha256|sha384|sha512)$/.exec(signature.trim());
-  if (!match) return 'malformed';
-  for (const value of Object.values(form)) {
-    if (value.includes('&') && PAYWALL_FIELDS.some((f) => value.includes(`&${f}=`))) return 'ambiguous';
-  }
-  const given = Buffer.from(match[1]!.toLowerCase(), 'utf8');
-  const expected = Buffer.from(signPaywall(form, serviceKey, match[2] as Algorithm).split(';')[0]!, 'utf8');
-  if (given.length !== expected.length) return 'mismatch';
-  return timingSafeEqual(given, expected) ? 'ok' : 'mismatch';
+  const check = verifyFormSignature(PAYWALL_FIELDS, form, signature, serviceKey);
+  return check.ok ? 'ok' : check.reason;
 }
