@@ -28,8 +28,3 @@ export function formatMoney(amount: number, currency: string, locale: MoneyLocal
   }
   return f.format(amount / 100);
 }
-
-/** @deprecated English pages: use `formatMoney(amount, currency, 'en')`. Kept for callers outside this change. */
-export function formatAmount(amount: number, currency: string): string {
-  return formatMoney(amount, currency, 'en');
-}
