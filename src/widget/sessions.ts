@@ -12,7 +12,11 @@ import type { WidgetAttributes } from './attributes.js';
 /** `failed`: the payment attempt broke unexpectedly; we can't tell the payer it was not charged, so no retry. */
 export type SessionState = 'open' | 'paying' | 'challenge' | 'done' | 'cancelled' | 'failed';
 
-/** One opening of the widget: the verified attributes and what has happened since. */
+/**
+ * One opening of the widget: the verified attributes and what has happened since. Stored as JSON (all but the
+ * column fields, see `toStored`), so a field added here persists without a migration, if it is a JSON value
+ * (no `Date`, `bigint` or `undefined` that must survive) and never card data.
+ */
 export interface WidgetSession {
   id: string;
   attrs: WidgetAttributes;
