@@ -134,6 +134,9 @@ describe.skipIf(!PG_URL || NO_BROWSER)(
         await fillCard(frame, THREE_DS);
         await frame.locator('#kw-pay').click();
         await frame.waitForURL(/\/3ds\//);
+        // The challenge opens inside the shop page although the step before it was served by the other instance.
+        await frame.getByRole('button', { name: 'Authenticate' }).waitFor();
+        await page.screenshot({ path: `${ARTIFACTS}/multi-instance-widget-challenge.png` });
         await frame.getByRole('button', { name: 'Authenticate' }).click();
         await page.waitForURL(`${shop.origin}/success`);
         await page.locator('#landed').waitFor();
