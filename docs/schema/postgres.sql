@@ -218,6 +218,17 @@ table widget_orders (
   modified_at bigint not null
 );
 
+table widget_sessions (
+  id_hash text not null,
+  service_id text not null,
+  state text not null,
+  transaction_id text,
+  document text not null,
+  created_at bigint not null,
+  modified_at bigint not null,
+  expires_at bigint not null
+);
+
 CREATE UNIQUE INDEX api_tokens_pkey ON public.api_tokens USING btree (id);
 
 CREATE UNIQUE INDEX api_tokens_token_hash_key ON public.api_tokens USING btree (token_hash);
@@ -279,3 +290,9 @@ CREATE UNIQUE INDEX vault_canary_pkey ON public.vault_canary USING btree (id);
 CREATE UNIQUE INDEX widget_orders_pk ON public.widget_orders USING btree (service_id, order_id, amount, currency);
 
 CREATE INDEX widget_orders_transaction ON public.widget_orders USING btree (transaction_id);
+
+CREATE INDEX widget_sessions_expiry ON public.widget_sessions USING btree (expires_at);
+
+CREATE UNIQUE INDEX widget_sessions_pkey ON public.widget_sessions USING btree (id_hash);
+
+CREATE INDEX widget_sessions_transaction ON public.widget_sessions USING btree (transaction_id);

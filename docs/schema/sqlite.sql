@@ -30,6 +30,8 @@ CREATE TABLE "vault_canary" ("id" text primary key, "sealed" text not null, "cre
 
 CREATE TABLE "widget_orders" ("service_id" text not null, "order_id" text not null, "amount" bigint not null, "currency" text not null, "state" text not null, "transaction_id" text not null, "created_at" bigint not null, "modified_at" bigint not null, constraint "widget_orders_pk" primary key ("service_id", "order_id", "amount", "currency"));
 
+CREATE TABLE "widget_sessions" ("id_hash" text not null primary key, "service_id" text not null, "state" text not null, "transaction_id" text, "document" text not null, "created_at" bigint not null, "modified_at" bigint not null, "expires_at" bigint not null);
+
 CREATE INDEX "idempotency_keys_expiry" on "idempotency_keys" ("expires_at");
 
 CREATE INDEX "imoje_attempts_upstream" on "imoje_attempts" ("upstream_id");
@@ -57,3 +59,7 @@ CREATE INDEX "transactions_parent" on "transactions" ("parent_id");
 CREATE INDEX "transactions_stage" on "transactions" ("stage", "created_at");
 
 CREATE INDEX "widget_orders_transaction" on "widget_orders" ("transaction_id");
+
+CREATE INDEX "widget_sessions_expiry" on "widget_sessions" ("expires_at");
+
+CREATE INDEX "widget_sessions_transaction" on "widget_sessions" ("transaction_id");

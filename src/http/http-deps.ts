@@ -17,7 +17,7 @@ export interface HttpDeps {
    * The origin allowed to frame a transaction's simulated 3-D Secure page: the shop page whose widget started
    * the payment (the page opens inside the widget's iframe). null, or unset: nobody may frame it.
    */
-  challengeFramer?: (transactionId: string) => string | null;
+  challengeFramer?: (transactionId: string) => Promise<string | null>;
   /** Records every answered request (metrics); unset: nothing is recorded. */
   requests?: RequestRecorder;
   /** The landing page at `/` (name, version, links; the sandbox credentials in sandbox mode). */

@@ -55,7 +55,7 @@ export function paywallRoutes(deps: PaywallDeps): (app: FastifyInstance) => void
     if (await alreadyPaid(p, attrs)) {
       return fail(reply, attrs.locale, 409, 'already_paid', messages(attrs.locale).alreadyPaid);
     }
-    const session = deps.sessions.create(attrs, null);
+    const session = await deps.sessions.create(attrs, null);
     return reply.code(303).header('location', `/widget/session/${session.id}`).send();
   };
 

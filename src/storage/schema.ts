@@ -17,6 +17,7 @@ export interface Database {
   vaultCanary: VaultCanaryTable;
   widgetOrders: WidgetOrdersTable;
   paymentLinks: PaymentLinksTable;
+  widgetSessions: WidgetSessionsTable;
 }
 
 /**
@@ -32,6 +33,21 @@ export interface WidgetOrdersTable {
   transactionId: string;
   createdAt: number;
   modifiedAt: number;
+}
+
+/**
+ * One opening of the widget or the paywall's card form. `document` is the session as JSON; `state` and
+ * `transactionId` mirror its fields for compare-and-set; `idHash` is the SHA-256 of the bearer id in its URL.
+ */
+export interface WidgetSessionsTable {
+  idHash: string;
+  serviceId: string;
+  state: string;
+  transactionId: string | null;
+  document: string;
+  createdAt: number;
+  modifiedAt: number;
+  expiresAt: number;
 }
 
 /** A payment link; `status` is `active` or `cancelled` (paid is its order's state in `widgetOrders`). */

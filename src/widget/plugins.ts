@@ -8,7 +8,7 @@ export interface Widget {
   /** The widget's root-level routes for `buildHttpApp`. */
   plugins: Array<(app: FastifyInstance) => void>;
   /** Who may frame a payment's 3-D Secure page: the shop page whose widget started it (`HttpDeps.challengeFramer`). */
-  challengeFramer(transactionId: string): string | null;
+  challengeFramer(transactionId: string): Promise<string | null>;
   /** The widget's sessions, which the hosted paywall (src/paywall/) opens to show this same card form. */
   sessions: WidgetSessions;
 }
@@ -19,7 +19,7 @@ export function widgetPlugins(
   mode: 'sandbox' | 'production',
   sandboxServiceId: () => string | undefined = () => undefined,
 ): Widget {
-  const sessions = new WidgetSessions(() => payments.clock.now(), 30 * 60_000);
+  const sessions = new WidgetSessions(payments);
   const plugins = [widgetRoutes({ payments, sessions })];
   if (mode === 'sandbox') plugins.push(demoRoutes(payments, sandboxServiceId));
   return { plugins, challengeFramer: (id) => sessions.parentOriginOf(id), sessions };

@@ -100,7 +100,7 @@ function body(request: FastifyRequest): Record<string, unknown> {
 export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
   const p = deps.payments;
   const assets = loadAssets();
-  const sessions = deps.sessions ?? new WidgetSessions(() => p.clock.now(), deps.sessionTtlMs ?? 30 * 60_000);
+  const sessions = deps.sessions ?? new WidgetSessions(p, deps.sessionTtlMs);
 
   const sessionGone = (reply: FastifyReply, locale: Locale = 'en') =>
     sendPage(reply, 404, null, errorPage(locale, null, 'session_expired', messages(locale).sessionGone));
@@ -125,8 +125,13 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       errors ?? (declined ? { alert: declineReason(m, declined.statusCode) } : undefined),
       another || (declined?.savedCard ?? false),
     );
-    // The shop page hears of the decline once; a reload of the form must not report it again.
-    if (declined) declined.event = null;
+    // The shop page hears of the decline once; a reload of the form must not report it again. Lost to a
+    // concurrent change, the session moved on anyway (its payment started), so nothing is left to clear.
+    if (declined?.event) {
+      await sessions.update(session, (s) => {
+        if (s.declined) s.declined = { ...s.declined, event: null };
+      });
+    }
     return sendPage(reply, status, session.parentOrigin, html, returnOrigins(session));
   };
 
@@ -156,10 +161,15 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
     session: WidgetSession,
     run: () => Promise<PayResult>,
   ) => {
-    // Taken before the first await, so a double click on this opening never starts a second payment (the
-    // database claim on the order covers other openings and other instances).
-    session.state = 'paying';
-    session.declined = null;
+    // Compare-and-set open → paying before anything is charged: of a double click, or of two clicks reaching
+    // two instances, one starts the payment and the other lands on the result (the database claim on the
+    // order covers other openings).
+    const started = await sessions.update(session, (s) => {
+      s.state = 'paying';
+      s.declined = null;
+    });
+    if (!started) return reply.code(303).header('location', resultUrl(p, session)).send();
+    const paying = { state: 'paying', transactionId: null } as const;
     let result: PayResult;
     try {
       result = await run();
@@ -167,10 +177,19 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       // Not a refusal: the transaction may exist and be recovered later, so the payer must not simply retry.
       request.log.error({ err, widgetSession: session.id }, 'widget payment failed');
       session.state = 'failed';
+      // Best effort: the failure may be the database itself; the payer sees this page either way.
+      await sessions.save(session, paying).catch((e: unknown) => {
+        request.log.warn({ err: e, widgetSession: session.id }, 'widget session not updated');
+      });
       return failedPage(reply, session);
     }
-    if (result.kind === 'redirect') return reply.code(303).header('location', result.url).send();
+    // This request holds the session in `paying`: nobody else changes it, so this write can't lose.
+    if (result.kind === 'redirect') {
+      await sessions.save(session, paying);
+      return reply.code(303).header('location', result.url).send();
+    }
     session.state = 'open';
+    await sessions.save(session, paying);
     if (result.kind === 'paid') return paidPage(reply, session);
     return showForm(reply, session, 422, result.errors, result.another);
   };
@@ -269,7 +288,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       if (await alreadyPaid(p, parsed.attrs)) {
         return fail(409, 'already_paid', m.alreadyPaid);
       }
-      const session = sessions.create(parsed.attrs, origin);
+      const session = await sessions.create(parsed.attrs, origin);
       return reply.code(303).header('location', `/widget/session/${session.id}`).send();
     });
 
@@ -277,7 +296,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       '/widget/session/:id',
       { schema: { hide: true } },
       async (request, reply) => {
-        const session = sessions.get(request.params.id);
+        const session = await sessions.get(request.params.id);
         if (!session) return sessionGone(reply);
         if (session.state === 'challenge' && session.transactionId) {
           return reply.code(303).header('location', `/3ds/${session.transactionId}`).send();
@@ -291,7 +310,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       '/widget/session/:id/pay',
       { schema: { hide: true } },
       async (request, reply) => {
-        const session = sessions.get(request.params.id);
+        const session = await sessions.get(request.params.id);
         if (!session) return sessionGone(reply);
         if (!sameOrigin(request)) return forbidden(reply, session);
         // One payment per opening: a double submit or a back-button resubmit lands on the result instead.
@@ -304,7 +323,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       '/widget/session/:id/saved',
       { schema: { hide: true } },
       async (request, reply) => {
-        const session = sessions.get(request.params.id);
+        const session = await sessions.get(request.params.id);
         if (!session) return sessionGone(reply);
         if (!sameOrigin(request)) return forbidden(reply, session);
         if (session.state !== 'open') return reply.code(303).header('location', resultUrl(p, session)).send();
@@ -316,10 +335,15 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       '/widget/session/:id/cancel',
       { schema: { hide: true } },
       async (request, reply) => {
-        const session = sessions.get(request.params.id);
+        const session = await sessions.get(request.params.id);
         if (!session) return sessionGone(reply);
         if (!sameOrigin(request)) return forbidden(reply, session);
-        if (session.state === 'open') session.state = 'cancelled';
+        // Lost to a concurrent change (a payment started): the result page tells which.
+        if (session.state === 'open') {
+          await sessions.update(session, (s) => {
+            s.state = 'cancelled';
+          });
+        }
         return reply.code(303).header('location', resultUrl(p, session)).send();
       },
     );
@@ -328,7 +352,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       '/widget/session/:id/result',
       { schema: { hide: true } },
       async (request, reply) => {
-        const session = sessions.get(request.params.id);
+        const session = await sessions.get(request.params.id);
         if (!session) return sessionGone(reply);
         const a = session.attrs;
         // The paywall's form is the whole page: the browser goes back to the shop as imoje's paywall sends it.
@@ -370,17 +394,24 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         if (outcome === 'failure' && retryable(t)) {
           // A decline is not the end: the order was released, so the payer stays in the form with the reason
           // and tries another card. The shop page still hears of it (`retry: true`: the widget stays open).
-          session.state = 'open';
-          session.transactionId = null;
-          session.declined = {
-            transactionId: t.id,
-            statusCode: t.statusCode ?? null,
-            savedCard: t.profileId !== null, // only a debit of the saved profile has one before it succeeds
-            event: { ...event, retry: true },
-          };
+          // Of two result pages loaded at once (on any instances), one reopens the form; both land on it.
+          await sessions.update(session, (s) => {
+            s.state = 'open';
+            s.transactionId = null;
+            s.declined = {
+              transactionId: t.id,
+              statusCode: t.statusCode ?? null,
+              savedCard: t.profileId !== null, // only a debit of the saved profile has one before it succeeds
+              event: { ...event, retry: true },
+            };
+          });
           return reply.code(303).header('location', `/widget/session/${session.id}`).send();
         }
-        session.state = 'done';
+        if (session.state !== 'done') {
+          await sessions.update(session, (s) => {
+            s.state = 'done';
+          });
+        }
         const url = outcome === 'success' ? (a.urlSuccess ?? a.urlReturn) : (a.urlFailure ?? a.urlReturn);
         const gone = back(url);
         if (gone) return gone;

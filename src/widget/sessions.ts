@@ -1,10 +1,22 @@
-import { randomBytes } from 'node:crypto';
+import type { PaymentsDeps } from '../payments/deps.js';
+import {
+  changeWidgetSession,
+  openWidgetSession,
+  readWidgetSession,
+  widgetSessionDocumentPaying,
+  WIDGET_SESSION_TTL_MS,
+  type StoredWidgetSession,
+} from '../payments/widget-sessions.js';
 import type { WidgetAttributes } from './attributes.js';
 
 /** `failed`: the payment attempt broke unexpectedly; we can't tell the payer it was not charged, so no retry. */
 export type SessionState = 'open' | 'paying' | 'challenge' | 'done' | 'cancelled' | 'failed';
 
-/** One opening of the widget: the verified attributes and what has happened since. */
+/**
+ * One opening of the widget: the verified attributes and what has happened since. Stored as JSON (all but the
+ * column fields, see `toStored`), so a field added here persists without a migration, if it is a JSON value
+ * (no `Date`, `bigint` or `undefined` that must survive) and never card data.
+ */
 export interface WidgetSession {
   id: string;
   attrs: WidgetAttributes;
@@ -29,68 +41,81 @@ export interface Declined {
   event: Record<string, unknown> | null;
 }
 
+/** Everything but the columns: whatever fields the session has (or gains later) travel in its JSON document. */
+type Document = Omit<WidgetSession, 'id' | 'state' | 'transactionId' | 'expiresAt'>;
+
+function toStored(session: WidgetSession): StoredWidgetSession<Document> {
+  const { id, state, transactionId, expiresAt, ...document } = session;
+  return { id, serviceId: session.attrs.serviceId, state, transactionId, expiresAt, document };
+}
+
+function fromStored(stored: StoredWidgetSession<Document>): WidgetSession {
+  return {
+    ...stored.document,
+    id: stored.id,
+    state: stored.state as SessionState,
+    transactionId: stored.transactionId,
+    expiresAt: stored.expiresAt,
+  };
+}
+
 /**
- * Widget sessions live in memory: they last minutes, hold no card data and nothing is lost that the payer
- * can't redo by reopening the widget. A deployment with several gateway processes needs sticky routing for
- * `/widget/session/*` (or a shared store behind this same interface).
+ * The widget's sessions, in the database (payments/widget-sessions.ts): any instance serves any request of an
+ * opening, so several gateway processes need no sticky routing. A session holds the verified attributes and
+ * where its payment stands — never card data, which goes straight from the form to the payment. Each change
+ * is a compare-and-set on its state, so a double click or two instances can't both start its payment; the
+ * worker deletes expired rows.
  */
 export class WidgetSessions {
-  private readonly sessions = new Map<string, WidgetSession>();
-
   constructor(
-    private readonly now: () => number,
-    private readonly ttlMs: number,
-    private readonly maxSessions = 10_000,
+    private readonly payments: PaymentsDeps,
+    private readonly ttlMs: number = WIDGET_SESSION_TTL_MS,
   ) {}
 
-  create(attrs: WidgetAttributes, parentOrigin: string | null): WidgetSession {
-    this.sweep();
-    const now = this.now();
-    const session: WidgetSession = {
-      id: randomBytes(24).toString('base64url'),
-      attrs,
-      parentOrigin,
+  async create(attrs: WidgetAttributes, parentOrigin: string | null): Promise<WidgetSession> {
+    const now = this.payments.clock.now();
+    const stored = await openWidgetSession<Document>(this.payments, {
+      serviceId: attrs.serviceId,
       state: 'open',
       transactionId: null,
-      declined: null,
       expiresAt: Math.min(now + this.ttlMs, attrs.validTo ?? Infinity),
-    };
-    if (this.sessions.size >= this.maxSessions) {
-      // Oldest first (Map keeps insertion order): a flood of openings can't grow memory without bound.
-      const oldest = this.sessions.keys().next().value;
-      if (oldest !== undefined) this.sessions.delete(oldest);
-    }
-    this.sessions.set(session.id, session);
-    return session;
+      document: { attrs, parentOrigin, declined: null },
+    });
+    return fromStored(stored);
   }
 
   /** An expired session is still returned once a payment started, so its result page keeps working. */
-  get(id: string): WidgetSession | undefined {
-    const s = this.sessions.get(id);
-    if (!s) return undefined;
-    if (s.expiresAt < this.now() && s.transactionId === null) {
-      this.sessions.delete(id);
-      return undefined;
-    }
-    return s;
+  async get(id: string): Promise<WidgetSession | undefined> {
+    const stored = await readWidgetSession<Document>(this.payments, id);
+    if (!stored) return undefined;
+    if (stored.expiresAt < this.payments.clock.now() && stored.transactionId === null) return undefined;
+    return fromStored(stored);
+  }
+
+  /**
+   * Stores the session as it is now, if it is still in the state and transaction `from` it was read in (or
+   * moved to by this request's last successful change). False: another request changed it first.
+   */
+  save(
+    session: WidgetSession,
+    from: { state: SessionState; transactionId: string | null },
+  ): Promise<boolean> {
+    return changeWidgetSession(this.payments, toStored(session), from);
+  }
+
+  /** Applies `change` to the session and stores it by compare-and-set on the state it had (see `save`). */
+  async update(session: WidgetSession, change: (s: WidgetSession) => void): Promise<boolean> {
+    const from = { state: session.state, transactionId: session.transactionId };
+    change(session);
+    return this.save(session, from);
   }
 
   /**
    * The shop page origin of the session paying `transactionId`: its 3-D Secure page opens inside the same
-   * iframe, so that page may frame it too. A linear scan: it runs once per challenge page, over a bounded map.
+   * iframe, so that page may frame it too. One indexed lookup, once per challenge page.
    */
-  parentOriginOf(transactionId: string): string | null {
-    for (const s of this.sessions.values()) {
-      if (s.transactionId === transactionId) return s.parentOrigin;
-    }
-    return null;
-  }
-
-  private sweep(): void {
-    const now = this.now();
-    for (const [id, s] of this.sessions) {
-      // A session with a transaction is kept a while longer for its result page.
-      if (s.expiresAt + (s.transactionId ? this.ttlMs : 0) < now) this.sessions.delete(id);
-    }
+  async parentOriginOf(transactionId: string): Promise<string | null> {
+    const document = await widgetSessionDocumentPaying<Document>(this.payments, transactionId);
+    return document?.parentOrigin ?? null;
   }
 }

@@ -2,6 +2,7 @@ import { expireAbandonedChallenges } from '../payments/challenge.js';
 import type { PaymentsDeps } from '../payments/deps.js';
 import type { Idempotency } from '../payments/idempotency.js';
 import { recoverStuckPayments } from '../payments/recover.js';
+import { purgeExpiredWidgetSessions } from '../payments/widget-sessions.js';
 
 export interface ChoreDeps {
   payments: PaymentsDeps;
@@ -13,9 +14,10 @@ export interface ChoreDeps {
 /** The periodic chores besides notification delivery. Each is safe to run concurrently in several processes. */
 export async function runChores(
   deps: ChoreDeps,
-): Promise<{ expired: number; recovered: number; purged: number }> {
+): Promise<{ expired: number; recovered: number; purged: number; sessionsPurged: number }> {
   const expired = await expireAbandonedChallenges(deps.payments);
   const recovered = await recoverStuckPayments(deps.payments, deps.recoveryGraceMs);
   const purged = await deps.idempotency.purgeExpired();
-  return { expired, recovered, purged };
+  const sessionsPurged = await purgeExpiredWidgetSessions(deps.payments);
+  return { expired, recovered, purged, sessionsPurged };
 }

@@ -61,10 +61,10 @@ const Params = Type.Object({ transactionId: Type.String({ maxLength: 64 }) });
 export function challengeRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const p = deps.payments;
-  const framerOf = (id: string) => deps.challengeFramer?.(id) ?? null;
+  const framerOf = async (id: string) => (await deps.challengeFramer?.(id)) ?? null;
 
   r.get('/3ds/:transactionId', { schema: { hide: true, params: Params } }, async (request, reply) => {
-    const framer = framerOf(request.params.transactionId);
+    const framer = await framerOf(request.params.transactionId);
     const view = await viewChallenge(p, request.params.transactionId);
     if (view.kind === 'unknown') {
       return html(
@@ -107,7 +107,7 @@ export function challengeRoutes(app: FastifyInstance, deps: HttpDeps): void {
       },
     },
     async (request, reply) => {
-      const framer = framerOf(request.params.transactionId);
+      const framer = await framerOf(request.params.transactionId);
       const result = await completeChallenge(p, request.params.transactionId, request.body.result === 'pass');
       if (result.kind === 'unknown') {
         return html(
