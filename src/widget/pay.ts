@@ -171,6 +171,7 @@ export async function payWithCard(
     session.transactionId = created.transaction.id;
     if (created.action) {
       session.state = 'challenge';
+      session.challengeUrl = created.action.url;
       return { kind: 'redirect', url: created.action.url };
     }
     session.state = 'done';

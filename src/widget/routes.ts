@@ -280,7 +280,8 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         const session = sessions.get(request.params.id);
         if (!session) return sessionGone(reply);
         if (session.state === 'challenge' && session.transactionId) {
-          return reply.code(303).header('location', `/3ds/${session.transactionId}`).send();
+          const challenge = session.challengeUrl ?? `/3ds/${session.transactionId}`;
+          return reply.code(303).header('location', challenge).send();
         }
         if (session.state !== 'open') return reply.code(303).header('location', resultUrl(p, session)).send();
         return showForm(reply, session);

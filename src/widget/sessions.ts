@@ -12,6 +12,8 @@ export interface WidgetSession {
   parentOrigin: string | null;
   state: SessionState;
   transactionId: string | null;
+  /** While `challenge`: where the payer answers it (the processor's page, or the gateway's simulated one). */
+  challengeUrl?: string | undefined;
   expiresAt: number;
   /**
    * The last payment of this opening that was declined (or failed its challenge): the payer is back in the form

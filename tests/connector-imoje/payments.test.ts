@@ -186,15 +186,21 @@ for (const db of DB_KINDS) {
       expect((await upstreamOf(upstream.a, other.transaction.id))[0]!.row.status).toBe('cancelled');
     });
 
-    it('a card upstream wants to challenge is refused clearly (CODE_570): the challenge is not relayed yet, nothing is charged', async () => {
+    it('a card upstream challenges: B answers pending with A’s challenge page as action, nothing charged yet (the browser part: challenge-browser.test.ts)', async () => {
       const { transaction, action } = await pay(
         saleBody(b.merchant.serviceId, { profileType: 'FIRST' }, { number: '4012001037141112' }),
       );
-      expect(action).toBeUndefined();
-      expect(transaction).toMatchObject({ status: 'rejected', statusCode: 'CODE_570' });
+      expect(transaction.status).toBe('pending');
       const [up] = await upstreamOf(upstream.a, transaction.id);
+      expect(action).toMatchObject({ type: 'redirect', url: `${upstream.a.url}/3ds/${up!.row.id}` });
       expect(up!.row.status).toBe('pending');
       expect(up!.ledger).toHaveLength(0);
+      // Still undecided upstream: recovery reads A and leaves it pending, never guessing.
+      await b.gateway.worker.tick();
+      expect(
+        (await b.merchant.api.get<TransactionResponse>(`/transaction/${transaction.id}`)).body.transaction
+          .status,
+      ).toBe('pending');
     });
 
     it('no card number in B’s logs, A’s logs, or anything B stores in clear', async () => {
