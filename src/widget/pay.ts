@@ -172,6 +172,12 @@ export async function payWithCard(
     if (created.action) {
       session.state = 'challenge';
       session.challengeUrl = created.action.url;
+      // The processor's own page (imoje upstream) can't open inside the iframe, nor be the end of the form's
+      // redirect chain (form-action): the session page offers the way out instead.
+      session.challengeOutside = !created.action.url.startsWith(`${deps.publicUrl()}/`);
+      if (session.challengeOutside) {
+        return { kind: 'redirect', url: `${deps.publicUrl()}/widget/session/${session.id}` };
+      }
       return { kind: 'redirect', url: created.action.url };
     }
     session.state = 'done';

@@ -14,6 +14,11 @@ export interface WidgetSession {
   transactionId: string | null;
   /** While `challenge`: where the payer answers it (the processor's page, or the gateway's simulated one). */
   challengeUrl?: string | undefined;
+  /**
+   * The challenge is on the processor's own page, outside the iframe: the payer comes back top-level, so the
+   * result sends the browser on to the shop's URL as the paywall's does.
+   */
+  challengeOutside?: boolean | undefined;
   expiresAt: number;
   /**
    * The last payment of this opening that was declined (or failed its challenge): the payer is back in the form

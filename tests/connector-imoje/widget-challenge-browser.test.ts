@@ -1,0 +1,106 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type TestGateway } from '../support/gateway.js';
+import { startImojeUpstream, type ImojeUpstream } from '../support/imoje-upstream.js';
+import {
+  ARTIFACTS,
+  fillCard,
+  launchBrowser,
+  newPage,
+  NO_BROWSER,
+  ShopServer,
+  widgetFrame,
+  widgetOrder,
+  withSignature,
+} from '../widget/support.js';
+import { approvedCharges, upstreamOf } from './upstream.js';
+
+/**
+ * Issue 16 item 2, the widget on B: the shop embeds B's widget; upstream A challenges the card on its own page,
+ * which refuses to be framed. The widget offers the way out of its iframe, A's page runs top-level, and the
+ * payer comes back through B's return endpoint and the widget's result to the shop's own URL.
+ */
+const CHALLENGE = '4012001037141112';
+
+describe.skipIf(NO_BROWSER)('Kartoteka in front of imoje: the widget on B with a challenge at A', () => {
+  let upstream: ImojeUpstream;
+  let b: TestGateway;
+  let shop: ShopServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    upstream = await startImojeUpstream();
+    shop = new ShopServer();
+    await shop.start();
+    b = await startGateway({
+      env: upstream.env(),
+      shop: { pci: false, notificationUrl: `${shop.origin}/notify` },
+    });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await b?.close();
+    await shop?.close();
+    await upstream?.close();
+  });
+
+  async function payInWidget(path: string, answer: 'Authenticate' | 'Fail', width = 1280) {
+    const m = b.merchant;
+    const order = widgetOrder(m, shop);
+    const url = shop.checkout(b.url, path, { ...withSignature(m, order.signed), locale: 'en' });
+    const { context, page } = await newPage(browser, width);
+    await page.goto(url);
+    const frame = await widgetFrame(page);
+    await fillCard(frame, CHALLENGE);
+    await frame.locator('#kw-pay').click();
+    // Still inside the iframe: B's page with the way to the bank, reachable by keyboard.
+    const out = frame.getByRole('link', { name: 'Continue to your bank' });
+    await out.waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/imoje-widget-bank-${width}.png` });
+    await out.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`^${upstream.a.url}/3ds/`));
+    await page.getByRole('button', { name: answer }).click();
+    return { context, page, order };
+  }
+
+  it('passed at A: the browser ends at the shop’s success URL, the card is registered on B, charged once at A', async () => {
+    const before = (await approvedCharges(upstream.a)).length;
+    const { context, page, order } = await payInWidget('/checkout-imoje-pass', 'Authenticate');
+    try {
+      await page.waitForURL(`${shop.origin}/success`);
+      const [row] = await b.gateway.storage.db
+        .selectFrom('transactions')
+        .selectAll()
+        .where('orderId', '=', order.orderId)
+        .execute();
+      expect(row).toMatchObject({ status: 'settled', source: 'web' });
+      expect(row!.profileId).not.toBeNull();
+      const [up] = await upstreamOf(upstream.a, row!.id);
+      expect(up!.row.status).toBe('settled');
+      expect(await approvedCharges(upstream.a)).toHaveLength(before + 1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('failed at A: nothing charged, and the payer is back in B’s form with the reason, at 375 px', async () => {
+    const before = (await approvedCharges(upstream.a)).length;
+    const { context, page, order } = await payInWidget('/checkout-imoje-fail', 'Fail', 375);
+    try {
+      await page.waitForURL(new RegExp(`^${b.url}/widget/session/`));
+      await page.locator('#kw-number').waitFor();
+      await page.screenshot({ path: `${ARTIFACTS}/imoje-widget-after-failed-challenge-375.png` });
+      const [row] = await b.gateway.storage.db
+        .selectFrom('transactions')
+        .selectAll()
+        .where('orderId', '=', order.orderId)
+        .execute();
+      expect(row).toMatchObject({ status: 'rejected', statusCode: 'CODE_570' });
+      expect(await approvedCharges(upstream.a)).toHaveLength(before);
+    } finally {
+      await context.close();
+    }
+  });
+});
