@@ -7,7 +7,7 @@ import { startImojeUpstream, type ImojeUpstream } from '../support/imoje-upstrea
 import { saleBody } from '../support/payloads.js';
 import { expectTransactionShape, type TransactionResponse } from '../support/wire.js';
 import { ARTIFACTS, launchBrowser, newPage, NO_BROWSER, ShopServer } from '../widget/support.js';
-import { approvedCharges, upstreamOf } from './upstream.js';
+import { approvedCharges, everythingStored, upstreamOf } from './upstream.js';
 import { UpstreamProxy } from './upstream-proxy.js';
 
 /**
@@ -242,6 +242,14 @@ for (const db of DB_KINDS) {
         expect(await (await fetch(`${upstream.a.url}/kartoteka/imoje/return/x`)).text()).not.toContain(
           'Unknown payment',
         );
+      });
+
+      it('the challenge card is in no log of A or B, nor in clear in anything B stores', async () => {
+        const logs = b.logs.join('') + upstream.a.logs.join('');
+        expect(logs).not.toContain(CHALLENGE);
+        const stored = await everythingStored(b);
+        expect(stored).toContain('"last4":"1112"');
+        expect(stored).not.toContain(CHALLENGE);
       });
     },
   );
