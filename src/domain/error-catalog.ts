@@ -124,10 +124,10 @@ export const ERROR_CATALOG = {
     message: 'The card processor refused the request; nothing was charged.',
   },
   upstreamSetupRefused: {
-    code: 'TRX-ERROR-190502',
-    status: 502,
+    code: 'TRX-ERROR-191503',
+    status: 503,
     message:
-      "The card processor refused the gateway's own credentials or set-up; nothing was charged. Retry after the operator fixed it.",
+      "The card processor refused the gateway's own credentials or set-up; nothing was charged. Retry later.",
   },
   upstreamSignatureInvalid: {
     code: 'NTF-ERROR-170401',

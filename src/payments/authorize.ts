@@ -94,7 +94,7 @@ export async function authorizeAndFinalize(
 /**
  * The processor refused the request without acting on it, and the connector recorded that: the payment ends
  * `error` (nothing charged, not left pending) and the shop gets a request error instead of a transaction —
- * its own 400 with the processor's field errors when the request was at fault, a 502 when the gateway's
+ * its own 400 with the processor's field errors when the request was at fault, a 503 when the gateway's
  * set-up with the processor is (logged for the operator; the processor's message carries no secret).
  */
 async function refused(

@@ -9,7 +9,7 @@ import { UpstreamProxy } from './upstream-proxy.js';
 /**
  * Issue 16 item 6: an upstream 4xx means upstream did nothing. When the shop's request is at fault, the shop
  * gets its own request error (400, the imoje envelope, upstream's fields); when B's set-up with upstream is
- * (credentials, shop ids), a 502 for the shop and an error line for the operator, without secrets. Either way
+ * (credentials, shop ids), a 503 for the shop and an error line for the operator, without secrets. Either way
  * nothing is charged and the payment is not left pending. A rate limit is "not sent": 503, asked again later.
  */
 const PAN = '4111111111111111';
@@ -84,14 +84,14 @@ for (const db of DB_KINDS) {
     });
 
     for (const status of [401, 403, 404]) {
-      it(`upstream ${status} is B's set-up, not the shop's: 502 for the shop, an error line for the operator, no secrets`, async () => {
+      it(`upstream ${status} is B's set-up, not the shop's: 503 for the shop, an error line for the operator, no secrets`, async () => {
         const logsBefore = b.logs.length;
         const { res, orderId } = await payWhileUpstreamAnswers(status, {
           code: 'API-ERROR-100401',
           message: 'Missing or invalid bearer token.',
           errors: [],
         });
-        expectError(res, 502, 'TRX-ERROR-190502');
+        expectError(res, 503, 'TRX-ERROR-191503');
         expect((await rowsOf(orderId))[0]).toMatchObject({ status: 'error', stage: 'done' });
         const logged = b.logs.slice(logsBefore).join('');
         expect(logged).toContain('imoje refused the gateway’s set-up');
@@ -127,7 +127,7 @@ for (const db of DB_KINDS) {
       await upstream?.close();
     });
 
-    it('a wrong upstream token (A answers 401) is a 502; nothing is charged at A', async () => {
+    it('a wrong upstream token (A answers 401) is a 503; nothing is charged at A', async () => {
       const b = await startGateway({
         db,
         env: { ...upstream.env(), KARTOTEKA_IMOJE_TOKEN: 'not-the-token-of-a' },
@@ -137,12 +137,12 @@ for (const db of DB_KINDS) {
         '/transaction',
         saleBody(b.merchant.serviceId, { profileType: 'FIRST' }, { number: PAN }),
       );
-      expectError(res, 502, 'TRX-ERROR-190502');
+      expectError(res, 503, 'TRX-ERROR-191503');
       expect(b.logs.join('')).not.toContain('not-the-token-of-a');
       expect(await upstream.a.ledger.list()).toHaveLength(0);
     });
 
-    it('an upstream shop without PCI DSS (A answers 403) is a 502; nothing is charged at A', async () => {
+    it('an upstream shop without PCI DSS (A answers 403) is a 503; nothing is charged at A', async () => {
       const plain = await upstream.a.gateway.accounts.createShop(upstream.a.merchant.merchantId, {
         name: 'Shop without PCI DSS',
         pciEnabled: false,
@@ -161,7 +161,7 @@ for (const db of DB_KINDS) {
         '/transaction',
         saleBody(b.merchant.serviceId, { profileType: 'FIRST' }, { number: PAN }),
       );
-      expectError(res, 502, 'TRX-ERROR-190502');
+      expectError(res, 503, 'TRX-ERROR-191503');
       expect(await upstream.a.ledger.list()).toHaveLength(0);
     });
   });

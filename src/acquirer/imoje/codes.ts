@@ -71,7 +71,7 @@ export interface UpstreamRefusal {
  * |------------------------------------------|-------------|----------------------------------------------|
  * | 422, or 400 naming fields (`errors`)     | `request`   | 400 `TRX-ERROR-190400` with upstream's fields |
  * | 400 without fields (a business rule)     | —           | the payment, `rejected` `CODE_SD`            |
- * | 401, 403, 404, 405, 409, any other 4xx   | `processor` | 502 `TRX-ERROR-190502` (the operator's)      |
+ * | 401, 403, 404, 405, 409, any other 4xx   | `processor` | 503 `TRX-ERROR-191503` (the operator's)      |
  * | 429                                      | (not sent)  | 503 `TRX-ERROR-190503`, may be retried       |
  *
  * A follow-up (refund, capture, void) refused for the request is the refusal it always was (a decline); one
