@@ -186,21 +186,45 @@ for (const db of DB_KINDS) {
       expect((await upstreamOf(upstream.a, other.transaction.id))[0]!.row.status).toBe('cancelled');
     });
 
-    it('a card upstream challenges: B answers pending with A’s challenge page as action, nothing charged yet (the browser part: challenge-browser.test.ts)', async () => {
-      const { transaction, action } = await pay(
-        saleBody(b.merchant.serviceId, { profileType: 'FIRST' }, { number: '4012001037141112' }),
-      );
+    it('a card upstream challenges: B answers pending with A’s challenge page as action, replays it under the same key, and ends with A’s outcome (the browser part: challenge-browser.test.ts)', async () => {
+      const body = saleBody(b.merchant.serviceId, { profileType: 'FIRST' }, { number: '4012001037141112' });
+      const key = { 'idempotency-key': `challenge-${Date.now()}` };
+      const res = await b.merchant.api.post<TransactionResponse>('/transaction', body, key);
+      expect(res.status, res.text).toBe(200);
+      const { transaction, action } = res.body;
       expect(transaction.status).toBe('pending');
       const [up] = await upstreamOf(upstream.a, transaction.id);
       expect(action).toMatchObject({ type: 'redirect', url: `${upstream.a.url}/3ds/${up!.row.id}` });
       expect(up!.row.status).toBe('pending');
       expect(up!.ledger).toHaveLength(0);
-      // Still undecided upstream: recovery reads A and leaves it pending, never guessing.
-      await b.gateway.worker.tick();
+      // A retry under the same key, while the payer is at A: the same answer, action included.
+      const again = await b.merchant.api.post<TransactionResponse>('/transaction', body, key);
+      expect(again.body).toEqual(res.body);
+      // The payer back before A decided (here: never went): B reads A, finalises nothing, says so.
+      const back = `${b.url}/kartoteka/imoje/return/${transaction.id}`;
+      const early = await fetch(back, { redirect: 'manual' });
+      expect(early.status).toBe(202);
+      expect(await early.text()).toContain('Payment in progress');
       expect(
         (await b.merchant.api.get<TransactionResponse>(`/transaction/${transaction.id}`)).body.transaction
           .status,
       ).toBe('pending');
+      // The payer passes at A (its form, posted as the page would); the return settles it on B.
+      const passed = await fetch(action!.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'result=pass',
+        redirect: 'manual',
+      });
+      expect(passed.headers.get('location')).toBe(back);
+      const done = await fetch(back, { redirect: 'manual' });
+      expect(done.status).toBe(303);
+      expect(done.headers.get('location')).toBe('https://shop.example/success');
+      // The same key now answers the final payment, without the action.
+      const final = await b.merchant.api.post<TransactionResponse>('/transaction', body, key);
+      expect(final.body.transaction).toMatchObject({ id: transaction.id, status: 'settled' });
+      expect(final.body.action).toBeUndefined();
+      expect((await upstreamOf(upstream.a, transaction.id))[0]!.ledger).toHaveLength(1);
     });
 
     it('no card number in B’s logs, A’s logs, or anything B stores in clear', async () => {
