@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { signPaywall, type PaywallForm } from '../../src/paywall/signature.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { startImojeUpstream, type ImojeUpstream } from '../support/imoje-upstream.js';
@@ -99,6 +100,55 @@ describe.skipIf(NO_BROWSER)('Kartoteka in front of imoje: the widget on B with a
         .execute();
       expect(row).toMatchObject({ status: 'rejected', statusCode: 'CODE_570' });
       expect(await approvedCharges(upstream.a)).toHaveLength(before);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('imoje’s paywall form on B (the form is the whole page): through A’s challenge back to the shop’s urlSuccess', async () => {
+    const before = (await approvedCharges(upstream.a)).length;
+    const m = b.merchant;
+    const f: PaywallForm = {
+      serviceId: m.serviceId,
+      merchantId: m.merchantId,
+      amount: '3100',
+      currency: 'PLN',
+      orderId: `pw-imoje-${Date.now().toString(36)}`,
+      customerFirstName: 'Jan',
+      customerLastName: 'Kowalski',
+      customerEmail: 'jan@example.com',
+      orderDescription: 'Paywall order',
+      urlSuccess: `${shop.origin}/success`,
+      urlFailure: `${shop.origin}/failure`,
+      urlReturn: `${shop.origin}/return`,
+      locale: 'en',
+    };
+    const form = { ...(f as Record<string, string>), signature: signPaywall(f, m.serviceKey) };
+    const inputs = Object.entries(form)
+      .map(([k, v]) => `<input type="hidden" name="${k}" value="${v.replace(/"/g, '&quot;')}">`)
+      .join('');
+    const url = shop.publish(
+      '/checkout-imoje-paywall',
+      `<!doctype html><title>Checkout</title><form method="post" action="${b.url}/payment">${inputs}<button id="go">Pay</button></form>`,
+    );
+    const { context, page } = await newPage(browser);
+    try {
+      await page.goto(url);
+      await page.locator('#go').click();
+      await page.waitForSelector('main.kw');
+      await fillCard(page.mainFrame(), CHALLENGE);
+      await page.locator('#kw-pay').click();
+      await page.getByRole('link', { name: 'Continue to your bank' }).click();
+      await page.waitForURL(new RegExp(`^${upstream.a.url}/3ds/`));
+      await page.getByRole('button', { name: 'Authenticate' }).click();
+      await page.waitForURL(`${shop.origin}/success`);
+      const [row] = await b.gateway.storage.db
+        .selectFrom('transactions')
+        .selectAll()
+        .where('orderId', '=', f.orderId!)
+        .execute();
+      expect(row).toMatchObject({ status: 'settled', amount: 3100 });
+      expect(await approvedCharges(upstream.a)).toHaveLength(before + 1);
     } finally {
       await context.close();
     }
