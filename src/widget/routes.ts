@@ -300,7 +300,13 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         if (!sameOrigin(request)) return forbidden(reply, session);
         // One payment per opening: a double submit or a back-button resubmit lands on the result instead.
         if (session.state !== 'open') return reply.code(303).header('location', resultUrl(p, session)).send();
-        return pay(request, reply, session, () => payWithCard(p, session, body(request)));
+        const headers = {
+          ip: request.ip,
+          userAgent: request.headers['user-agent'],
+          accept: request.headers.accept,
+          acceptLanguage: request.headers['accept-language'],
+        };
+        return pay(request, reply, session, () => payWithCard(p, session, body(request), headers));
       },
     );
 

@@ -15,6 +15,7 @@ import {
   withSignature,
 } from '../widget/support.js';
 import { approvedCharges, upstreamOf } from './upstream.js';
+import { UpstreamProxy } from './upstream-proxy.js';
 
 /**
  * Issue 16 item 2, the widget on B: the shop embeds B's widget; upstream A challenges the card on its own page,
@@ -25,16 +26,18 @@ const CHALLENGE = '4012001037141112';
 
 describe.skipIf(NO_BROWSER)('Kartoteka in front of imoje: the widget on B with a challenge at A', () => {
   let upstream: ImojeUpstream;
+  let proxy: UpstreamProxy;
   let b: TestGateway;
   let shop: ShopServer;
   let browser: Browser;
 
   beforeAll(async () => {
     upstream = await startImojeUpstream();
+    proxy = await UpstreamProxy.start(upstream.a.url);
     shop = new ShopServer();
     await shop.start();
     b = await startGateway({
-      env: upstream.env(),
+      env: upstream.env(proxy.url),
       shop: { pci: false, notificationUrl: `${shop.origin}/notify` },
     });
     browser = await launchBrowser();
@@ -42,6 +45,7 @@ describe.skipIf(NO_BROWSER)('Kartoteka in front of imoje: the widget on B with a
   afterAll(async () => {
     await browser?.close();
     await b?.close();
+    await proxy?.close();
     await shop?.close();
     await upstream?.close();
   });
@@ -81,6 +85,20 @@ describe.skipIf(NO_BROWSER)('Kartoteka in front of imoje: the widget on B with a
       const [up] = await upstreamOf(upstream.a, row!.id);
       expect(up!.row.status).toBe('settled');
       expect(await approvedCharges(upstream.a)).toHaveLength(before + 1);
+      // The payer's browser data, from the form's request and its script, went to A with the payment.
+      const [sent] = proxy.received.filter(
+        (r) => r.path.endsWith('/transaction') && (r.body as { orderId?: string }).orderId === row!.id,
+      );
+      const browserData = (sent!.body as { additionalData: { browser: Record<string, unknown> } })
+        .additionalData.browser;
+      expect(browserData).toMatchObject({ ip: '127.0.0.1', jsEnabled: true, javaEnabled: false });
+      expect(browserData.userAgent).toMatch(/Chrome/);
+      expect(browserData.accept).toMatch(/text\/html/);
+      expect(browserData.language).toMatch(/^[a-z]{2}(-[A-Z]{2})?$/);
+      for (const field of ['screenWidth', 'screenHeight', 'screenColorDepth', 'timezoneOffset']) {
+        expect(Number.isInteger(browserData[field]), field).toBe(true);
+      }
+      expect(browserData.screenWidth as number).toBeGreaterThan(0);
     } finally {
       await context.close();
     }
