@@ -51,6 +51,12 @@ export interface ConformanceSetup {
    * for a request that was sent (the connector records the ask before it leaves).
    */
   lateAnswers: 'refused' | 'reported';
+  /**
+   * A processor whose 3-D Secure challenge happens on its own page (`simulatedChallenge: false`): a card it
+   * challenges, and how the payer answers that page (pass or fail). The suite then checks the challenge
+   * contract: `authorize` answers the page's URL, and the outcome is unknown until the payer answered.
+   */
+  challenge?: { card: string; answer(url: string, pass: boolean): Promise<void> };
 }
 
 /** The suite's cards are frictionless: a challenge here is a failure, not an answer to check. */
@@ -159,6 +165,32 @@ export function describeConformance(name: string, setup: ConformanceSetup): void
       expect(result.code).not.toBe('CODE_000');
       expect(result.networkTxnId).toBeUndefined();
     });
+
+    // Only a connector whose processor challenges on its own page has this part of the contract.
+    for (const pass of setup.challenge ? [true, false] : []) {
+      it(`a payment the processor challenges answers with its page; the outcome is unknown until the payer ${pass ? 'passed' : 'failed'} it`, async () => {
+        const challenge = setup.challenge!;
+        expect(acquirer.simulatedChallenge).toBe(false);
+        const request = first(challenge.card);
+        const asked = await acquirer.authorize(request);
+        if (asked.outcome !== 'challenge') throw new Error(`expected a challenge, got ${asked.outcome}`);
+        expect(asked.url).toMatch(/^https?:\/\/\S+$/);
+        // Not "never done", not a decline: it can't tell yet (the gateway keeps the payment pending).
+        await expect(acquirer.lookup(request.reference, 'authorize')).rejects.toThrow();
+        // The same reference again is not a second payment: still undecided.
+        await expect(acquirer.authorize(request)).rejects.toThrow();
+        await challenge.answer(asked.url, pass);
+        const found = await (await subject.connect()).lookup(request.reference, 'authorize');
+        if (pass) {
+          expect(found).toMatchObject({ outcome: 'approved', code: 'CODE_000' });
+          expect(found!.networkTxnId).toMatch(/^\S+$/);
+        } else {
+          expect(found!.outcome).toBe('declined');
+          expect(found!.code).toMatch(/^CODE_/);
+        }
+        expect(await acquirer.lookup(request.reference, 'authorize')).toEqual(found);
+      });
+    }
 
     it('treats the reference as an idempotency key: the same reference twice is one charge and one answer', async () => {
       const request = first(setup.cards.approved);
