@@ -234,6 +234,31 @@ for (const db of DB_KINDS) {
         expect(toShop(transaction.id)).toHaveLength(1);
       });
 
+      it('a payer back before upstream decided sees "Payment in progress" with a way to check again (375 px)', async () => {
+        const res = await b.merchant.api.post<TransactionResponse>(
+          '/transaction',
+          saleBody(b.merchant.serviceId, { profileType: 'FIRST' }, { number: CHALLENGE }),
+        );
+        const { context, page } = await newPage(browser, 375, 700);
+        try {
+          const back = `${b.url}/kartoteka/imoje/return/${res.body.transaction.id}`;
+          const shown = await page.goto(back);
+          expect(shown!.status()).toBe(202);
+          await page.getByRole('heading', { name: 'Payment in progress' }).waitFor();
+          await page.keyboard.press('Tab');
+          await expect
+            .poll(() => page.evaluate(() => document.activeElement?.textContent))
+            .toBe('Check again');
+          await page.screenshot({ path: `${ARTIFACTS}/imoje-return-in-progress-375-${db}.png` });
+          await page.keyboard.press('Enter');
+          await page.waitForLoadState('load');
+          expect(page.url()).toBe(back);
+          expect((await bTransaction(res.body.transaction.id)).status).toBe('pending');
+        } finally {
+          await context.close();
+        }
+      });
+
       it('the return endpoint for an unknown payment is a 404 page, and exists only in front of imoje', async () => {
         const res = await fetch(`${b.url}/kartoteka/imoje/return/00000000-0000-4000-8000-000000000000`);
         expect(res.status).toBe(404);
