@@ -24,7 +24,12 @@ export interface Acquirer {
   readonly simulatedChallenge: boolean;
   /** Whether the card needs a 3-D Secure challenge for a customer-initiated first payment. */
   threeDSecure(card: ClearCard): Promise<ThreeDSecureDecision>;
-  authorize(request: AuthorizeRequest): Promise<AcquirerResult>;
+  /**
+   * The answer, or — for a processor whose challenge happens at the issuer (`simulatedChallenge: false`) — a
+   * challenge the payer must pass at the processor's URL first; the outcome then comes later, through
+   * `lookup` (after the payer's return, the processor's notification or recovery).
+   */
+  authorize(request: AuthorizeRequest): Promise<AcquirerResult | AcquirerChallenge>;
   capture(request: FollowUpRequest): Promise<AcquirerResult>;
   void(request: FollowUpRequest): Promise<AcquirerResult>;
   refund(request: RefundRequest): Promise<AcquirerResult>;
@@ -75,6 +80,11 @@ export interface AuthorizeRequest {
   storedCredential: StoredCredentialUse;
   /** For later uses: the network transaction id of the first payment. */
   quotedNetworkTxnId?: string | null | undefined;
+  /**
+   * The payer's browser, for 3-D Secure 2 at a processor that runs it (imoje's `additionalData.browser`): only
+   * what the shop sent with this request, relayed as it came.
+   */
+  payerBrowser?: Readonly<Record<string, string | number | boolean>> | undefined;
   /** Outcome of 3-D Secure, when the payer went through it. */
   threeDSecure?: 'passed' | 'frictionless' | undefined;
   /** false for pre-authorisation: the funds are held until captured or voided. */
@@ -101,6 +111,34 @@ export interface RefundRequest {
   amount: number;
   currency: string;
   deadline?: Deadline;
+}
+
+/**
+ * A processor that decides on 3-D Secure itself answers a payment it wants challenged with the URL of its
+ * challenge (imoje's `action.url`). Nothing is decided yet: the payment waits on the acquirer (`lookup`
+ * throws until the processor has the outcome).
+ */
+export interface AcquirerChallenge {
+  outcome: 'challenge';
+  /** Where the payer's browser goes (GET), on the processor's side. */
+  url: string;
+}
+
+/**
+ * The processor refused the request before acting on it (imoje: a 4xx with `apiErrorResponse`), and the
+ * connector has recorded that final answer (`lookup` reports `error`). `fault: 'request'`: the shop's request
+ * itself is wrong for the processor (its `errors` name the fields); `fault: 'processor'`: the gateway's own
+ * set-up with the processor is (credentials, shop ids): the operator's problem, not the shop's.
+ */
+export class AcquirerRefusedError extends Error {
+  constructor(
+    readonly fault: 'request' | 'processor',
+    message: string,
+    readonly errors: ReadonlyArray<{ property: string; message: string }> = [],
+  ) {
+    super(message);
+    this.name = 'AcquirerRefusedError';
+  }
 }
 
 /** Unix milliseconds after which the acquirer must not act on the request (its expiry). */

@@ -2,6 +2,7 @@ import type { Logger } from '../domain/log-port.js';
 import type { ClearCard } from '../vault/vault.js';
 import type {
   Acquirer,
+  AcquirerChallenge,
   AcquirerOperation,
   AcquirerResult,
   AuthorizeRequest,
@@ -55,7 +56,7 @@ export interface GuardOptions {
 function outcomeOf(result: unknown): AcquirerCallOutcome {
   if (result === undefined) return 'not_found';
   if (typeof result === 'string') return result as ThreeDSecureDecision;
-  return (result as AcquirerResult).outcome ?? 'found';
+  return (result as AcquirerResult | AcquirerChallenge).outcome ?? 'found';
 }
 
 /**
@@ -88,7 +89,7 @@ export class GuardedAcquirer implements Acquirer {
     );
   }
 
-  authorize(request: AuthorizeRequest): Promise<AcquirerResult> {
+  authorize(request: AuthorizeRequest): Promise<AcquirerResult | AcquirerChallenge> {
     const context = { reference: request.reference, masked: request.card.masked };
     return this.guard('authorize', context, request.deadline, () => this.inner.authorize(request));
   }

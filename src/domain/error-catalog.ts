@@ -118,6 +118,17 @@ export const ERROR_CATALOG = {
     status: 503,
     message: 'The card processor is unreachable; nothing was charged. Retry later.',
   },
+  upstreamRequestRefused: {
+    code: 'TRX-ERROR-190400',
+    status: 400,
+    message: 'The card processor refused the request; nothing was charged.',
+  },
+  upstreamSetupRefused: {
+    code: 'TRX-ERROR-191503',
+    status: 503,
+    message:
+      "The card processor refused the gateway's own credentials or set-up; nothing was charged. Retry later.",
+  },
   upstreamSignatureInvalid: {
     code: 'NTF-ERROR-170401',
     status: 401,

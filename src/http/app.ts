@@ -19,6 +19,7 @@ import { serviceRoutes } from './routes/services.js';
 import { transactionActionRoutes } from './routes/transaction-actions.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { upstreamNotificationRoutes } from './routes/upstream-notifications.js';
+import { processorReturnRoutes } from './routes/processor-return.js';
 
 export interface HttpExtensions {
   /** Extra route groups registered at the root (widget, admin, docs), added by the composition root. */
@@ -80,6 +81,7 @@ export async function buildHttpApp(
   if (deps.payments.acquirer.simulatedChallenge) challengeRoutes(app, deps);
   healthRoutes(app, deps);
   upstreamNotificationRoutes(app, deps);
+  processorReturnRoutes(app, deps);
   methodLogoRoutes(app);
   if (deps.landing) landingRoutes(app, deps.landing, deps.payments.publicUrl);
   return app;

@@ -1,11 +1,16 @@
-import { AcquirerUnreachableError, type AuthorizeRequest } from '../acquirer/acquirer.js';
+import {
+  AcquirerRefusedError,
+  AcquirerUnreachableError,
+  type AuthorizeRequest,
+} from '../acquirer/acquirer.js';
 import { DomainError } from '../domain/domain-error.js';
-import type { PaymentResult } from '../domain/payment-result.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { ClearCard } from '../vault/vault.js';
 import { attemptEnded } from './attempt.js';
+import { challengeRedirect } from './challenge-redirect.js';
+import type { CreatedTransaction } from './created-transaction.js';
 import type { PaymentsDeps } from './deps.js';
-import { finalize, outcomeOf, type Outcome } from './finalize.js';
+import { finalize, outcomeOf, StageChangedError, type Outcome } from './finalize.js';
 import type { PaymentContext } from './payment-context.js';
 
 export type AuthorizeOptions = Omit<
@@ -32,7 +37,7 @@ export interface AuthorizeAndFinalizeOptions {
 export async function authorizeAndFinalize(
   deps: PaymentsDeps,
   o: AuthorizeAndFinalizeOptions,
-): Promise<PaymentResult> {
+): Promise<CreatedTransaction> {
   const { transaction: t, context } = o;
   if (!t.cardId) throw new Error(`transaction ${t.id} has no card`);
   const capture = !context.shop.preauthEnabled;
@@ -51,8 +56,21 @@ export async function authorizeAndFinalize(
     const result = context.card
       ? await deps.vault.withSealedCard(context.card, authorize)
       : await deps.vault.withCard(t.cardId, authorize);
+    if (result.outcome === 'challenge') {
+      // The processor challenges the payer itself: the payment waits on the acquirer (stage `authorizing`)
+      // until the payer returns, its notification arrives or recovery reads it — whichever finalises first.
+      return {
+        transaction: t,
+        profile: context.profile,
+        shopNotificationUrl: context.shop.notificationUrl,
+        action: challengeRedirect(deps, t.id, result.url),
+      };
+    }
     outcome = outcomeOf(result, capture);
   } catch (err) {
+    if (err instanceof Error && err.cause instanceof AcquirerRefusedError) {
+      await refused(deps, o, err.cause);
+    }
     if (err instanceof Error && err.cause instanceof AcquirerUnreachableError) {
       // The request never reached the processor: nothing was charged. The shop is told at once (503); the
       // transaction stays pending until its deadline, after which recovery closes it as never done.
@@ -71,6 +89,38 @@ export async function authorizeAndFinalize(
     };
   }
   return finalize(deps, { transaction: t, outcome, expectedStage: 'authorizing', context });
+}
+
+/**
+ * The processor refused the request without acting on it, and the connector recorded that: the payment ends
+ * `error` (nothing charged, not left pending) and the shop gets a request error instead of a transaction —
+ * its own 400 with the processor's field errors when the request was at fault, a 503 when the gateway's
+ * set-up with the processor is (logged for the operator; the processor's message carries no secret).
+ */
+async function refused(
+  deps: PaymentsDeps,
+  o: AuthorizeAndFinalizeOptions,
+  why: AcquirerRefusedError,
+): Promise<never> {
+  const t = o.transaction;
+  try {
+    await finalize(deps, {
+      transaction: t,
+      outcome: { status: 'error', statusCode: 'CODE_99' },
+      expectedStage: 'authorizing',
+      context: o.context,
+    });
+  } catch (err) {
+    if (!(err instanceof StageChangedError)) throw err;
+  }
+  if (why.fault === 'processor') {
+    deps.log.error(
+      { transactionId: t.id, reason: why.message },
+      'the card processor refused the gateway’s credentials or set-up; check the connector’s configuration',
+    );
+    throw new DomainError('upstreamSetupRefused');
+  }
+  throw new DomainError('upstreamRequestRefused', [...why.errors], why.message);
 }
 
 /** What the acquirer recorded for the transaction; undefined when that can't be known right now. */

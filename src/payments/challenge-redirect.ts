@@ -3,14 +3,18 @@ import type { PaymentsDeps } from './deps.js';
 
 /**
  * Where a challenged payment sends the payer, in imoje's `action` shape: built here only, for the answer that
- * creates the payment and for a retry that resumes it, so the two can't drift. Today that is the gateway's
- * simulated 3-D Secure page (`/3ds/:id`, served only beside an acquirer with `simulatedChallenge`). A connector
- * whose challenge happens at the card issuer will supply its own URL, and this is where it plugs in.
+ * creates the payment and for a retry that resumes it, so the two can't drift. Beside an acquirer with
+ * `simulatedChallenge` that is the gateway's simulated 3-D Secure page (`/3ds/:id`); a processor whose
+ * challenge happens at the issuer (imoje upstream) gives its own URL, and the payer goes there.
  */
-export function challengeRedirect(deps: PaymentsDeps, transactionId: string): RedirectAction {
+export function challengeRedirect(
+  deps: PaymentsDeps,
+  transactionId: string,
+  processorUrl?: string,
+): RedirectAction {
   return {
     type: 'redirect',
-    url: `${deps.publicUrl()}/3ds/${transactionId}`,
+    url: processorUrl ?? `${deps.publicUrl()}/3ds/${transactionId}`,
     method: 'GET',
     contentType: '',
     contentBodyRaw: '',

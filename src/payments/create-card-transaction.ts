@@ -122,8 +122,38 @@ export async function createCardTransaction(
       initiator: 'CIT',
       storedCredential: stored ? 'first' : 'none',
       threeDSecure: 'frictionless',
+      payerBrowser: payerBrowser(input.additionalData),
     },
   });
+}
+
+/** imoje's browser fields (imoje-api.md §3.1), and only plain values: nothing else the shop sent is relayed. */
+const BROWSER_FIELDS = [
+  'ip',
+  'language',
+  'jsEnabled',
+  'timezoneOffset',
+  'userAgent',
+  'accept',
+  'javaEnabled',
+  'screenColorDepth',
+  'screenHeight',
+  'screenWidth',
+] as const;
+
+function payerBrowser(
+  additionalData: Record<string, unknown> | null | undefined,
+): Record<string, string | number | boolean> | undefined {
+  const browser = additionalData?.browser;
+  if (!browser || typeof browser !== 'object') return undefined;
+  const out: Record<string, string | number | boolean> = {};
+  for (const field of BROWSER_FIELDS) {
+    const value = (browser as Record<string, unknown>)[field];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      out[field] = value;
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function checkCard(card: CardInput, variant: string | null, now: Date): void {

@@ -16,6 +16,8 @@ export interface CreateTransactionInput {
   customer: Customer;
   card?: CardInput | null | undefined;
   profileType?: ProfileVariant | null | undefined;
+  /** imoje's `additionalData`; its `browser` (3-D Secure 2 browser data) goes to a processor that runs 3-D Secure. */
+  additionalData?: Record<string, unknown> | null | undefined;
 }
 
 export interface CardInput {

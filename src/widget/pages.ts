@@ -176,6 +176,23 @@ ${action}</main>`,
   });
 }
 
+/**
+ * The processor (imoje upstream) runs the 3-D Secure challenge on its own page, which can't be framed: the
+ * payer follows this link out of the iframe (a click, so the browser lets the frame navigate the top window),
+ * and comes back top-level through the gateway's return endpoint and this session's result.
+ */
+export function bankPage(session: WidgetSession, challengeUrl: string): string {
+  const m = messages(session.attrs.locale);
+  return shell({
+    lang: session.attrs.locale,
+    title: m.bankTitle,
+    data: { page: 'bank', 'parent-origin': session.parentOrigin ?? '' },
+    body: `<main class="kw kw-result kw-pending" aria-labelledby="kw-title">
+<h1 id="kw-title">${esc(m.bankTitle)}</h1><p id="kw-result-text">${esc(m.bankBody)}</p>
+<a class="kw-pay" id="kw-bank" href="${esc(challengeUrl)}" target="_top">${esc(m.bankContinue)}</a></main>`,
+  });
+}
+
 /** Nothing could be started (bad signature, bad attributes, unknown shop, expired): say so, charge nothing. */
 export function errorPage(
   locale: Locale,

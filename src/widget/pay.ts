@@ -121,6 +121,45 @@ function refusal(session: WidgetSession, err: DomainError, fields: CardFields): 
   return { ...base, alert: m.tryAgain };
 }
 
+/** What the payer's browser told about itself with the card form's request (its headers). */
+export interface PayerHeaders {
+  ip: string;
+  userAgent?: string | undefined;
+  accept?: string | undefined;
+  acceptLanguage?: string | undefined;
+}
+
+/**
+ * imoje's 3-D Secure 2 browser data (`additionalData.browser`) from the form's request: headers, and what the
+ * form's script added (screen, time zone); a payer without JavaScript sends only the headers.
+ */
+function payerBrowser(
+  body: Record<string, unknown>,
+  h: PayerHeaders,
+): Record<string, string | number | boolean> {
+  const num = (name: string): number | undefined => {
+    const v = Number(str(body, name));
+    return str(body, name) !== '' && Number.isInteger(v) && Math.abs(v) < 100_000 ? v : undefined;
+  };
+  const js = str(body, 'browserScreenWidth') !== '';
+  const out: Record<string, string | number | boolean | undefined> = {
+    ip: h.ip,
+    userAgent: h.userAgent?.slice(0, 2048),
+    accept: h.accept?.slice(0, 2048),
+    language: h.acceptLanguage?.split(',')[0]?.split(';')[0]?.trim().slice(0, 35) || undefined,
+    jsEnabled: js,
+    javaEnabled: false,
+    timezoneOffset: num('browserTimezoneOffset'),
+    screenWidth: num('browserScreenWidth'),
+    screenHeight: num('browserScreenHeight'),
+    screenColorDepth: num('browserColorDepth'),
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string | number | boolean
+  >;
+}
+
 /**
  * Pays with the card typed into the form. The widget type decides what is registered; "use another card"
  * next to a saved one pays once without saving (a cid holds one card, imoje-api.md §4).
@@ -129,6 +168,7 @@ export async function payWithCard(
   deps: PaymentsDeps,
   session: WidgetSession,
   body: Record<string, unknown>,
+  headers: PayerHeaders,
 ): Promise<PayResult> {
   const fields: CardFields = {
     number: str(body, 'number'),
@@ -164,6 +204,7 @@ export async function payWithCard(
           phone: a.customerPhone,
         },
         card: read.card,
+        additionalData: { browser: payerBrowser(body, headers) },
       },
       { oncePerOrder: true },
       'web',
@@ -171,6 +212,13 @@ export async function payWithCard(
     session.transactionId = created.transaction.id;
     if (created.action) {
       session.state = 'challenge';
+      session.challengeUrl = created.action.url;
+      // The processor's own page (imoje upstream) can't open inside the iframe, nor be the end of the form's
+      // redirect chain (form-action): the session page offers the way out instead.
+      session.challengeOutside = !created.action.url.startsWith(`${deps.publicUrl()}/`);
+      if (session.challengeOutside) {
+        return { kind: 'redirect', url: `${deps.publicUrl()}/widget/session/${session.id}` };
+      }
       return { kind: 'redirect', url: created.action.url };
     }
     session.state = 'done';

@@ -7,7 +7,7 @@ import { dataName, localeOf, parseAttributes, pickAttributes, type Locale } from
 import { loadAssets, type Asset } from './assets.js';
 import { frameCsp } from './html.js';
 import { declineReason, messages } from './messages.js';
-import { errorPage, formPage, resultPage, type FormErrors } from './pages.js';
+import { bankPage, errorPage, formPage, resultPage, type FormErrors } from './pages.js';
 import {
   alreadyPaid,
   outcomeOf,
@@ -62,7 +62,7 @@ function sendPage(
 /** A top-level (paywall) session's return URLs' origins: where its form's redirect chain may end. */
 function returnOrigins(session: WidgetSession): string[] {
   const a = session.attrs;
-  if (!a.topLevel) return [];
+  if (!a.topLevel && !session.challengeOutside) return [];
   const origins = new Set<string>();
   for (const url of [a.urlSuccess, a.urlFailure, a.urlReturn, a.urlCancel]) {
     if (!url) continue;
@@ -299,7 +299,11 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         const session = await sessions.get(request.params.id);
         if (!session) return sessionGone(reply);
         if (session.state === 'challenge' && session.transactionId) {
-          return reply.code(303).header('location', `/3ds/${session.transactionId}`).send();
+          if (session.challengeOutside && session.challengeUrl) {
+            return sendPage(reply, 200, session.parentOrigin, bankPage(session, session.challengeUrl));
+          }
+          const challenge = session.challengeUrl ?? `/3ds/${session.transactionId}`;
+          return reply.code(303).header('location', challenge).send();
         }
         if (session.state !== 'open') return reply.code(303).header('location', resultUrl(p, session)).send();
         return showForm(reply, session);
@@ -315,7 +319,13 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         if (!sameOrigin(request)) return forbidden(reply, session);
         // One payment per opening: a double submit or a back-button resubmit lands on the result instead.
         if (session.state !== 'open') return reply.code(303).header('location', resultUrl(p, session)).send();
-        return pay(request, reply, session, () => payWithCard(p, session, body(request)));
+        const headers = {
+          ip: request.ip,
+          userAgent: request.headers['user-agent'],
+          accept: request.headers.accept,
+          acceptLanguage: request.headers['accept-language'],
+        };
+        return pay(request, reply, session, () => payWithCard(p, session, body(request), headers));
       },
     );
 
@@ -356,8 +366,11 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         if (!session) return sessionGone(reply);
         const a = session.attrs;
         // The paywall's form is the whole page: the browser goes back to the shop as imoje's paywall sends it.
+        // So is a payer back from the processor's own 3-D Secure page: the browser left the iframe for it.
         const back = (url: string | null) =>
-          a.topLevel && url ? reply.code(303).header('location', url).send() : undefined;
+          (a.topLevel || session.challengeOutside) && url
+            ? reply.code(303).header('location', url).send()
+            : undefined;
         if (session.state === 'cancelled') {
           const gone = back(a.urlCancel ?? a.urlReturn);
           if (gone) return gone;

@@ -24,6 +24,13 @@ export interface WidgetSession {
   parentOrigin: string | null;
   state: SessionState;
   transactionId: string | null;
+  /** While `challenge`: where the payer answers it (the processor's page, or the gateway's simulated one). */
+  challengeUrl?: string | undefined;
+  /**
+   * The challenge is on the processor's own page, outside the iframe: the payer comes back top-level, so the
+   * result sends the browser on to the shop's URL as the paywall's does.
+   */
+  challengeOutside?: boolean | undefined;
   expiresAt: number;
   /**
    * The last payment of this opening that was declined (or failed its challenge): the payer is back in the form

@@ -9,7 +9,12 @@
  * deadline (so "not found after the deadline" means "never done").
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Acquirer, AuthorizeRequest } from '../../src/acquirer/acquirer.js';
+import type {
+  Acquirer,
+  AcquirerChallenge,
+  AcquirerResult,
+  AuthorizeRequest,
+} from '../../src/acquirer/acquirer.js';
 import { AcquirerCallError, GuardedAcquirer } from '../../src/acquirer/guarded-acquirer.js';
 import { cardBrand, maskPan } from '../../src/domain/card.js';
 import { newId } from '../../src/domain/ids.js';
@@ -46,6 +51,19 @@ export interface ConformanceSetup {
    * for a request that was sent (the connector records the ask before it leaves).
    */
   lateAnswers: 'refused' | 'reported';
+  /**
+   * A processor whose 3-D Secure challenge happens on its own page (`simulatedChallenge: false`): a card it
+   * challenges, and how the payer answers that page (pass or fail). The suite then checks the challenge
+   * contract: `authorize` answers the page's URL, and the outcome is unknown until the payer answered.
+   */
+  challenge?: { card: string; answer(url: string, pass: boolean): Promise<void> };
+}
+
+/** The suite's cards are frictionless: a challenge here is a failure, not an answer to check. */
+async function answered(p: Promise<AcquirerResult | AcquirerChallenge>): Promise<AcquirerResult> {
+  const r = await p;
+  if (r.outcome === 'challenge') throw new Error(`unexpected 3-D Secure challenge at ${r.url}`);
+  return r;
 }
 
 const FUTURE_YEAR = String(new Date().getFullYear() + 3);
@@ -111,13 +129,13 @@ export function describeConformance(name: string, setup: ConformanceSetup): void
       acquirer.refund({ reference: newId(), saleReference, amount, currency: 'PLN', deadline: deadline() });
 
     it('authorizes a customer-initiated first use and issues a network transaction id', async () => {
-      const result = await acquirer.authorize(first(setup.cards.approved));
+      const result = await answered(acquirer.authorize(first(setup.cards.approved)));
       expect(result).toMatchObject({ outcome: 'approved', code: 'CODE_000' });
       expect(result.networkTxnId).toMatch(/^\S+$/);
     });
 
     it('authorizes a merchant-initiated later use that quotes the first payment’s network id', async () => {
-      const firstUse = await acquirer.authorize(first(setup.cards.approved));
+      const firstUse = await answered(acquirer.authorize(first(setup.cards.approved)));
       const later = await acquirer.authorize({
         ...first(setup.cards.approved),
         cvv: undefined,
@@ -141,12 +159,38 @@ export function describeConformance(name: string, setup: ConformanceSetup): void
     });
 
     it('answers a decline as a value with its result code, never by throwing', async () => {
-      const result = await acquirer.authorize(first(setup.cards.declined));
+      const result = await answered(acquirer.authorize(first(setup.cards.declined)));
       expect(result.outcome).toBe('declined');
       expect(result.code).toMatch(/^CODE_/);
       expect(result.code).not.toBe('CODE_000');
       expect(result.networkTxnId).toBeUndefined();
     });
+
+    // Only a connector whose processor challenges on its own page has this part of the contract.
+    for (const pass of setup.challenge ? [true, false] : []) {
+      it(`a payment the processor challenges answers with its page; the outcome is unknown until the payer ${pass ? 'passed' : 'failed'} it`, async () => {
+        const challenge = setup.challenge!;
+        expect(acquirer.simulatedChallenge).toBe(false);
+        const request = first(challenge.card);
+        const asked = await acquirer.authorize(request);
+        if (asked.outcome !== 'challenge') throw new Error(`expected a challenge, got ${asked.outcome}`);
+        expect(asked.url).toMatch(/^https?:\/\/\S+$/);
+        // Not "never done", not a decline: it can't tell yet (the gateway keeps the payment pending).
+        await expect(acquirer.lookup(request.reference, 'authorize')).rejects.toThrow();
+        // The same reference again is not a second payment: still undecided.
+        await expect(acquirer.authorize(request)).rejects.toThrow();
+        await challenge.answer(asked.url, pass);
+        const found = await (await subject.connect()).lookup(request.reference, 'authorize');
+        if (pass) {
+          expect(found).toMatchObject({ outcome: 'approved', code: 'CODE_000' });
+          expect(found!.networkTxnId).toMatch(/^\S+$/);
+        } else {
+          expect(found!.outcome).toBe('declined');
+          expect(found!.code).toMatch(/^CODE_/);
+        }
+        expect(await acquirer.lookup(request.reference, 'authorize')).toEqual(found);
+      });
+    }
 
     it('treats the reference as an idempotency key: the same reference twice is one charge and one answer', async () => {
       const request = first(setup.cards.approved);

@@ -44,6 +44,19 @@ for (const db of DB_KINDS) {
     },
     slowMs: SLOW_MS,
     lateAnswers: 'reported',
+    // A's challenge page is a form: the payer's browser posts pass or fail to it (A then redirects it on).
+    challenge: {
+      card: '4012001037141112',
+      async answer(url, pass) {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `result=${pass ? 'pass' : 'fail'}`,
+          redirect: 'manual',
+        });
+        if (res.status !== 303) throw new Error(`the challenge page answered ${res.status}`);
+      },
+    },
     async start() {
       const upstream = await startImojeUpstream(SLOW_MS);
       const { storage, drop } = await openFresh(db);

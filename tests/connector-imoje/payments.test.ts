@@ -6,7 +6,7 @@ import { startGateway, type TestGateway, type TestMerchant } from '../support/ga
 import { startImojeUpstream, type ImojeUpstream } from '../support/imoje-upstream.js';
 import { debitBody, saleBody, uniqueCid } from '../support/payloads.js';
 import { expectTransactionShape, type TransactionResponse } from '../support/wire.js';
-import { upstreamOf } from './upstream.js';
+import { everythingStored, upstreamOf } from './upstream.js';
 
 /**
  * Issue 16 items 2–3: instance B (KARTOTEKA_ACQUIRER=imoje) in front of instance A (a sandbox Kartoteka, a
@@ -186,15 +186,45 @@ for (const db of DB_KINDS) {
       expect((await upstreamOf(upstream.a, other.transaction.id))[0]!.row.status).toBe('cancelled');
     });
 
-    it('a card upstream wants to challenge is refused clearly (CODE_570): the challenge is not relayed yet, nothing is charged', async () => {
-      const { transaction, action } = await pay(
-        saleBody(b.merchant.serviceId, { profileType: 'FIRST' }, { number: '4012001037141112' }),
-      );
-      expect(action).toBeUndefined();
-      expect(transaction).toMatchObject({ status: 'rejected', statusCode: 'CODE_570' });
+    it('a card upstream challenges: B answers pending with A’s challenge page as action, replays it under the same key, and ends with A’s outcome (the browser part: challenge-browser.test.ts)', async () => {
+      const body = saleBody(b.merchant.serviceId, { profileType: 'FIRST' }, { number: '4012001037141112' });
+      const key = { 'idempotency-key': `challenge-${Date.now()}` };
+      const res = await b.merchant.api.post<TransactionResponse>('/transaction', body, key);
+      expect(res.status, res.text).toBe(200);
+      const { transaction, action } = res.body;
+      expect(transaction.status).toBe('pending');
       const [up] = await upstreamOf(upstream.a, transaction.id);
+      expect(action).toMatchObject({ type: 'redirect', url: `${upstream.a.url}/3ds/${up!.row.id}` });
       expect(up!.row.status).toBe('pending');
       expect(up!.ledger).toHaveLength(0);
+      // A retry under the same key, while the payer is at A: the same answer, action included.
+      const again = await b.merchant.api.post<TransactionResponse>('/transaction', body, key);
+      expect(again.body).toEqual(res.body);
+      // The payer back before A decided (here: never went): B reads A, finalises nothing, says so.
+      const back = `${b.url}/kartoteka/imoje/return/${transaction.id}`;
+      const early = await fetch(back, { redirect: 'manual' });
+      expect(early.status).toBe(202);
+      expect(await early.text()).toContain('Payment in progress');
+      expect(
+        (await b.merchant.api.get<TransactionResponse>(`/transaction/${transaction.id}`)).body.transaction
+          .status,
+      ).toBe('pending');
+      // The payer passes at A (its form, posted as the page would); the return settles it on B.
+      const passed = await fetch(action!.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'result=pass',
+        redirect: 'manual',
+      });
+      expect(passed.headers.get('location')).toBe(back);
+      const done = await fetch(back, { redirect: 'manual' });
+      expect(done.status).toBe(303);
+      expect(done.headers.get('location')).toBe('https://shop.example/success');
+      // The same key now answers the final payment, without the action.
+      const final = await b.merchant.api.post<TransactionResponse>('/transaction', body, key);
+      expect(final.body.transaction).toMatchObject({ id: transaction.id, status: 'settled' });
+      expect(final.body.action).toBeUndefined();
+      expect((await upstreamOf(upstream.a, transaction.id))[0]!.ledger).toHaveLength(1);
     });
 
     it('no card number in B’s logs, A’s logs, or anything B stores in clear', async () => {
@@ -203,10 +233,10 @@ for (const db of DB_KINDS) {
       // Nor B's upstream credentials.
       expect(b.logs.join('')).not.toContain(upstream.a.merchant.token);
       expect(b.logs.join('')).not.toContain(upstream.a.merchant.serviceKey);
-      const attempts = JSON.stringify(
-        await b.gateway.storage.db.selectFrom('imojeAttempts').selectAll().execute(),
-      );
-      for (const pan of CARDS) expect(attempts).not.toContain(pan);
+      // Every table B keeps, on either database (the cards are in the vault, sealed).
+      const stored = await everythingStored(b);
+      expect(stored).toContain('"last4":"1111"');
+      for (const pan of CARDS) expect(stored).not.toContain(pan);
       if (db === 'sqlite') {
         for (const file of readdirSync(b.dataDir)) {
           const bytes = readFileSync(join(b.dataDir, file)).toString('latin1');

@@ -5,9 +5,9 @@ import type { AddressInfo, Socket } from 'node:net';
  * What the proxy between B and A does with the next requests. `pass`: forwards and answers; `drop`: forwards,
  * lets A act and answer, and cuts B's connection instead of relaying the answer (the answer lost); `hold`:
  * forwards and keeps A's answer until `release()` (a slow upstream, or B killed meanwhile); `500`/`503`:
- * answers that itself, without forwarding.
+ * answers that itself, without forwarding; `canned`: answers `canned` itself, without forwarding (an upstream 4xx).
  */
-export type ProxyMode = 'pass' | 'drop' | 'hold' | '500' | '503';
+export type ProxyMode = 'pass' | 'drop' | 'hold' | '500' | '503' | 'canned';
 
 /** A real HTTP hop between instance B and instance A, on loopback, that can misbehave on purpose. */
 export class UpstreamProxy {
@@ -17,6 +17,10 @@ export class UpstreamProxy {
     method === 'POST' && /\/transaction$/.test(path);
   /** How many requests reached A through the proxy while it misbehaved (their answers lost or held). */
   forwarded = 0;
+  /** What mode `canned` answers. */
+  canned: { status: number; body: unknown } = { status: 400, body: {} };
+  /** Every request body that went through to A (parsed JSON): what A received over HTTP. */
+  readonly received: Array<{ method: string; path: string; body: unknown }> = [];
   private held: Array<() => void> = [];
   private readonly sockets = new Set<Socket>();
 
@@ -56,6 +60,20 @@ export class UpstreamProxy {
       res.writeHead(Number(mode), { 'content-type': 'application/json' });
       res.end('{"apiErrorResponse":{"code":"API-ERROR-100500","message":"Internal server error."}}');
       return;
+    }
+    if (mode === 'canned') {
+      res.writeHead(this.canned.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(this.canned.body));
+      return;
+    }
+    if (chunks.length > 0) {
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        body = undefined;
+      }
+      this.received.push({ method: req.method ?? '', path: req.url ?? '', body });
     }
     const upstream = await fetch(this.target + (req.url ?? ''), {
       method: req.method,

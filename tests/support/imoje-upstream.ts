@@ -16,12 +16,16 @@ export interface ImojeUpstream {
 }
 
 /** A's own timings: its slow card answers after `slowMs`; its guard waits longer, so A answers in the end. */
-export async function startImojeUpstream(slowMs = 1000): Promise<ImojeUpstream> {
+export async function startImojeUpstream(
+  slowMs = 1000,
+  aEnv: Record<string, string> = {},
+): Promise<ImojeUpstream> {
   const a = await startGateway({
     env: {
       KARTOTEKA_SANDBOX_SLOW_MS: String(slowMs),
       KARTOTEKA_ACQUIRER_TIMEOUT_MS: String(slowMs * 3),
       KARTOTEKA_ACQUIRER_EXPIRY_MS: String(slowMs * 4),
+      ...aEnv,
     },
   });
   const preauth = await a.gateway.accounts.createShop(a.merchant.merchantId, {

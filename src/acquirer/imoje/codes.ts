@@ -55,3 +55,35 @@ export function outcomeOfRefusal(operation: AcquirerOperation, status: number): 
   // 400 on a payment is a business rule (e.g. STANDARD quoting an unknown first transaction): a soft decline.
   return status === 400 ? { outcome: 'declined', code: 'CODE_SD' } : { outcome: 'error', code: 'CODE_99' };
 }
+
+/** An upstream 4xx, as its `apiErrorResponse` tells it (messages already masked). */
+export interface UpstreamRefusal {
+  status: number;
+  code: string | undefined;
+  message: string;
+  errors: Array<{ property: string; message: string }>;
+}
+
+/**
+ * Whose fault an upstream 4xx is, or `undefined` for a business refusal that is the operation's outcome:
+ *
+ * | upstream answer                          | fault       | shop gets (payment)                          |
+ * |------------------------------------------|-------------|----------------------------------------------|
+ * | 422, or 400 naming fields (`errors`)     | `request`   | 400 `TRX-ERROR-190400` with upstream's fields |
+ * | 400 without fields (a business rule)     | —           | the payment, `rejected` `CODE_SD`            |
+ * | 401, 403, 404, 405, 409, any other 4xx   | `processor` | 503 `TRX-ERROR-191503` (the operator's)      |
+ * | 429                                      | (not sent)  | 503 `TRX-ERROR-190503`, may be retried       |
+ *
+ * A follow-up (refund, capture, void) refused for the request is the refusal it always was (a decline); one
+ * refused for the set-up is recorded as an error and logged for the operator.
+ */
+export function faultOfRefusal(
+  operation: AcquirerOperation,
+  refusal: UpstreamRefusal,
+): 'request' | 'processor' | undefined {
+  if (refusal.status === 422 || (refusal.status === 400 && refusal.errors.length > 0)) {
+    return operation === 'authorize' ? 'request' : undefined;
+  }
+  if (refusal.status === 400) return undefined;
+  return 'processor';
+}

@@ -1,18 +1,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../../domain/log-port.js';
+import { maskCardNumbers } from '../../domain/mask-card-numbers.js';
 import type { ClearCard } from '../../vault/vault.js';
-import type {
-  Acquirer,
-  AcquirerOperation,
-  AcquirerResult,
-  AuthorizeRequest,
-  FollowUpRequest,
-  NotificationVerdict,
-  RefundRequest,
-  ThreeDSecureDecision,
+import {
+  AcquirerRefusedError,
+  type Acquirer,
+  type AcquirerChallenge,
+  type AcquirerOperation,
+  type AcquirerResult,
+  type AuthorizeRequest,
+  type FollowUpRequest,
+  type NotificationVerdict,
+  type RefundRequest,
+  type ThreeDSecureDecision,
 } from '../acquirer.js';
 import type { Attempt, AttemptBook } from './attempts.js';
-import { outcomeOfRefusal, outcomeOfStatus } from './codes.js';
+import { faultOfRefusal, outcomeOfRefusal, outcomeOfStatus, type UpstreamRefusal } from './codes.js';
 import type { ImojeConfig } from './config.js';
 import {
   UpstreamNoAnswerError,
@@ -69,6 +72,12 @@ function verifySignature(config: ImojeConfig, body: Buffer, header: string | und
   return timingSafeEqual(expected, Buffer.from(m[3]!, 'hex'));
 }
 
+/** Only a payment is ever challenged (see `record`): a follow-up's answer is always a result. */
+function resultOf(answer: AcquirerResult | AcquirerChallenge): AcquirerResult {
+  if (answer.outcome === 'challenge') throw new Error('imoje connector: a challenge outside a payment');
+  return answer;
+}
+
 type Ask = Omit<Attempt, 'state' | 'upstreamId' | 'result'>;
 
 /**
@@ -96,7 +105,7 @@ export class ImojeAcquirer implements Acquirer {
     return 'frictionless';
   }
 
-  async authorize(request: AuthorizeRequest): Promise<AcquirerResult> {
+  async authorize(request: AuthorizeRequest): Promise<AcquirerResult | AcquirerChallenge> {
     this.refuseIfLate(request.reference, request.deadline);
     const existing = await this.book.find(request.reference, 'authorize');
     if (existing) return this.settle(existing);
@@ -133,6 +142,8 @@ export class ImojeAcquirer implements Acquirer {
       orderId: request.reference,
       title: '',
       paymentMethod: 'card',
+      // The payer's browser as the shop sent it to Kartoteka: upstream runs 3-D Secure 2 with it.
+      ...(request.payerBrowser ? { additionalData: { browser: request.payerBrowser } } : {}),
       paymentMethodCode: request.storedCredential === 'none' ? 'ecom3ds' : code,
       ...(request.storedCredential === 'none' ? {} : { profileType: later ? 'STANDARD' : 'FIRST' }),
       successReturnUrl: returnUrl,
@@ -185,7 +196,9 @@ export class ImojeAcquirer implements Acquirer {
     if (!sale?.upstreamId || sale.result?.outcome !== 'approved') {
       return (await this.book.answerWithoutAsking(ask, { outcome: 'declined', code: 'CODE_12' })).result!;
     }
-    return this.ask(ask, `/transaction/${sale.upstreamId}/${operation}`, {}, true, sale.upstreamId);
+    return resultOf(
+      await this.ask(ask, `/transaction/${sale.upstreamId}/${operation}`, {}, true, sale.upstreamId),
+    );
   }
 
   async refund(request: RefundRequest): Promise<AcquirerResult> {
@@ -205,7 +218,7 @@ export class ImojeAcquirer implements Acquirer {
       return (await this.book.answerWithoutAsking(ask, { outcome: 'declined', code: 'CODE_12' })).result!;
     }
     const body = { type: 'refund', serviceId: sale.serviceId, amount: request.amount };
-    return this.ask(ask, `/transaction/${sale.upstreamId}/refund`, body, true);
+    return resultOf(await this.ask(ask, `/transaction/${sale.upstreamId}/refund`, body, true));
   }
 
   async lookup(reference: string, operation: AcquirerOperation): Promise<AcquirerResult | undefined> {
@@ -288,7 +301,7 @@ export class ImojeAcquirer implements Acquirer {
     body: unknown,
     capture: boolean,
     knownUpstreamId?: string,
-  ): Promise<AcquirerResult> {
+  ): Promise<AcquirerResult | AcquirerChallenge> {
     if (!(await this.book.begin(ask))) {
       const held = await this.book.find(ask.reference, ask.operation);
       if (held) return this.settle(held);
@@ -309,46 +322,66 @@ export class ImojeAcquirer implements Acquirer {
     response: UpstreamResponse,
     capture: boolean,
     knownUpstreamId: string | undefined,
-  ): Promise<AcquirerResult> {
+  ): Promise<AcquirerResult | AcquirerChallenge> {
     const { reference, operation } = ask;
-    if (response.status >= 400 && response.status < 500) {
-      // Upstream refused the request: it did nothing, so this is a final answer.
-      const code = (response.body as { apiErrorResponse?: { code?: string } } | undefined)?.apiErrorResponse
-        ?.code;
-      this.log.warn(
-        { reference, operation, status: response.status, upstreamCode: code },
-        'imoje refused the request',
-      );
-      return this.book.answer(
-        reference,
-        operation,
-        null,
-        outcomeOfRefusal(operation, response.status),
-        this.nowMs(),
-      );
-    }
+    if (response.status >= 400 && response.status < 500) return this.refusal(ask, response);
     const transaction = response.status === 200 ? transactionOf(response.body) : undefined;
     if (!transaction) {
       throw new UpstreamNoAnswerError(`HTTP ${response.status} without a transaction`);
     }
     const upstreamId = knownUpstreamId ?? transaction.id;
     await this.book.identify(reference, operation, upstreamId);
-    if ((response.body as { action?: unknown }).action) {
-      // The 3-D Secure challenge upstream asks for is not relayed to the payer yet: the payment is refused
-      // here, and the upstream transaction, whose challenge nobody can reach, never completes.
-      this.log.warn(
-        { reference },
-        'imoje asked for a 3-D Secure challenge, which this connector does not relay yet',
-      );
-      return this.book.answer(
-        reference,
-        operation,
-        upstreamId,
-        { outcome: 'declined', code: 'CODE_570' },
-        this.nowMs(),
-      );
+    const action = (response.body as { action?: { url?: unknown } }).action;
+    if (action && operation === 'authorize') {
+      // 3-D Secure at the issuer, through upstream: the payer goes to upstream's page, which returns the
+      // browser to /kartoteka/imoje/return/{reference}. Upstream's outcome is read then (or notified).
+      const url = typeof action.url === 'string' ? action.url : '';
+      if (!/^https?:\/\//.test(url)) throw new UpstreamNoAnswerError('a challenge without a usable URL');
+      return { outcome: 'challenge', url };
     }
     return this.conclude(ask.reference, operation, upstreamId, transaction, capture);
+  }
+
+  /**
+   * Upstream answered 4xx: it did nothing. A rate limit is "not sent" (the row is forgotten, the shop gets a
+   * 503 and may retry); otherwise the refusal is the operation's final answer, recorded — and, for a payment
+   * whose request (422, or 400 naming fields) or whose gateway set-up (401, 403, 404, …) upstream refused,
+   * also thrown as `AcquirerRefusedError` so the shop gets a request error, not a transaction. docs/connectors.md
+   */
+  private async refusal(ask: Ask, response: UpstreamResponse): Promise<AcquirerResult> {
+    const { reference, operation } = ask;
+    const body = (response.body as { apiErrorResponse?: Partial<UpstreamRefusal> } | undefined)
+      ?.apiErrorResponse;
+    const refusal: UpstreamRefusal = {
+      status: response.status,
+      code: typeof body?.code === 'string' ? body.code : undefined,
+      message: maskCardNumbers(typeof body?.message === 'string' ? body.message : ''),
+      errors: (Array.isArray(body?.errors) ? body.errors : [])
+        .filter((e) => typeof e?.property === 'string' && typeof e?.message === 'string')
+        .map((e) => ({ property: maskCardNumbers(e.property), message: maskCardNumbers(e.message) })),
+    };
+    if (response.status === 429) {
+      await this.book.forget(reference, operation);
+      throw new UpstreamUnreachableError(new Error('upstream answered 429: not processed'));
+    }
+    const fault = faultOfRefusal(operation, refusal);
+    const detail = { reference, operation, status: refusal.status, upstreamCode: refusal.code };
+    if (fault === 'processor') {
+      // B's own set-up (token, merchant or shop ids, PCI DSS upstream): the operator's to fix. No secret here.
+      this.log.error({ ...detail, upstreamMessage: refusal.message }, 'imoje refused the gateway’s set-up');
+    } else {
+      this.log.warn(detail, 'imoje refused the request');
+    }
+    const result = fault
+      ? ({ outcome: 'error', code: 'CODE_99' } as const)
+      : outcomeOfRefusal(operation, refusal.status);
+    const recorded = await this.book.answer(reference, operation, null, result, this.nowMs());
+    if (!fault || operation !== 'authorize') return recorded;
+    throw new AcquirerRefusedError(
+      fault,
+      refusal.message || `imoje answered ${refusal.status}${refusal.code ? ` ${refusal.code}` : ''}`,
+      refusal.errors,
+    );
   }
 
   /** What an attempt came to: the stored answer, or, while upstream has not decided, a fresh read of it. */

@@ -241,6 +241,21 @@
       form.setAttribute('data-sent', '1');
       pay.setAttribute('aria-busy', 'true');
       pay.textContent = msg.msgProcessing;
+      // 3-D Secure 2 browser data for the card issuer (imoje's additionalData.browser); the rest comes from
+      // the request's headers.
+      var browser = {
+        browserTimezoneOffset: new Date().getTimezoneOffset(),
+        browserScreenWidth: window.screen.width,
+        browserScreenHeight: window.screen.height,
+        browserColorDepth: window.screen.colorDepth,
+      };
+      for (var name in browser) {
+        var input = document.createElement('input');
+        input.type = 'hidden';
+        input.name = name;
+        input.value = String(browser[name]);
+        form.appendChild(input);
+      }
     });
   }
 
