@@ -3,6 +3,7 @@ import { CardRepo } from './card-repo.js';
 import { GroupCommit } from './group-commit.js';
 import type { Connection, Dialect, PoolLoad } from './connect.js';
 import { IdempotencyRepo } from './idempotency-repo.js';
+import { InboxRepo } from './inbox-repo.js';
 import { MerchantRepo, type ServiceKeys } from './merchant-repo.js';
 import type { ServiceKeyBox } from '../vault/service-key-box.js';
 import { NotificationRepo } from './notification-repo.js';
@@ -22,6 +23,7 @@ export interface Repos {
   notifications: NotificationRepo;
   widgetOrders: WidgetOrderRepo;
   paymentLinks: PaymentLinkRepo;
+  inbox: InboxRepo;
 }
 
 function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Repos {
@@ -34,6 +36,7 @@ function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Re
     notifications: new NotificationRepo(db, dialect),
     widgetOrders: new WidgetOrderRepo(db),
     paymentLinks: new PaymentLinkRepo(db),
+    inbox: new InboxRepo(db),
   };
 }
 
