@@ -4,6 +4,7 @@ import { createGateway } from '../gateway.js';
 import { adminCommands } from './admin-commands.js';
 import { banner } from './banner.js';
 import { keyCommands } from './key-commands.js';
+import { listenCommand } from './listen-command.js';
 import { notificationCommands } from './notification-commands.js';
 import { resetCommand } from './reset-command.js';
 
@@ -46,6 +47,7 @@ adminCommands(program);
 keyCommands(program);
 notificationCommands(program);
 resetCommand(program);
+listenCommand(program);
 
 /** Said plainly, without the stack: the usual cause is a second `npm start`. */
 function portInUse(host: string, port: number): Error {
