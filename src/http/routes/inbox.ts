@@ -92,13 +92,20 @@ export function inboxRoutes(app: FastifyInstance, deps: HttpDeps, feed: InboxFee
       const merchantId = request.merchantId;
       let horizon = p.clock.now();
       const sent = new Map<string, number>();
+      // What the client has already: everything received so far, or (resuming) up to its last message. The
+      // window the stream re-reads is seeded with it, so it is not sent again.
+      let seen = (m: InboxMessageView) => Date.parse(m.receivedAt) <= horizon;
       const lastId = request.headers['last-event-id'];
       if (typeof lastId === 'string' && lastId !== '') {
         const last = await getInboxMessage(p, merchantId, lastId).catch(() => null);
         if (last) {
-          horizon = Date.parse(last.receivedAt);
-          sent.set(last.id, horizon);
+          const lastAt = Date.parse(last.receivedAt);
+          horizon = lastAt;
+          seen = (m) => m.id === last.id || Date.parse(m.receivedAt) < lastAt;
         }
+      }
+      for (const m of await inboxMessagesSince(p, merchantId, horizon - STREAM_WINDOW_MS, 1000)) {
+        if (seen(m)) sent.set(m.id, Date.parse(m.receivedAt));
       }
       stream(reply, async (write) => {
         const messages = await inboxMessagesSince(p, merchantId, horizon - STREAM_WINDOW_MS, 1000);
@@ -119,6 +126,9 @@ export function inboxRoutes(app: FastifyInstance, deps: HttpDeps, feed: InboxFee
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-cache',
           'x-accel-buffering': 'no',
+          // The connection ends with the stream: a closing server ends every stream, and then has no
+          // keep-alive socket of it left to wait for.
+          connection: 'close',
         });
         res.write('retry: 1000\n: kartoteka inbox stream\n\n');
         let running = false;
