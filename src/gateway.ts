@@ -304,6 +304,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
 export interface WorkerProcess {
   worker: Worker;
   storage: Storage;
+  payments: PaymentsDeps;
   log: Logger;
   close(): Promise<void>;
 }
@@ -320,6 +321,7 @@ export async function createWorkerProcess(
   return {
     worker: core.worker,
     storage: core.storage,
+    payments: core.payments,
     log: core.log,
     async close() {
       await core.worker.stop();

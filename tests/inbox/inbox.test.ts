@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/config.js';
+import { createWorkerProcess } from '../../src/gateway.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS } from '../support/databases.js';
+import { DB_KINDS, freshPostgresDatabase } from '../support/databases.js';
 import { answerChallenge } from '../support/challenge.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { Http } from '../support/http.js';
@@ -229,6 +234,61 @@ for (const db of DB_KINDS) {
         expect((await inbox()).some((m) => m.transactionId === sale.body.transaction.id)).toBe(false);
       } finally {
         await receiver.close();
+      }
+    });
+  });
+
+  describe(`${db}: an existing sandbox data directory`, () => {
+    it('gets the inbox on its next start (its shop still has no URL), also from a separate worker process', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'kartoteka-inbox-restart-'));
+      const pgDb = db === 'postgres' ? await freshPostgresDatabase() : null;
+      const same = { db, dataDir, ...(pgDb ? { databaseUrl: pgDb.url } : {}) };
+      try {
+        // A first start creates the sandbox; nothing about the inbox is stored anywhere.
+        const first = await startGateway({ ...same, env: { KARTOTEKA_BOOTSTRAP: 'on' } });
+        const sandbox = first.gateway.sandbox!;
+        await first.close();
+        const shop = await (async () => {
+          const again = await startGateway({ ...same, env: { KARTOTEKA_BOOTSTRAP: 'on' } });
+          try {
+            expect(again.gateway.sandbox?.merchantId).toBe(sandbox.merchantId);
+            const api = new Http(`${again.url}/v1/merchant/${sandbox.merchantId}`, {
+              authorization: `Bearer ${sandbox.token}`,
+            });
+            const sale = await api.post<{ transaction: { id: string } }>(
+              '/transaction',
+              saleBody(sandbox.serviceId),
+            );
+            const [n] = await again.gateway.storage.repos.notifications.list({
+              transactionId: sale.body.transaction.id,
+              limit: 1,
+            });
+            expect(n!.url).toBe(`${again.url}/kartoteka/inbox/${sandbox.serviceId}`);
+            return (await again.gateway.storage.repos.merchants.getShopById(sandbox.serviceId))!;
+          } finally {
+            await again.close();
+          }
+        })();
+        expect(shop.notificationUrl).toBeNull();
+        // The worker of `kartoteka worker` knows the sandbox merchant from the data directory alone.
+        const config = loadConfig(
+          {},
+          {
+            KARTOTEKA_DATA_DIR: dataDir,
+            KARTOTEKA_LOG_LEVEL: 'silent',
+            ...(pgDb ? { KARTOTEKA_DATABASE_URL: pgDb.url } : {}),
+          },
+        );
+        const worker = await createWorkerProcess(config);
+        try {
+          expect(worker.payments.inboxUrl?.(shop)).toBe(`http://127.0.0.1:8080/kartoteka/inbox/${shop.id}`);
+          expect(worker.payments.inboxUrl?.({ id: shop.id, merchantId: 'someoneelse000000000' })).toBeNull();
+        } finally {
+          await worker.close();
+        }
+      } finally {
+        await pgDb?.drop();
+        rmSync(dataDir, { recursive: true, force: true });
       }
     });
   });
