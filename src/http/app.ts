@@ -12,6 +12,9 @@ import { registerRequestMetrics } from './request-metrics.js';
 import { landingRoutes } from './pages/landing.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
+import { InboxFeed } from './inbox-feed.js';
+import { inboxReceiverRoutes, inboxRoutes } from './routes/inbox.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { methodLogoRoutes } from './routes/method-logos.js';
 import { paymentLinkRoutes } from './routes/payment-links.js';
 import { profileRoutes } from './routes/profiles.js';
@@ -76,6 +79,18 @@ export async function buildHttpApp(
     },
     { prefix: '/v1/merchant/:merchantId' },
   );
+  // Kartoteka's own extensions: the same merchant bearer auth, under their own prefix (never in imoje's shapes).
+  // The webhook inbox exists in sandbox mode only.
+  const inboxFeed = deps.mode === 'sandbox' ? new InboxFeed() : null;
+  await app.register(
+    async (merchant) => {
+      merchant.addHook('onRequest', (request) => deps.auth.authenticate(request));
+      notificationRoutes(merchant, deps);
+      if (inboxFeed) inboxRoutes(merchant, deps, inboxFeed);
+    },
+    { prefix: '/kartoteka/v1/merchant/:merchantId' },
+  );
+  if (inboxFeed) await inboxReceiverRoutes(app, deps, inboxFeed);
   // The simulated 3-D Secure page passes any challenge it is asked to: it exists only beside the acquirer
   // that simulates one (the sandbox), never in front of a real one.
   if (deps.payments.acquirer.simulatedChallenge) challengeRoutes(app, deps);

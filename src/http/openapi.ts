@@ -137,6 +137,18 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'profiles', description: 'Stored card profiles (OneClick and recurring) and their debits' },
         { name: 'services', description: 'Services (shops): their payment methods and amount limits' },
         { name: 'payment links', description: 'Payment links, paid by the payer on the hosted paywall' },
+        {
+          name: 'notifications (Kartoteka)',
+          description:
+            "Kartoteka's extension, not imoje's: the notifications of the merchant's shops with every delivery " +
+            'attempt, under /kartoteka/v1/merchant/{merchantId}',
+        },
+        {
+          name: 'webhook inbox (Kartoteka, sandbox)',
+          description:
+            "Kartoteka's extension, sandbox mode only: the receiver the sandbox shops notify by default, and " +
+            'what it received (list, read, live stream)',
+        },
       ],
     },
   });

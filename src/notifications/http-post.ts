@@ -9,7 +9,12 @@ export interface PostResult {
   httpStatus: number | null;
   error: string | null;
   durationMs: number;
+  /** The start of the receiver's answer body (UTF-8, at most EXCERPT_BYTES), when it answered. */
+  responseExcerpt?: string | null;
 }
+
+/** How much of a receiver's answer is kept for the notification's attempt log. */
+export const EXCERPT_BYTES = 1024;
 
 /** Resolves to the already checked address only, whatever the hostname resolves to by now. */
 function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
@@ -45,23 +50,41 @@ export function postOnce(
     };
     if (target.address && target.family) options.lookup = pinnedLookup(target.address, target.family);
     const send = target.url.protocol === 'https:' ? https.request : http.request;
+    let answered: number | null = null;
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    const excerpt = () => Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
     const req = send(target.url, options, (res) => {
-      finish({ httpStatus: res.statusCode ?? null, error: null });
-      // The status is the answer; drain the body so the connection closes cleanly, within the deadline.
-      res.resume();
-      res.on('error', () => undefined);
-      res.on('end', () => clearTimeout(timer));
+      // The status is the answer; the start of the body is kept for the attempt log, the rest drained so
+      // the connection closes cleanly, within the deadline. A body that never ends doesn't undo the status.
+      answered = res.statusCode ?? null;
+      res.on('data', (chunk: Buffer) => {
+        if (kept >= EXCERPT_BYTES) return;
+        chunks.push(chunk);
+        kept += chunk.length;
+        if (kept >= EXCERPT_BYTES) finish({ httpStatus: answered, error: null, responseExcerpt: excerpt() });
+      });
+      res.on('error', () => finish({ httpStatus: answered, error: null, responseExcerpt: excerpt() }));
+      res.on('end', () => {
+        clearTimeout(timer);
+        finish({ httpStatus: answered, error: null, responseExcerpt: excerpt() });
+      });
     });
     const timer = setTimeout(() => {
-      finish({ httpStatus: null, error: `timed out after ${timeoutMs} ms` });
+      if (answered !== null) finish({ httpStatus: answered, error: null, responseExcerpt: excerpt() });
+      else finish({ httpStatus: null, error: `timed out after ${timeoutMs} ms` });
       req.destroy();
     }, timeoutMs);
     timer.unref?.();
     req.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      if (answered !== null) return finish({ httpStatus: answered, error: null, responseExcerpt: excerpt() });
       finish({ httpStatus: null, error: err.code ? `${err.code}: ${err.message}` : err.message });
     });
-    req.on('close', () => clearTimeout(timer));
+    req.on('close', () => {
+      clearTimeout(timer);
+      if (answered !== null) finish({ httpStatus: answered, error: null, responseExcerpt: excerpt() });
+    });
     req.end(body);
   });
 }

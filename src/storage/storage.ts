@@ -3,6 +3,7 @@ import { CardRepo } from './card-repo.js';
 import { GroupCommit } from './group-commit.js';
 import type { Connection, Dialect, PoolLoad } from './connect.js';
 import { IdempotencyRepo } from './idempotency-repo.js';
+import { InboxRepo } from './inbox-repo.js';
 import { MerchantRepo, type ServiceKeys } from './merchant-repo.js';
 import type { ServiceKeyBox } from '../vault/service-key-box.js';
 import { NotificationRepo } from './notification-repo.js';
@@ -24,6 +25,7 @@ export interface Repos {
   widgetOrders: WidgetOrderRepo;
   paymentLinks: PaymentLinkRepo;
   widgetSessions: WidgetSessionRepo;
+  inbox: InboxRepo;
 }
 
 function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Repos {
@@ -37,6 +39,7 @@ function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Re
     widgetOrders: new WidgetOrderRepo(db),
     paymentLinks: new PaymentLinkRepo(db),
     widgetSessions: new WidgetSessionRepo(db),
+    inbox: new InboxRepo(db),
   };
 }
 

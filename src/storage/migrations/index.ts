@@ -9,6 +9,7 @@ import * as m0007 from './0007_authorized_amount.js';
 import * as m0008 from './0008_payment_links.js';
 import * as m0009 from './0009_imoje_attempts.js';
 import * as m0013 from './0013_widget_sessions.js';
+import * as m0014 from './0014_webhook_inbox.js';
 
 /** Every migration, in order. Numbered and append-only: the same list runs on SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008_payment_links': m0008,
   '0009_imoje_attempts': m0009,
   '0013_widget_sessions': m0013,
+  '0014_webhook_inbox': m0014,
 };
