@@ -10,6 +10,7 @@ import { registerOpenApi } from './openapi.js';
 import { registerRequestId, requestId } from './request-id.js';
 import { registerRequestMetrics } from './request-metrics.js';
 import { landingRoutes } from './pages/landing.js';
+import { agreementRoutes } from './routes/agreements.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
 import { methodLogoRoutes } from './routes/method-logos.js';
@@ -74,6 +75,14 @@ export async function buildHttpApp(
       for (const extra of ext.merchantRoutes ?? []) await extra(merchant);
     },
     { prefix: '/v1/merchant/:merchantId' },
+  );
+  // Kartoteka's own endpoints, beyond imoje's: the same bearer auth, under their own prefix.
+  await app.register(
+    async (extension) => {
+      extension.addHook('onRequest', (request) => deps.auth.authenticate(request));
+      agreementRoutes(extension, deps);
+    },
+    { prefix: '/kartoteka/v1/merchant/:merchantId' },
   );
   // The simulated 3-D Secure page passes any challenge it is asked to: it exists only beside the acquirer
   // that simulates one (the sandbox), never in front of a real one.

@@ -1,3 +1,4 @@
+import type { AgreementInput } from '../domain/agreement.js';
 import type { Currency } from '../domain/money.js';
 import type { Customer, ProfileVariant } from '../domain/transaction.js';
 
@@ -16,6 +17,8 @@ export interface CreateTransactionInput {
   customer: Customer;
   card?: CardInput | null | undefined;
   profileType?: ProfileVariant | null | undefined;
+  /** Kartoteka's extension (issue 15): the recurring agreement a `recurring` registration declares. */
+  agreement?: AgreementInput | null | undefined;
 }
 
 export interface CardInput {

@@ -23,6 +23,7 @@ const COLUMNS = [
   'code',
   'networkTxnId',
   'createdAt',
+  'recurring',
 ] as const satisfies ReadonlyArray<keyof Row>;
 
 const insertQuery = prepared((db, arg) =>
@@ -84,7 +85,7 @@ export class SandboxLedgerStore implements SandboxLedger {
 
   async record(entry: LedgerEntry): Promise<LedgerEntry> {
     return this.write(async (db) => {
-      const row: Row = { ...entry, captured: entry.captured ? 1 : 0 };
+      const row: Row = { ...entry, recurring: entry.recurring ?? null, captured: entry.captured ? 1 : 0 };
       const inserted = await insertQuery.execute(
         db,
         this.dialect,

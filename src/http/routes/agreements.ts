@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { readProfileAgreement } from '../../payments/read-agreement.js';
+import { agreementView } from '../../wire/agreement-view.js';
+import type { HttpDeps } from '../http-deps.js';
+import { sendJson } from '../respond.js';
+import { AgreementResponse, ProfileAgreementParams } from '../schemas/agreement.js';
+import { ErrorResponse } from '../schemas/common.js';
+
+const errors = { 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
+
+/** Kartoteka's extension (under `/kartoteka/v1/merchant/:merchantId`): a recurring profile's agreement. */
+export function agreementRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const p = deps.payments;
+
+  r.get(
+    '/profiles/:paymentProfileId/agreement',
+    {
+      schema: {
+        summary: "Read a recurring profile's agreement and what was debited under it",
+        tags: ['kartoteka: agreements'],
+        params: ProfileAgreementParams,
+        response: { 200: AgreementResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const s = await readProfileAgreement(p, request.merchantId, request.params.paymentProfileId);
+      return sendJson(reply, {
+        agreement: agreementView(s.agreement, 'active', { ...s.usage, nextDebitAt: s.nextDebitAt }),
+      });
+    },
+  );
+}

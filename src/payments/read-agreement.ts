@@ -1,0 +1,32 @@
+import { nextAllowedAt, type AgreementUsage } from '../domain/agreement.js';
+import { DomainError } from '../domain/domain-error.js';
+import type { Agreement } from '../storage/agreement-repo.js';
+import type { PaymentsDeps } from './deps.js';
+
+export interface AgreementState {
+  agreement: Agreement;
+  usage: AgreementUsage;
+  /** When the next debit may come; null when none may (cycles used up, or past the expiry). */
+  nextDebitAt: number | null;
+}
+
+/**
+ * The agreement a profile's debits are held to (its current registration's), with what was debited under it.
+ * An unknown profile is `profileNotFound`; a profile without one `agreementNotFound`.
+ */
+export async function readProfileAgreement(
+  deps: PaymentsDeps,
+  merchantId: string,
+  profileId: string,
+): Promise<AgreementState> {
+  const repos = deps.storage.repos;
+  const profile = await repos.profiles.getProfile(merchantId, profileId);
+  if (!profile) throw new DomainError('profileNotFound');
+  const agreement =
+    profile.type === 'RECURRING'
+      ? await repos.agreements.findByNetworkTxnId(merchantId, profile.firstTransactionId)
+      : undefined;
+  if (!agreement) throw new DomainError('agreementNotFound');
+  const usage = await repos.agreements.usage(agreement.id);
+  return { agreement, usage, nextDebitAt: nextAllowedAt(agreement.terms, usage) ?? null };
+}
