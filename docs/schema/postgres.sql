@@ -1,3 +1,28 @@
+table agreement_debits (
+  transaction_id text not null,
+  agreement_id text not null,
+  created_at bigint not null
+);
+
+table agreements (
+  id text not null,
+  merchant_id text not null,
+  transaction_id text not null,
+  network_txn_id text,
+  profile_id text,
+  amount bigint,
+  max_amount bigint,
+  currency text not null,
+  interval_unit text,
+  interval_count integer,
+  min_days integer,
+  start_at bigint,
+  expires_at bigint,
+  max_cycles integer,
+  created_at bigint not null,
+  activated_at bigint
+);
+
 table api_tokens (
   id text not null,
   merchant_id text not null,
@@ -151,7 +176,8 @@ table sandbox_ledger (
   outcome text not null,
   code text not null,
   network_txn_id text,
-  created_at bigint not null
+  created_at bigint not null,
+  recurring text
 );
 
 table shops (
@@ -165,7 +191,8 @@ table shops (
   created_at bigint not null,
   service_key_version integer,
   min_transaction bigint not null,
-  max_transaction bigint not null
+  max_transaction bigint not null,
+  agreement_required integer not null
 );
 
 table transactions (
@@ -217,6 +244,16 @@ table widget_orders (
   created_at bigint not null,
   modified_at bigint not null
 );
+
+CREATE INDEX agreement_debits_agreement ON public.agreement_debits USING btree (agreement_id, created_at);
+
+CREATE UNIQUE INDEX agreement_debits_pkey ON public.agreement_debits USING btree (transaction_id);
+
+CREATE UNIQUE INDEX agreements_network ON public.agreements USING btree (merchant_id, network_txn_id);
+
+CREATE UNIQUE INDEX agreements_pkey ON public.agreements USING btree (id);
+
+CREATE UNIQUE INDEX agreements_transaction_id_key ON public.agreements USING btree (transaction_id);
 
 CREATE UNIQUE INDEX api_tokens_pkey ON public.api_tokens USING btree (id);
 
