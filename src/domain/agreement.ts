@@ -382,3 +382,17 @@ export function agreementFromFields(
     maxCycles: num('agreementMaxCycles'),
   };
 }
+
+/** Terms back as the declaration they came from (the widget's parsed attributes → the registration's input). */
+export function agreementInputOf(terms: AgreementTerms): AgreementInput {
+  return {
+    amount: terms.amount,
+    maxAmount: terms.maxAmount,
+    currency: terms.currency,
+    interval: terms.interval ? { ...terms.interval } : null,
+    minDays: terms.minDays,
+    startAt: terms.startAt === null ? null : formatDay(terms.startAt),
+    expiresAt: terms.expiresAt === null ? null : formatDay(terms.expiresAt),
+    maxCycles: terms.maxCycles,
+  };
+}

@@ -151,7 +151,8 @@ export const ERROR_CATALOG = {
   agreementTooEarly: {
     code: 'AGR-ERROR-210402',
     status: 400,
-    message: "Too early: the recurring agreement's interval since the last debit has not passed; nothing was charged.",
+    message:
+      "Too early: the recurring agreement's interval since the last debit has not passed; nothing was charged.",
   },
   agreementNotStarted: {
     code: 'AGR-ERROR-210405',
@@ -166,7 +167,7 @@ export const ERROR_CATALOG = {
   agreementCyclesExhausted: {
     code: 'AGR-ERROR-210407',
     status: 400,
-    message: "Every debit the recurring agreement allows (maxCycles) was made; nothing was charged.",
+    message: 'Every debit the recurring agreement allows (maxCycles) was made; nothing was charged.',
   },
 } as const;
 

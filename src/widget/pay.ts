@@ -1,3 +1,4 @@
+import { agreementInputOf } from '../domain/agreement.js';
 import { validateCardFields } from '../domain/card.js';
 import { DomainError } from '../domain/domain-error.js';
 import type { PaymentProfile } from '../domain/profile.js';
@@ -164,6 +165,7 @@ export async function payWithCard(
           phone: a.customerPhone,
         },
         card: read.card,
+        agreement: !another && a.agreement ? agreementInputOf(a.agreement) : null,
       },
       { oncePerOrder: true },
       'web',
