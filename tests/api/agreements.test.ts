@@ -7,7 +7,6 @@ import { startGateway, type TestGateway } from '../support/gateway.js';
 import { debitBody, saleBody, uniqueCid } from '../support/payloads.js';
 import { expectError, type TransactionResponse } from '../support/wire.js';
 
-const DAY = 86_400_000;
 // 31 January 2026, 10:00 UTC: a month-end start shows the calendar rule (the next month has no 31st).
 const START = Date.UTC(2026, 0, 31, 10, 0, 0);
 
