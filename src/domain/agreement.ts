@@ -182,13 +182,15 @@ export function nextAllowedAfter(
   return addMonths(day, unit === 'month' ? count : 12 * count);
 }
 
-/** When the next debit may come: the interval after the latest, not before the start. */
-export function nextAllowedAt(terms: AgreementTerms, usage: AgreementUsage): number | null {
+/**
+ * When the next debit may come: the interval after the latest, not before the start, not before `since` (when
+ * the agreement became binding). Null when no more debits are allowed (cycles used up, or past the expiry).
+ */
+export function nextAllowedAt(terms: AgreementTerms, usage: AgreementUsage, since: number): number | null {
   if (terms.maxCycles !== null && usage.cycles >= terms.maxCycles) return null;
-  const byInterval = usage.lastDebitAt === null ? null : nextAllowedAfter(terms, usage.lastDebitAt);
-  const candidates = [byInterval, terms.startAt].filter((v): v is number => v !== null);
-  const at = candidates.length === 0 ? null : Math.max(...candidates);
-  if (at !== null && terms.expiresAt !== null && at >= terms.expiresAt + DAY_MS) return null;
+  const byInterval = usage.lastDebitAt === null ? since : nextAllowedAfter(terms, usage.lastDebitAt);
+  const at = Math.max(byInterval, terms.startAt ?? byInterval);
+  if (terms.expiresAt !== null && at >= terms.expiresAt + DAY_MS) return null;
   return at;
 }
 

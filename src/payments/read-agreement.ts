@@ -6,7 +6,7 @@ import type { PaymentsDeps } from './deps.js';
 export interface AgreementState {
   agreement: Agreement;
   usage: AgreementUsage;
-  /** When the next debit may come; null when none may (cycles used up, or past the expiry). */
+  /** When the next debit may come (from the registration, at first); null when none may any more. */
   nextDebitAt: number | null;
 }
 
@@ -28,5 +28,6 @@ export async function readProfileAgreement(
       : undefined;
   if (!agreement) throw new DomainError('agreementNotFound');
   const usage = await repos.agreements.usage(agreement.id);
-  return { agreement, usage, nextDebitAt: nextAllowedAt(agreement.terms, usage) ?? null };
+  const since = agreement.activatedAt ?? agreement.createdAt;
+  return { agreement, usage, nextDebitAt: nextAllowedAt(agreement.terms, usage, since) };
 }

@@ -84,11 +84,13 @@ describe('agreement rules (domain/agreement.ts)', () => {
 
   it('nextAllowedAt: the start, the interval, or none once cycles or the expiry run out', () => {
     const t = terms({ startAt: utc(2026, 3, 1), expiresAt: utc(2026, 4, 15), maxCycles: 2 });
-    expect(nextAllowedAt(t, { cycles: 0, lastDebitAt: null })).toBe(utc(2026, 3, 1));
-    expect(nextAllowedAt(t, { cycles: 1, lastDebitAt: utc(2026, 3, 10) })).toBe(utc(2026, 4, 10));
-    expect(nextAllowedAt(t, { cycles: 1, lastDebitAt: utc(2026, 3, 20) })).toBeNull();
-    expect(nextAllowedAt(t, { cycles: 2, lastDebitAt: utc(2026, 3, 1) })).toBeNull();
-    expect(nextAllowedAt(terms(), { cycles: 0, lastDebitAt: null })).toBeNull();
+    const since = utc(2026, 2, 10, 12);
+    expect(nextAllowedAt(t, { cycles: 0, lastDebitAt: null }, since)).toBe(utc(2026, 3, 1));
+    expect(nextAllowedAt(t, { cycles: 1, lastDebitAt: utc(2026, 3, 10) }, since)).toBe(utc(2026, 4, 10));
+    expect(nextAllowedAt(t, { cycles: 1, lastDebitAt: utc(2026, 3, 20) }, since)).toBeNull();
+    expect(nextAllowedAt(t, { cycles: 2, lastDebitAt: utc(2026, 3, 1) }, since)).toBeNull();
+    // No start and no debit yet: allowed since the agreement became binding.
+    expect(nextAllowedAt(terms(), { cycles: 0, lastDebitAt: null }, since)).toBe(since);
   });
 
   it('validation: exactly one amount kind and one interval kind, real dates, not expired', () => {

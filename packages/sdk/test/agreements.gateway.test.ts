@@ -43,7 +43,9 @@ describe('KartotekaClient: recurring agreements (extension) against the real gat
     });
     const profileId = created.transaction.paymentProfile!.id;
     const read = await client.agreements.getForProfile(profileId);
-    expect(read.agreement.usage).toEqual({ cycles: 0, lastDebitAt: null, nextDebitAt: null });
+    expect(read.agreement.usage).toMatchObject({ cycles: 0, lastDebitAt: null });
+    // Allowed from the registration on.
+    expect(Date.parse(read.agreement.usage!.nextDebitAt!)).toBeLessThanOrEqual(Date.now());
     const debit = { serviceId, paymentProfileId: profileId, currency: 'PLN' as const, orderId: orderId('d') };
     const err = await client.debitProfile({ ...debit, amount: 5000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BusinessRuleError);
