@@ -141,7 +141,8 @@ table payment_links (
   valid_to bigint not null,
   status text not null,
   created_at bigint not null,
-  modified_at bigint not null
+  modified_at bigint not null,
+  agreement text
 );
 
 table payment_profiles (

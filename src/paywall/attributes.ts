@@ -32,6 +32,7 @@ export function linkAttributes(link: PaymentLink, locale: Locale): WidgetAttribu
     inline: false,
     notificationUrl: link.notificationUrl,
     topLevel: true,
+    agreement: link.agreement ?? null,
   };
 }
 

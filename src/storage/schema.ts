@@ -61,6 +61,8 @@ export interface PaymentLinksTable {
   status: string;
   createdAt: number;
   modifiedAt: number;
+  /** The recurring agreement the link declares (AgreementTerms as JSON), or null (migration 0010). */
+  agreement: string | null;
 }
 
 export interface VaultCanaryTable {

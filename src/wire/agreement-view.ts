@@ -6,7 +6,8 @@ import { describeAgreement, formatDay, frequencyDays, type AgreementTerms } from
  * instants as ISO 8601.
  */
 export interface AgreementView {
-  id: string;
+  /** Absent on a payment link: its agreement is made when its payer registers the card. */
+  id?: string;
   /** `pending` until the registration is paid, then `active`; `void` when the registration failed. */
   status: 'pending' | 'active' | 'void';
   amount?: number;
@@ -25,13 +26,13 @@ export interface AgreementView {
 }
 
 export function agreementView(
-  a: { id: string; terms: AgreementTerms },
+  a: { id: string | null; terms: AgreementTerms },
   status: AgreementView['status'],
   usage?: { cycles: number; lastDebitAt: number | null; nextDebitAt: number | null },
 ): AgreementView {
   const t = a.terms;
   const view: AgreementView = {
-    id: a.id,
+    ...(a.id === null ? {} : { id: a.id }),
     status,
     currency: t.currency,
     frequencyDays: frequencyDays(t),

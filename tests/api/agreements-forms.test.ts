@@ -6,6 +6,7 @@ import { DB_KINDS } from '../support/databases.js';
 import { startGateway, type TestGateway, type TestMerchant } from '../support/gateway.js';
 import { uniqueCid } from '../support/payloads.js';
 import { chargesFor, openWidget, page, payWithNewCard, signedOrder } from '../widget/http-widget.js';
+import { linkBody, oneclickCustomer, open } from '../paywall/links.js';
 
 const PLAIN = '4111111111111111';
 const AGREEMENT = {
@@ -199,6 +200,46 @@ for (const db of DB_KINDS) {
       expect(paid.status).toBe(303);
       const profileId = await profileOf(form.orderId!);
       expect((await readAgreement(m, profileId)).body.agreement.amount).toBe(4900);
+    });
+
+    it('a recurring payment link declares it: answered (without an id until paid), shown, registered', async () => {
+      const m = gw.merchant;
+      const agreement = {
+        amount: 4900,
+        currency: 'PLN',
+        interval: { unit: 'month' },
+        expiresAt: '2030-12-01',
+      };
+      const body = linkBody(m, 'https://shop.example', {
+        amount: 4900,
+        preselectMethodCode: 'recurring',
+        customer: oneclickCustomer(),
+        agreement,
+      });
+      const created = await m.api.post<{
+        payment: { id: string; url: string };
+        agreement?: Record<string, unknown>;
+      }>('/payment', body);
+      expect(created.status, created.text).toBe(200);
+      expect(created.body.agreement).toMatchObject({ status: 'pending', amount: 4900, description: TEXT });
+      expect(created.body.agreement!.id).toBeUndefined();
+      const opened = await open(created.body.payment.url);
+      expect(opened.status).toBe(303);
+      // The link page speaks Polish unless asked otherwise.
+      const pl = `${formatMoney(4900, 'PLN', 'pl')} co miesiąc do 2030-12-01`;
+      expect((await page(gw.url + opened.location!)).html).toContain(`<dd id="kw-agreement">${pl}</dd>`);
+      expect((await payWithNewCard(gw.url, opened.location!.split('/').pop()!, PLAIN)).status).toBe(303);
+      const profileId = await profileOf(body.orderId as string);
+      expect((await readAgreement(m, profileId)).body.agreement.amount).toBe(4900);
+      const read = await m.api.get<{ agreement?: { status: string } }>(`/payment/${created.body.payment.id}`);
+      expect(read.body.agreement!.status).toBe('active');
+
+      // A link without one answers imoje's shape; one on a one-off link is refused.
+      const plain = await m.api.post('/payment', linkBody(m, 'https://shop.example'));
+      expect(Object.keys(plain.body)).toEqual(['payment']);
+      const oneOff = await m.api.post('/payment', linkBody(m, 'https://shop.example', { agreement }));
+      expect(oneOff.status).toBe(422);
+      expect(JSON.stringify(oneOff.body)).toContain('AGR-ERROR-210422');
     });
 
     it('a one-off paywall payment cannot carry an agreement', async () => {

@@ -51,7 +51,9 @@ export const AgreementSchema = Type.Object(
 
 export const AgreementViewSchema = Type.Object(
   {
-    id: Type.String(),
+    id: Type.Optional(
+      Type.String({ description: 'absent on a payment link, whose agreement is made at payment' }),
+    ),
     status: Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('void')]),
     amount: Type.Optional(Amount),
     maxAmount: Type.Optional(Amount),

@@ -10,7 +10,8 @@ import type { Kysely } from 'kysely';
  * `agreement_debits` lists the merchant-initiated debits sent under an agreement; the transaction's status
  * says which of them count (see docs/recurring.md). `shops.agreement_required` makes a declaration mandatory
  * for recurring registrations. `sandbox_ledger.recurring` is what the sandbox acquirer received as EMV 3-D
- * Secure recurring data (JSON), so a test (or a person) can see it.
+ * Secure recurring data (JSON), so a test (or a person) can see it. `payment_links.agreement` is the agreement a
+ * recurring payment link declares (the terms as JSON), passed on to the registration its payer makes.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on the current schema type
 export async function up(db: Kysely<any>): Promise<void> {
@@ -55,10 +56,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('agreement_required', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
   await db.schema.alterTable('sandbox_ledger').addColumn('recurring', 'text').execute();
+  await db.schema.alterTable('payment_links').addColumn('agreement', 'text').execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see up()
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('payment_links').dropColumn('agreement').execute();
   await db.schema.alterTable('sandbox_ledger').dropColumn('recurring').execute();
   await db.schema.alterTable('shops').dropColumn('agreement_required').execute();
   await db.schema.dropTable('agreement_debits').execute();

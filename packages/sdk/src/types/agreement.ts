@@ -25,7 +25,8 @@ export type AgreementUnit = 'day' | 'week' | 'month' | 'year';
 
 /** An agreement as the gateway answers it. */
 export interface Agreement {
-  id: string;
+  /** Absent on a payment link: its agreement is made when its payer registers the card. */
+  id?: string;
   /** `pending` until the registration is paid, then `active`; `void` when the registration failed. */
   status: 'pending' | 'active' | 'void';
   amount?: number;
