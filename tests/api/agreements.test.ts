@@ -112,7 +112,7 @@ for (const db of DB_KINDS) {
       expect(res.status).toBe(200);
       expect(Object.keys(res.body).sort()).toEqual(['transaction']);
       const [entry] = await ledgerOf(res.body.transaction.id);
-      expect(entry!.recurring).toBeNull();
+      expect(entry!.recurring).toBeUndefined();
       // And any number of debits, at any moment, of any amount: imoje's behaviour.
       const profileId = res.body.transaction.paymentProfile!.id;
       for (const amount of [100, 99_999])

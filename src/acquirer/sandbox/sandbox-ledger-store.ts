@@ -40,9 +40,11 @@ const findQuery = prepared((db, arg) =>
 const SYNC_NORMAL = CompiledQuery.raw('pragma synchronous = normal');
 const SYNC_FULL = CompiledQuery.raw('pragma synchronous = full');
 
-function toEntry(row: Row): LedgerEntry {
+function toEntry({ recurring, ...row }: Row): LedgerEntry {
   return {
     ...row,
+    // Only an entry that carried recurring data has the field, as the entry recorded had it.
+    ...(recurring === null ? {} : { recurring }),
     operation: row.operation as AcquirerOperation,
     outcome: row.outcome as LedgerEntry['outcome'],
     captured: row.captured === 1,
