@@ -376,6 +376,29 @@ for (const db of DB_KINDS) {
       expectError(await gw.http.get(path, { authorization: `Bearer ${other.token}` }), 401);
     });
 
+    it('a retried registration whose first attempt died after storing it answers with its agreement too', async () => {
+      const m = gw.merchant;
+      const key = `agr-${uniqueCid()}`;
+      const body = saleBody(m.serviceId, {
+        paymentMethodCode: 'recurring',
+        amount: 4900,
+        agreement: MONTHLY,
+      });
+      const first = await m.api.post<Registered>('/transaction', body, { 'idempotency-key': key });
+      expect(first.status, first.text).toBe(200);
+      // As if the process died after the transaction was stored and before the answer was: in flight, lease over.
+      const died = await gw.gateway.storage.db
+        .updateTable('idempotencyKeys')
+        .set({ state: 'in_flight', responseStatus: null, responseBody: null, leaseUntil: 0 })
+        .where('key', '=', key)
+        .executeTakeFirst();
+      expect(Number(died.numUpdatedRows)).toBe(1);
+      const retried = await m.api.post<Registered>('/transaction', body, { 'idempotency-key': key });
+      expect(retried.status, retried.text).toBe(200);
+      expect(retried.body.transaction.id).toBe(first.body.transaction.id);
+      expect(retried.body.agreement).toEqual(first.body.agreement);
+    });
+
     it('a re-registration of the same card without an agreement replaces it: the profile is then unbound', async () => {
       const cid = uniqueCid();
       const customer = { firstName: 'Jan', lastName: 'K', email: 'j@example.com', cid };
