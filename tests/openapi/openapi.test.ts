@@ -43,9 +43,11 @@ describe('OpenAPI document', () => {
     const key = `${method} ${path} ${status}`;
     let v = validators.get(key);
     if (!v) {
+      // Kartoteka's extensions are named by their full path (`/kartoteka/v1/…`), imoje's relative to its prefix.
+      const full = path.startsWith('/kartoteka/') ? path : `/v1/merchant/{merchantId}${path}`;
       const schema =
-        doc.paths[`/v1/merchant/{merchantId}${path}`]?.[method.toLowerCase()]?.responses[String(status)]
-          ?.content?.['application/json']?.schema;
+        doc.paths[full]?.[method.toLowerCase()]?.responses[String(status)]?.content?.['application/json']
+          ?.schema;
       if (!schema) throw new Error(`${key} is not documented`);
       v = ajv.compile(closed(schema) as object);
       validators.set(key, v);
@@ -165,6 +167,38 @@ describe('OpenAPI document', () => {
     expectDocumented('POST', '/profile/deactivate', deactivated.status, deactivated.body);
     const deleted = await m.api.delete(`/profile/id/${profileId}`);
     expectDocumented('DELETE', '/profile/id/{paymentProfileId}', deleted.status, deleted.body);
+  });
+
+  it('recurring agreement responses (extension) validate against the documented schemas', async () => {
+    const m = gw.merchant;
+    const agreement = { amount: 4900, currency: 'PLN', interval: { unit: 'month' }, maxCycles: 3 };
+    const reg = await m.api.post<{ transaction: { paymentProfile: { id: string } } }>(
+      '/transaction',
+      saleBody(m.serviceId, { paymentMethodCode: 'recurring', amount: 4900, agreement }),
+    );
+    expect(reg.status).toBe(200);
+    expectDocumented('POST', '/transaction', 200, reg.body);
+    const profileId = reg.body.transaction.paymentProfile.id;
+    const path = '/kartoteka/v1/merchant/{merchantId}/profiles/{paymentProfileId}/agreement';
+    expect(doc.paths[path]?.get).toBeDefined();
+    const auth = { authorization: `Bearer ${m.token}` };
+    const read = await gw.http.get(
+      `/kartoteka/v1/merchant/${m.merchantId}/profiles/${profileId}/agreement`,
+      auth,
+    );
+    expect(read.status).toBe(200);
+    expectDocumented('GET', path, 200, read.body);
+    const link = await m.api.post('/payment', {
+      serviceId: m.serviceId,
+      amount: 4900,
+      currency: 'PLN',
+      orderId: `agr-link-${Date.now()}`,
+      preselectMethodCode: 'recurring',
+      customer: { firstName: 'Jan', lastName: 'K', email: 'j@example.com', cid: `agr-${Date.now()}` },
+      agreement,
+    });
+    expect(link.status, link.text).toBe(200);
+    expectDocumented('POST', '/payment', 200, link.body);
   });
 
   it('service responses validate against the documented schemas', async () => {
