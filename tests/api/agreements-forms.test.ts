@@ -152,6 +152,22 @@ for (const db of DB_KINDS) {
         posted(other, signedOrder(other, { widgetType: 'oneclick' })),
       );
       expect(oneclick.status).toBe(303);
+      // The paywall form and payment links of that shop likewise.
+      const form = paywallFields(other);
+      const paywall = await postPaywall({
+        ...(form as Record<string, string>),
+        signature: signPaywall(form, other.serviceKey),
+      });
+      expect(paywall.status).toBe(422);
+      const link = await other.api.post(
+        '/payment',
+        linkBody(other, 'https://shop.example', {
+          preselectMethodCode: 'recurring',
+          customer: oneclickCustomer(),
+        }),
+      );
+      expect(link.status).toBe(422);
+      expect(JSON.stringify(link.body)).toContain('AGR-ERROR-210403');
     });
 
     function paywallFields(m: TestMerchant, extra: PaywallForm = {}): PaywallForm {
