@@ -5,8 +5,10 @@ import type { PaymentsDeps } from './deps.js';
 
 export interface AgreementState {
   agreement: Agreement;
+  /** The status of the payment that declared it (`settled` once binding). */
+  declaredBy: { id: string; status: string };
   usage: AgreementUsage;
-  /** When the next debit may come (from the registration, at first); null when none may any more. */
+  /** When the next debit may come (from the registration, at first); null when none may (yet, or any more). */
   nextDebitAt: number | null;
 }
 
@@ -27,7 +29,33 @@ export async function readProfileAgreement(
       ? await repos.agreements.findByNetworkTxnId(merchantId, profile.firstTransactionId)
       : undefined;
   if (!agreement) throw new DomainError('agreementNotFound');
-  const usage = await repos.agreements.usage(agreement.id);
+  return withUsage(deps, agreement, 'settled');
+}
+
+/**
+ * The agreement a registration or `FIRST` payment declared (for profile-less chains, which have no profile to
+ * ask by), with what was debited under it. Another merchant's transaction is `transactionNotFound`.
+ */
+export async function readTransactionAgreement(
+  deps: PaymentsDeps,
+  merchantId: string,
+  transactionId: string,
+): Promise<AgreementState> {
+  const repos = deps.storage.repos;
+  const t = await repos.transactions.getTransaction(merchantId, transactionId);
+  if (!t) throw new DomainError('transactionNotFound');
+  const agreement = await repos.agreements.findByTransaction(t.id);
+  if (!agreement) throw new DomainError('agreementNotFound');
+  return withUsage(deps, agreement, t.status);
+}
+
+async function withUsage(deps: PaymentsDeps, agreement: Agreement, status: string): Promise<AgreementState> {
+  const usage = await deps.storage.repos.agreements.usage(agreement.id);
   const since = agreement.activatedAt ?? agreement.createdAt;
-  return { agreement, usage, nextDebitAt: nextAllowedAt(agreement.terms, usage, since) };
+  return {
+    agreement,
+    declaredBy: { id: agreement.transactionId, status },
+    usage,
+    nextDebitAt: agreement.activatedAt === null ? null : nextAllowedAt(agreement.terms, usage, since),
+  };
 }

@@ -308,6 +308,31 @@ for (const db of DB_KINDS) {
       clock.set(Date.UTC(2026, 3, 1));
       expectError(await standard(4900), 400, 'AGR-ERROR-210407');
       expect(await ledgerSize()).toBe(before + 1);
+      // A chain has no profile: its agreement is read by the FIRST payment's id.
+      const path = `/kartoteka/v1/merchant/${m.merchantId}/transactions/${first.body.transaction.id}/agreement`;
+      const read = await gw.http.get<AgreementBody>(path, { authorization: `Bearer ${m.token}` });
+      expect(read.status, read.text).toBe(200);
+      expect(read.body.agreement).toMatchObject({ status: 'active', maxCycles: 1 });
+      expect(read.body.agreement!.usage).toMatchObject({ cycles: 1, nextDebitAt: null });
+      const other = await gw.newMerchant();
+      const theirs = `/kartoteka/v1/merchant/${other.merchantId}/transactions/${first.body.transaction.id}/agreement`;
+      expectError(
+        await gw.http.get(theirs, { authorization: `Bearer ${other.token}` }),
+        404,
+        'TRX-ERROR-110404',
+      );
+      const plainFirst = await m.api.post<Registered>(
+        '/transaction',
+        saleBody(m.serviceId, { paymentMethodCode: 'recurring', profileType: 'FIRST' }),
+      );
+      expectError(
+        await gw.http.get(
+          `/kartoteka/v1/merchant/${m.merchantId}/transactions/${plainFirst.body.transaction.id}/agreement`,
+          { authorization: `Bearer ${m.token}` },
+        ),
+        404,
+        'AGR-ERROR-210404',
+      );
       // STANDARD itself cannot declare one.
       const declared = await m.api.post(
         '/transaction',

@@ -15,4 +15,12 @@ export class Agreements {
   getForProfile(paymentProfileId: string, options?: RequestOptions): Promise<AgreementResponse> {
     return this.http.request('GET', `/profiles/${seg(paymentProfileId)}/agreement`, undefined, options);
   }
+
+  /**
+   * `GET /kartoteka/v1/merchant/{merchantId}/transactions/{id}/agreement`: the agreement a registration or
+   * `FIRST` payment declared (for profile-less chains), with its usage; 404 when none.
+   */
+  getForTransaction(transactionId: string, options?: RequestOptions): Promise<AgreementResponse> {
+    return this.http.request('GET', `/transactions/${seg(transactionId)}/agreement`, undefined, options);
+  }
 }

@@ -52,6 +52,9 @@ describe('KartotekaClient: recurring agreements (extension) against the real gat
     expect((err as BusinessRuleError).code).toBe('AGR-ERROR-210400');
     expect((await client.debitProfile({ ...debit, amount: 4900 })).transaction.status).toBe('settled');
     expect((await client.agreements.getForProfile(profileId)).agreement.usage!.cycles).toBe(1);
+    const byTransaction = await client.agreements.getForTransaction(created.transaction.id);
+    expect(byTransaction.agreement.id).toBe(created.agreement!.id);
+    expect(byTransaction.agreement.usage!.cycles).toBe(1);
   });
 
   it('an invalid declaration is a ValidationError; a profile without one a NotFoundError', async () => {

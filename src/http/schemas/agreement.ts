@@ -84,3 +84,8 @@ export const ProfileAgreementParams = Type.Object({
   merchantId: Type.String({ maxLength: 64 }),
   paymentProfileId: Uuid,
 });
+
+export const TransactionAgreementParams = Type.Object({
+  merchantId: Type.String({ maxLength: 64 }),
+  transactionId: Uuid,
+});
