@@ -1,3 +1,7 @@
+CREATE TABLE "agreement_debits" ("transaction_id" text primary key, "agreement_id" text not null, "created_at" bigint not null);
+
+CREATE TABLE "agreements" ("id" text primary key, "merchant_id" text not null, "transaction_id" text not null unique, "network_txn_id" text, "profile_id" text, "amount" bigint, "max_amount" bigint, "currency" text not null, "interval_unit" text, "interval_count" integer, "min_days" integer, "start_at" bigint, "expires_at" bigint, "max_cycles" integer, "created_at" bigint not null, "activated_at" bigint);
+
 CREATE TABLE "api_tokens" ("id" text primary key, "merchant_id" text not null references "merchants" ("id"), "token_hash" text not null unique, "label" text not null, "created_at" bigint not null, "revoked_at" bigint);
 
 CREATE TABLE "cards" ("id" text primary key, "merchant_id" text not null, "fingerprint" text not null, "key_version" integer not null, "wrapped_key" text not null, "encrypted_pan" text not null, "brand" text not null, "last4" text not null, "month" text not null, "year" text not null, "first_name" text not null, "last_name" text not null, "created_at" bigint not null);
@@ -18,13 +22,13 @@ CREATE TABLE "notification_attempts" ("id" text primary key, "notification_id" t
 
 CREATE TABLE "notifications" ("id" text primary key, "ordinal" integer not null, "transaction_id" text not null, "merchant_id" text not null, "service_id" text not null, "url" text, "body" text not null, "status" text not null, "attempts" integer not null, "next_attempt_at" bigint not null, "last_error" text, "created_at" bigint not null, "delivered_at" bigint, "locked_by" text, "locked_until" bigint);
 
-CREATE TABLE "payment_links" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "amount" bigint not null, "currency" text not null, "order_id" text not null, "title" text not null, "customer_first_name" text not null, "customer_last_name" text not null, "customer_email" text not null, "customer_phone" text, "customer_cid" text, "visible_method" text not null, "preselect_method_code" text, "return_url" text, "success_return_url" text, "failure_return_url" text, "notification_url" text, "valid_to" bigint not null, "status" text not null, "created_at" bigint not null, "modified_at" bigint not null);
+CREATE TABLE "payment_links" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "amount" bigint not null, "currency" text not null, "order_id" text not null, "title" text not null, "customer_first_name" text not null, "customer_last_name" text not null, "customer_email" text not null, "customer_phone" text, "customer_cid" text, "visible_method" text not null, "preselect_method_code" text, "return_url" text, "success_return_url" text, "failure_return_url" text, "notification_url" text, "valid_to" bigint not null, "status" text not null, "created_at" bigint not null, "modified_at" bigint not null, "agreement" text);
 
 CREATE TABLE "payment_profiles" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "cid" text not null, "type" text not null, "is_active" integer not null, "card_id" text not null, "fingerprint" text not null, "first_name" text not null, "last_name" text not null, "email" text not null, "first_transaction_id" text not null, "created_at" bigint not null, "modified_at" bigint not null);
 
-CREATE TABLE "sandbox_ledger" ("reference" text not null, "operation" text not null, "sale_reference" text, "amount" bigint not null, "currency" text not null, "masked_pan" text, "initiator" text, "stored_credential" text, "quoted_network_txn_id" text, "three_ds" text, "captured" integer not null, "outcome" text not null, "code" text not null, "network_txn_id" text, "created_at" bigint not null, constraint "sandbox_ledger_pk" primary key ("reference", "operation"));
+CREATE TABLE "sandbox_ledger" ("reference" text not null, "operation" text not null, "sale_reference" text, "amount" bigint not null, "currency" text not null, "masked_pan" text, "initiator" text, "stored_credential" text, "quoted_network_txn_id" text, "three_ds" text, "captured" integer not null, "outcome" text not null, "code" text not null, "network_txn_id" text, "created_at" bigint not null, "recurring" text, constraint "sandbox_ledger_pk" primary key ("reference", "operation"));
 
-CREATE TABLE "shops" ("id" text primary key, "merchant_id" text not null references "merchants" ("id"), "name" text not null, "service_key" text not null, "pci_enabled" integer not null, "preauth_enabled" integer not null, "notification_url" text, "created_at" bigint not null, "service_key_version" integer, "min_transaction" bigint default 1 not null, "max_transaction" bigint default 999999999 not null);
+CREATE TABLE "shops" ("id" text primary key, "merchant_id" text not null references "merchants" ("id"), "name" text not null, "service_key" text not null, "pci_enabled" integer not null, "preauth_enabled" integer not null, "notification_url" text, "created_at" bigint not null, "service_key_version" integer, "min_transaction" bigint default 1 not null, "max_transaction" bigint default 999999999 not null, "agreement_required" integer default 0 not null);
 
 CREATE TABLE "transactions" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "type" text not null, "status" text not null, "stage" text not null, "source" text not null, "amount" bigint not null, "currency" text not null, "order_id" text not null, "title" text not null, "payment_method_code" text not null, "notification_url" text, "success_return_url" text, "failure_return_url" text, "customer" text, "card_id" text, "profile_id" text, "registers" text, "profile_variant" text, "initiator" text not null, "status_code" text, "network_txn_id" text, "quoted_network_txn_id" text, "parent_id" text, "created_at" bigint not null, "modified_at" bigint not null, "challenge_expires_at" bigint, "acquirer_deadline" bigint, "authorized_amount" bigint);
 
@@ -33,6 +37,10 @@ CREATE TABLE "vault_canary" ("id" text primary key, "sealed" text not null, "cre
 CREATE TABLE "widget_orders" ("service_id" text not null, "order_id" text not null, "amount" bigint not null, "currency" text not null, "state" text not null, "transaction_id" text not null, "created_at" bigint not null, "modified_at" bigint not null, constraint "widget_orders_pk" primary key ("service_id", "order_id", "amount", "currency"));
 
 CREATE TABLE "widget_sessions" ("id_hash" text not null primary key, "service_id" text not null, "state" text not null, "transaction_id" text, "document" text not null, "created_at" bigint not null, "modified_at" bigint not null, "expires_at" bigint not null);
+
+CREATE INDEX "agreement_debits_agreement" on "agreement_debits" ("agreement_id", "created_at");
+
+CREATE UNIQUE INDEX "agreements_network" on "agreements" ("merchant_id", "network_txn_id");
 
 CREATE INDEX "idempotency_keys_expiry" on "idempotency_keys" ("expires_at");
 

@@ -90,6 +90,26 @@ export interface AuthorizeRequest {
   /** false for pre-authorisation: the funds are held until captured or voided. */
   capture: boolean;
   deadline?: Deadline;
+  /**
+   * The recurring agreement the payer consents to, on the first (customer-initiated) payment of a recurring
+   * registration that declared one: EMV 3-D Secure recurring data. A connector relays what its processor's
+   * wire supports (imoje's has no such fields; docs/connectors.md).
+   */
+  recurring?: RecurringData | undefined;
+}
+
+/** EMV 3-D Secure 2.2/2.3 recurring data (`recurringFrequency`, `recurringExpiry`, recurring amount). */
+export interface RecurringData {
+  /** Minimum number of days between two debits (`recurringFrequency`, at most 4 digits). */
+  frequencyDays: number;
+  /** Last day debits are allowed, `YYYYMMDD` (`recurringExpiry`); null when the agreement has no end. */
+  expiry: string | null;
+  /** The fixed amount, or the largest one (minor units). */
+  amount: number;
+  /** `fixed`: every debit is `amount`; `variable`: up to `amount`. */
+  amountType: 'fixed' | 'variable';
+  currency: string;
+  maxCycles: number | null;
 }
 
 export interface FollowUpRequest {

@@ -10,6 +10,8 @@ export interface ShopOptions {
   pciEnabled?: boolean | undefined;
   preauthEnabled?: boolean | undefined;
   notificationUrl?: string | null | undefined;
+  /** Recurring registrations must declare an agreement (issue 15). */
+  agreementRequired?: boolean | undefined;
 }
 
 /** Merchants, shops and tokens: what the admin CLI manages. Secrets are returned once and stored hashed. */

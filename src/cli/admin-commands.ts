@@ -115,6 +115,7 @@ export function adminCommands(program: Command): void {
     .option('--pci <on|off>', 'PCI DSS', onOff)
     .option('--preauth <on|off>', 'pre-authorisation', onOff)
     .option('--notification-url <url>', 'where notifications go ("" to clear)')
+    .option('--agreement-required <on|off>', 'recurring registrations must declare an agreement', onOff)
     .option('--json', 'print JSON')
     .action(
       async (opts: {
@@ -124,6 +125,7 @@ export function adminCommands(program: Command): void {
         pci?: boolean;
         preauth?: boolean;
         notificationUrl?: string;
+        agreementRequired?: boolean;
         json?: boolean;
       }) =>
         withStorage(async (_s, accounts) => {
@@ -131,6 +133,7 @@ export function adminCommands(program: Command): void {
             name: opts.name,
             pciEnabled: opts.pci,
             preauthEnabled: opts.preauth,
+            agreementRequired: opts.agreementRequired,
             notificationUrl: opts.notificationUrl === undefined ? undefined : opts.notificationUrl || null,
           });
           const { serviceKey: _hidden, ...shown } = updated;

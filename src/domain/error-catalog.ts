@@ -135,6 +135,52 @@ export const ERROR_CATALOG = {
     status: 401,
     message: "The notification's X-Imoje-Signature does not verify.",
   },
+  agreementInvalid: {
+    code: 'AGR-ERROR-210422',
+    status: 422,
+    message: 'The recurring agreement is invalid.',
+  },
+  agreementRequired: {
+    code: 'AGR-ERROR-210403',
+    status: 422,
+    message: 'This service requires a recurring agreement for every recurring card registration.',
+  },
+  agreementNotFound: {
+    code: 'AGR-ERROR-210404',
+    status: 404,
+    message: 'No recurring agreement for this payment profile.',
+  },
+  agreementAmountMismatch: {
+    code: 'AGR-ERROR-210400',
+    status: 400,
+    message: "The amount breaks the profile's recurring agreement; nothing was charged.",
+  },
+  agreementCurrencyMismatch: {
+    code: 'AGR-ERROR-210401',
+    status: 400,
+    message: "The currency differs from the profile's recurring agreement; nothing was charged.",
+  },
+  agreementTooEarly: {
+    code: 'AGR-ERROR-210402',
+    status: 400,
+    message:
+      "Too early: the recurring agreement's interval since the last debit has not passed; nothing was charged.",
+  },
+  agreementNotStarted: {
+    code: 'AGR-ERROR-210405',
+    status: 400,
+    message: 'The recurring agreement has not started yet; nothing was charged.',
+  },
+  agreementExpired: {
+    code: 'AGR-ERROR-210406',
+    status: 400,
+    message: 'The recurring agreement has expired; nothing was charged.',
+  },
+  agreementCyclesExhausted: {
+    code: 'AGR-ERROR-210407',
+    status: 400,
+    message: 'Every debit the recurring agreement allows (maxCycles) was made; nothing was charged.',
+  },
 } as const;
 
 export type ErrorKey = keyof typeof ERROR_CATALOG;

@@ -1,3 +1,4 @@
+import type { AgreementTerms } from './agreement.js';
 import type { Currency } from './money.js';
 
 /** The card methods a payment link can open with; anything else opens the card form as `ecom3ds`. */
@@ -32,6 +33,8 @@ export interface PaymentLink {
   status: PaymentLinkStatus;
   createdAt: number;
   modifiedAt: number;
+  /** Kartoteka's extension: the recurring agreement a `recurring` link's registration declares. */
+  agreement?: AgreementTerms | null;
 }
 
 /** What the payer sees when opening a link: only `open` shows the card form. */

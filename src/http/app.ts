@@ -10,6 +10,7 @@ import { registerOpenApi } from './openapi.js';
 import { registerRequestId, requestId } from './request-id.js';
 import { registerRequestMetrics } from './request-metrics.js';
 import { landingRoutes } from './pages/landing.js';
+import { agreementRoutes } from './routes/agreements.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
 import { InboxFeed } from './inbox-feed.js';
@@ -86,6 +87,7 @@ export async function buildHttpApp(
     async (merchant) => {
       merchant.addHook('onRequest', (request) => deps.auth.authenticate(request));
       notificationRoutes(merchant, deps);
+      agreementRoutes(merchant, deps);
       if (inboxFeed) inboxRoutes(merchant, deps, inboxFeed);
     },
     { prefix: '/kartoteka/v1/merchant/:merchantId' },

@@ -149,6 +149,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             "Kartoteka's extension, sandbox mode only: the receiver the sandbox shops notify by default, and " +
             'what it received (list, read, live stream)',
         },
+        {
+          name: 'kartoteka: agreements',
+          description:
+            'Kartoteka extension (not imoje): recurring agreements declared at registration and enforced on every debit',
+        },
       ],
     },
   });

@@ -1,6 +1,7 @@
 import type { PaymentsDeps } from '../payments/deps.js';
 import { resumeTransaction } from '../payments/resume-transaction.js';
 import { transactionView } from '../wire/transaction-view.js';
+import { agreementStatusOf, agreementView } from '../wire/agreement-view.js';
 
 /** The answer a retried request gets for a transaction its first attempt created before dying. */
 export async function resumedView(
@@ -18,5 +19,8 @@ export async function resumedView(
     }),
   };
   if (action) body.action = action;
+  if (resumed.agreement) {
+    body.agreement = agreementView(resumed.agreement, agreementStatusOf(details.transaction.status));
+  }
   return body;
 }

@@ -4,12 +4,22 @@ import type { Shop } from '../storage/merchant-repo.js';
 import { attemptDeadline } from './attempt.js';
 import { authorizeAndFinalize } from './authorize.js';
 import type { PaymentsDeps } from './deps.js';
-import { finalize, StageChangedError } from './finalize.js';
+import { declaresAgreements, finalize, StageChangedError } from './finalize.js';
+import { recurringData } from './declare-agreement.js';
+import type { AgreementTerms } from '../domain/agreement.js';
 
 export type ChallengeView =
   | { kind: 'unknown' }
   | { kind: 'final'; transaction: Transaction }
-  | { kind: 'open'; transaction: Transaction; shop: Shop; maskedCard: string; brand: string };
+  | {
+      kind: 'open';
+      transaction: Transaction;
+      shop: Shop;
+      maskedCard: string;
+      brand: string;
+      /** The recurring agreement the payer consents to, when the registration declared one. */
+      agreement?: AgreementTerms | undefined;
+    };
 
 /**
  * Past `challengeExpiresAt` (the same strict comparison the expiry chore queries with), whether or not a
@@ -50,7 +60,15 @@ export async function viewChallenge(deps: PaymentsDeps, id: string): Promise<Cha
   const shop = await repos.merchants.getShopById(t.serviceId);
   const card = t.cardId ? await repos.cards.getCard(t.cardId) : undefined;
   if (!shop || !card) return { kind: 'unknown' };
-  return { kind: 'open', transaction: t, shop, maskedCard: `****${card.last4}`, brand: card.brand };
+  const agreement = declaresAgreements(t) ? await repos.agreements.findByTransaction(t.id) : undefined;
+  return {
+    kind: 'open',
+    transaction: t,
+    shop,
+    maskedCard: `****${card.last4}`,
+    brand: card.brand,
+    agreement: agreement?.terms,
+  };
 }
 
 export type ChallengeResult =
@@ -99,6 +117,7 @@ export async function completeChallenge(
         { stage: 'challenge' },
       );
       if (!claimed) throw new StageChangedError(t.id);
+      const agreement = declaresAgreements(t) ? await repos.agreements.findByTransaction(t.id) : undefined;
       result = await authorizeAndFinalize(deps, {
         transaction: { ...t, stage: 'authorizing', modifiedAt: now, acquirerDeadline },
         context: { shop },
@@ -106,6 +125,7 @@ export async function completeChallenge(
           initiator: 'CIT',
           storedCredential: t.registers || t.profileVariant === 'FIRST' ? 'first' : 'none',
           threeDSecure: 'passed',
+          recurring: agreement ? recurringData(agreement.terms) : undefined,
         },
       });
     }

@@ -17,6 +17,7 @@ import { shopForPayment } from './payment-shop.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
 import { storePending } from './store-pending.js';
+import { declaredAgreement, newAgreement, recurringData, type Agreement } from './declare-agreement.js';
 
 /**
  * `POST /transaction` with a card: a one-off 3-D Secure payment (`ecom3ds`), a card registration that creates a
@@ -61,6 +62,7 @@ export async function createCardTransaction(
     throw validationError('customer.cid', 'cid is required for oneclick and recurring payments.');
   }
   checkCard(card, variant, new Date(deps.clock.now()));
+  const terms = declaredAgreement(shop, input.agreement, code, variant, deps.clock.now());
 
   if (variant === 'STANDARD') {
     return debitWithoutProfile(deps, { merchantId, shop, input, card, ctx, source });
@@ -77,6 +79,7 @@ export async function createCardTransaction(
     }
   }
 
+  let agreement: Agreement | undefined;
   const t = await storePending(deps, {
     merchantId,
     shop,
@@ -92,6 +95,12 @@ export async function createCardTransaction(
       profileId: null,
       quotedNetworkTxnId: null,
     },
+    alongside: terms
+      ? async (repos, pending) => {
+          agreement = newAgreement(terms, merchantId, pending.id, pending.createdAt);
+          await repos.agreements.insert(agreement);
+        }
+      : undefined,
   });
 
   const decision = await deps.vault.withCard(t.cardId!, (clear) => deps.acquirer.threeDSecure(clear));
@@ -112,9 +121,10 @@ export async function createCardTransaction(
       profile: undefined,
       shopNotificationUrl: shop.notificationUrl,
       action: challengeRedirect(deps, t.id),
+      agreement,
     };
   }
-  return authorizeAndFinalize(deps, {
+  const result = await authorizeAndFinalize(deps, {
     transaction: t,
     context: { shop },
     request: {
@@ -123,8 +133,10 @@ export async function createCardTransaction(
       storedCredential: stored ? 'first' : 'none',
       threeDSecure: 'frictionless',
       payerBrowser: payerBrowser(input.additionalData),
+      recurring: terms ? recurringData(terms) : undefined,
     },
   });
+  return agreement ? { ...result, agreement } : result;
 }
 
 /** imoje's browser fields (imoje-api.md §3.1), and only plain values: nothing else the shop sent is relayed. */

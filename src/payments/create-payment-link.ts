@@ -1,6 +1,8 @@
+import type { AgreementInput } from '../domain/agreement.js';
 import { newId } from '../domain/ids.js';
 import type { Currency } from '../domain/money.js';
-import type { PaymentLink } from '../domain/payment-link.js';
+import { linkCardMethod, type PaymentLink } from '../domain/payment-link.js';
+import { declaredAgreement } from './declare-agreement.js';
 import type { PaymentsDeps } from './deps.js';
 import { shopForPayment } from './payment-shop.js';
 
@@ -28,6 +30,8 @@ export interface CreatePaymentLinkInput {
   notificationUrl?: string | null | undefined;
   /** Unix seconds (imoje) or milliseconds already converted by the caller. */
   validToMs?: number | null | undefined;
+  /** Kartoteka's extension: a `recurring` link's agreement, passed on to the registration its payer makes. */
+  agreement?: AgreementInput | null | undefined;
 }
 
 /**
@@ -39,7 +43,7 @@ export async function createPaymentLink(
   merchantId: string,
   input: CreatePaymentLinkInput,
 ): Promise<PaymentLink> {
-  await shopForPayment(deps, merchantId, input.serviceId, input.amount);
+  const shop = await shopForPayment(deps, merchantId, input.serviceId, input.amount);
   const now = deps.clock.now();
   const link: PaymentLink = {
     id: newId(),
@@ -65,6 +69,8 @@ export async function createPaymentLink(
     createdAt: now,
     modifiedAt: now,
   };
+  // Checked as the registration will check it, so a link its payer could never pay is refused now.
+  link.agreement = declaredAgreement(shop, input.agreement, linkCardMethod(link), null, now);
   await deps.storage.repos.paymentLinks.insert(link);
   return link;
 }

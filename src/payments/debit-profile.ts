@@ -9,6 +9,7 @@ import type { DebitProfileInput } from './inputs.js';
 import { shopForPayment } from './payment-shop.js';
 import type { PaymentContext } from './payment-context.js';
 import { claimOrder } from './widget-order.js';
+import { checkAgreementDebit, recordAgreementDebit } from './agreement-check.js';
 
 /**
  * `POST /transaction/profile`: a later payment on a stored card. RECURRING debits are merchant-initiated and
@@ -53,13 +54,17 @@ async function storeDebit(
         { property: 'paymentProfileId', message: 'No such payment profile.' },
       ]);
     }
-    const { profile, card } = found;
+    const { profile, card, agreement } = found;
     if (!profile.isActive) {
       throw new DomainError('profileInactive', [
         { property: 'paymentProfileId', message: 'Payment profile inactive.' },
       ]);
     }
     const now = deps.clock.now();
+    // Only a profile whose registration declared an agreement pays for this (the read above found it).
+    const bound = agreement && profile.type === 'RECURRING' ? agreement : undefined;
+    if (bound)
+      await checkAgreementDebit(trx, bound, { amount: input.amount, currency: input.currency, at: now });
     const transaction = newPendingTransaction({
       merchantId,
       serviceId: shop.id,
@@ -84,6 +89,7 @@ async function storeDebit(
       acquirerDeadline: attemptDeadline(deps),
     });
     await trx.transactions.insertTransaction(transaction);
+    if (bound) await recordAgreementDebit(trx, bound, transaction.id, transaction.createdAt);
     if (ctx.idempotency)
       await trx.idempotency.attachTransaction(
         ctx.idempotency.merchantId,

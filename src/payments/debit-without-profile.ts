@@ -6,6 +6,7 @@ import type { CreatedTransaction } from './created-transaction.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
 import { storePending } from './store-pending.js';
+import { checkAgreementDebit, recordAgreementDebit } from './agreement-check.js';
 
 /**
  * `profileType: "STANDARD"`: a later payment on a card the shop keeps itself, quoting the network id of a
@@ -57,6 +58,20 @@ export async function debitWithoutProfile(
       profileId: null,
       quotedNetworkTxnId: firstTransactionId,
     },
+    // A merchant-initiated debit of a chain whose FIRST payment declared an agreement keeps to it.
+    alongside:
+      initiator === 'MIT'
+        ? async (repos, t) => {
+            const agreement = await repos.agreements.findByNetworkTxnId(merchantId, firstTransactionId, true);
+            if (!agreement) return;
+            await checkAgreementDebit(repos, agreement, {
+              amount: t.amount,
+              currency: t.currency,
+              at: t.createdAt,
+            });
+            await recordAgreementDebit(repos, agreement, t.id, t.createdAt);
+          }
+        : undefined,
   });
   return authorizeAndFinalize(deps, {
     transaction,

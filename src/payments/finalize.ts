@@ -77,6 +77,14 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
       modifiedAt: now,
       challengeExpiresAt: null,
     };
+    // A paid recurring registration (or FIRST) makes its declared agreement binding on the debits quoting it.
+    if (paid && declaresAgreements(t) && updated.networkTxnId) {
+      await repos.agreements.activate(t.id, {
+        networkTxnId: updated.networkTxnId,
+        profileId: updated.profileId,
+        now,
+      });
+    }
     const changed = await repos.transactions.finish(
       t.id,
       {
@@ -100,6 +108,15 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
   deps.notificationQueued?.();
   deps.paymentFinalized?.(result.transaction);
   return result;
+}
+
+/** A customer-initiated first payment of a recurring card: the only kind that may declare an agreement. */
+export function declaresAgreements(t: Transaction): boolean {
+  return (
+    t.paymentMethodCode === 'recurring' &&
+    t.initiator === 'CIT' &&
+    (t.registers === 'RECURRING' || t.profileVariant === 'FIRST')
+  );
 }
 
 async function registerProfile(

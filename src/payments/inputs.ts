@@ -1,3 +1,4 @@
+import type { AgreementInput } from '../domain/agreement.js';
 import type { Currency } from '../domain/money.js';
 import type { Customer, ProfileVariant } from '../domain/transaction.js';
 
@@ -18,6 +19,8 @@ export interface CreateTransactionInput {
   profileType?: ProfileVariant | null | undefined;
   /** imoje's `additionalData`; its `browser` (3-D Secure 2 browser data) goes to a processor that runs 3-D Secure. */
   additionalData?: Record<string, unknown> | null | undefined;
+  /** Kartoteka's extension (issue 15): the recurring agreement a `recurring` registration declares. */
+  agreement?: AgreementInput | null | undefined;
 }
 
 export interface CardInput {

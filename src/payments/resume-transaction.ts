@@ -3,11 +3,15 @@ import type { RedirectAction } from './created-transaction.js';
 import type { PaymentsDeps } from './deps.js';
 import { readTransaction, type TransactionDetails } from './read-transaction.js';
 import { recoverTransaction } from './recover.js';
+import { declaresAgreements } from './finalize.js';
+import type { Agreement } from '../storage/agreement-repo.js';
 
 export interface ResumedTransaction {
   details: TransactionDetails;
   /** Present while the payment waits for the payer's 3-D Secure challenge, as in the first answer. */
   action?: RedirectAction;
+  /** The agreement the registration declared, as the first answer showed it. */
+  agreement?: Agreement | undefined;
 }
 
 /**
@@ -25,5 +29,9 @@ export async function resumeTransaction(
   const after = await recoverTransaction(deps, t);
   if (after.stage === 'authorizing') return undefined;
   const details = await readTransaction(deps, merchantId, id);
-  return after.stage === 'challenge' ? { details, action: challengeRedirect(deps, id) } : { details };
+  const agreement = declaresAgreements(details.transaction)
+    ? await deps.storage.repos.agreements.findByTransaction(id)
+    : undefined;
+  const action = after.stage === 'challenge' ? challengeRedirect(deps, id) : undefined;
+  return { details, ...(action ? { action } : {}), ...(agreement ? { agreement } : {}) };
 }

@@ -2,6 +2,7 @@ import { newId } from '../domain/ids.js';
 import { newPendingTransaction } from '../domain/pending-transaction.js';
 import type { PaymentMethodCode, Transaction, TransactionSource } from '../domain/transaction.js';
 import type { Shop } from '../storage/merchant-repo.js';
+import type { Repos } from '../storage/storage.js';
 import { attemptDeadline } from './attempt.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
@@ -24,6 +25,11 @@ export interface StorePendingOptions {
   ctx: RequestContext;
   source: TransactionSource;
   shape: PendingShape;
+  /**
+   * Runs inside the transaction that stores the payment, after it is inserted (a recurring agreement is
+   * declared, or checked and counted, there); throwing rolls everything back.
+   */
+  alongside?: ((repos: Repos, t: Transaction) => Promise<void>) | undefined;
 }
 
 /** Seals the card and stores the transaction as pending, in one database transaction. */
@@ -58,6 +64,7 @@ export async function storePending(
   await deps.storage.transaction(async (repos) => {
     await repos.cards.insertCard(sealed);
     await repos.transactions.insertTransaction(t);
+    if (o.alongside) await o.alongside(repos, t);
     if (o.ctx.idempotency)
       await repos.idempotency.attachTransaction(o.ctx.idempotency.merchantId, o.ctx.idempotency.key, t.id);
     if (o.ctx.oncePerOrder) await claimOrder(repos, t, now);

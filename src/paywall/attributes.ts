@@ -1,5 +1,11 @@
 import { linkCardMethod, type PaymentLink } from '../domain/payment-link.js';
-import { parseAttributes, type Locale, type WidgetAttributes } from '../widget/attributes.js';
+import { AGREEMENT_FIELDS } from '../domain/agreement.js';
+import {
+  parseAttributes,
+  type Locale,
+  type ParseOptions,
+  type WidgetAttributes,
+} from '../widget/attributes.js';
 import type { PaywallForm } from './signature.js';
 
 /** A link, as the widget's card form pays it: one card form and one 3-D Secure flow for both. */
@@ -26,6 +32,7 @@ export function linkAttributes(link: PaymentLink, locale: Locale): WidgetAttribu
     inline: false,
     notificationUrl: link.notificationUrl,
     topLevel: true,
+    agreement: link.agreement ?? null,
   };
 }
 
@@ -40,29 +47,34 @@ const NO_EMAIL = 'paywall@no-email.invalid';
  */
 export function formAttributes(
   form: PaywallForm,
+  options: ParseOptions = {},
 ): { ok: true; attrs: WidgetAttributes } | { ok: false; problems: string[] } {
   const cid = form.cid ?? form.customerId;
   const preselect = form.preselectMethodCode;
   const widgetType = cid && (preselect === 'oneclick' || preselect === 'recurring') ? preselect : 'ecom3ds';
-  const parsed = parseAttributes({
-    merchantId: form.merchantId,
-    serviceId: form.serviceId,
-    amount: form.amount,
-    currency: form.currency,
-    orderId: form.orderId,
-    customerId: cid || NO_CID,
-    customerFirstName: form.customerFirstName,
-    customerLastName: form.customerLastName,
-    customerEmail: form.customerEmail || NO_EMAIL,
-    customerPhone: form.customerPhone,
-    orderDescription: form.orderDescription,
-    urlSuccess: form.urlSuccess,
-    urlFailure: form.urlFailure,
-    urlReturn: form.urlReturn,
-    widgetType,
-    validTo: form.validTo,
-    locale: form.locale,
-  });
+  const parsed = parseAttributes(
+    {
+      merchantId: form.merchantId,
+      serviceId: form.serviceId,
+      amount: form.amount,
+      currency: form.currency,
+      orderId: form.orderId,
+      customerId: cid || NO_CID,
+      customerFirstName: form.customerFirstName,
+      customerLastName: form.customerLastName,
+      customerEmail: form.customerEmail || NO_EMAIL,
+      customerPhone: form.customerPhone,
+      orderDescription: form.orderDescription,
+      urlSuccess: form.urlSuccess,
+      urlFailure: form.urlFailure,
+      urlReturn: form.urlReturn,
+      widgetType,
+      validTo: form.validTo,
+      locale: form.locale,
+      ...Object.fromEntries(AGREEMENT_FIELDS.map((f) => [f, form[f]])),
+    },
+    options,
+  );
   if (!parsed.ok) {
     return {
       ok: false,

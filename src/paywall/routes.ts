@@ -73,7 +73,10 @@ export function paywallRoutes(deps: PaywallDeps): (app: FastifyInstance) => void
       request.log.warn({ serviceId: shop.id, reason: check }, 'paywall signature refused');
       return fail(reply, locale, 403, 'invalid_signature', m.badSignature);
     }
-    const parsed = formAttributes(form);
+    const parsed = formAttributes(form, {
+      now: p.clock.now(),
+      agreementRequired: shop.agreementRequired ?? false,
+    });
     if (!parsed.ok) return fail(reply, locale, 422, 'invalid_attributes', m.badAttributes, parsed.problems);
     if (parsed.attrs.validTo !== null && parsed.attrs.validTo < p.clock.now()) {
       return fail(reply, locale, 410, 'expired', m.expired);

@@ -1,3 +1,4 @@
+import { AGREEMENT_FIELDS } from '../domain/agreement.js';
 import {
   signForm,
   signingInput,
@@ -28,6 +29,8 @@ export const PAYWALL_FIELDS = [
   'cid',
   'customerId',
   'locale',
+  // Kartoteka's recurring agreement (issue 15), signed like every other field.
+  ...AGREEMENT_FIELDS,
 ] as const;
 export type PaywallField = (typeof PAYWALL_FIELDS)[number];
 export type PaywallForm = Partial<Record<PaywallField, string>>;

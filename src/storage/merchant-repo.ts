@@ -22,6 +22,8 @@ export interface Shop {
   createdAt: number;
   minTransaction: number;
   maxTransaction: number;
+  /** Recurring registrations must declare an agreement (issue 15); absent means false. */
+  agreementRequired?: boolean;
 }
 
 export interface ApiToken {
@@ -57,6 +59,7 @@ function toShop(row: ShopRow, keys: ServiceKeys): Shop {
     serviceKey,
     pciEnabled: row.pciEnabled === 1,
     preauthEnabled: row.preauthEnabled === 1,
+    agreementRequired: row.agreementRequired === 1,
   };
 }
 
@@ -106,6 +109,7 @@ export class MerchantRepo {
         serviceKeyVersion: sealed ? sealed.version : null,
         pciEnabled: shop.pciEnabled ? 1 : 0,
         preauthEnabled: shop.preauthEnabled ? 1 : 0,
+        agreementRequired: shop.agreementRequired ? 1 : 0,
       })
       .execute();
   }
@@ -156,7 +160,13 @@ export class MerchantRepo {
     patch: Partial<
       Pick<
         Shop,
-        'pciEnabled' | 'preauthEnabled' | 'notificationUrl' | 'name' | 'minTransaction' | 'maxTransaction'
+        | 'pciEnabled'
+        | 'preauthEnabled'
+        | 'notificationUrl'
+        | 'name'
+        | 'minTransaction'
+        | 'maxTransaction'
+        | 'agreementRequired'
       >
     >,
   ): Promise<Shop | undefined> {
@@ -167,6 +177,7 @@ export class MerchantRepo {
     if (patch.preauthEnabled !== undefined) values.preauthEnabled = patch.preauthEnabled ? 1 : 0;
     if (patch.minTransaction !== undefined) values.minTransaction = patch.minTransaction;
     if (patch.maxTransaction !== undefined) values.maxTransaction = patch.maxTransaction;
+    if (patch.agreementRequired !== undefined) values.agreementRequired = patch.agreementRequired ? 1 : 0;
     if (Object.keys(values).length > 0) {
       await this.db
         .updateTable('shops')

@@ -1,11 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AgreementTerms } from '../domain/agreement.js';
 import type { Currency } from '../domain/money.js';
 import type { PaymentLink, PaymentLinkStatus } from '../domain/payment-link.js';
 import type { Database, PaymentLinksTable } from './schema.js';
 
-function fromRow(r: Selectable<PaymentLinksTable>): PaymentLink {
+function fromRow({ agreement, ...r }: Selectable<PaymentLinksTable>): PaymentLink {
   return {
     ...r,
+    agreement: agreement === null ? null : (JSON.parse(agreement) as AgreementTerms),
     amount: Number(r.amount),
     currency: r.currency as Currency,
     visibleMethod: r.visibleMethod === '' ? [] : r.visibleMethod.split(','),
@@ -22,7 +24,11 @@ export class PaymentLinkRepo {
   async insert(link: PaymentLink): Promise<void> {
     await this.db
       .insertInto('paymentLinks')
-      .values({ ...link, visibleMethod: link.visibleMethod.join(',') })
+      .values({
+        ...link,
+        visibleMethod: link.visibleMethod.join(','),
+        agreement: link.agreement ? JSON.stringify(link.agreement) : null,
+      })
       .execute();
   }
 

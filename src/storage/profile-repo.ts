@@ -4,6 +4,7 @@ import type { PaymentProfile } from '../domain/profile.js';
 import type { ProfileType } from '../domain/transaction.js';
 import type { SealedCard } from '../vault/sealed-card.js';
 import type { Dialect } from './connect.js';
+import { agreementOfColumns, AGREEMENT_SELECT, type Agreement } from './agreement-repo.js';
 import { prepared } from './prepared.js';
 import type { Database } from './schema.js';
 
@@ -21,9 +22,17 @@ const getProfileQuery = prepared((db, arg) =>
   selectProfiles(db).where('p.merchantId', '=', arg(0)).where('p.id', '=', arg(1)),
 );
 
-/** The profile and its whole sealed card in one read: what a debit needs, without a second lookup. */
+/**
+ * The profile, its whole sealed card and its recurring agreement (if any) in one read: what a debit needs,
+ * without a second lookup. The agreement is the one its current registration declared (LEFT JOIN on the
+ * unique (merchant, network id) index), so a shop without agreements pays one empty index probe, no round trip.
+ */
 const getProfileWithCardQuery = prepared((db, arg) =>
   selectProfiles(db)
+    .leftJoin('agreements as a', (j) =>
+      j.onRef('a.merchantId', '=', 'p.merchantId').onRef('a.networkTxnId', '=', 'p.firstTransactionId'),
+    )
+    .select(AGREEMENT_SELECT)
     .select([
       'c.merchantId as cardMerchantId',
       'c.fingerprint as cardFingerprint',
@@ -87,11 +96,12 @@ export class ProfileRepo {
   async getProfileWithCard(
     merchantId: string,
     id: string,
-  ): Promise<{ profile: PaymentProfile; card: SealedCard } | undefined> {
+  ): Promise<{ profile: PaymentProfile; card: SealedCard; agreement?: Agreement | undefined } | undefined> {
     const [row] = (await getProfileWithCardQuery.execute(this.db, this.dialect, [merchantId, id])).rows;
     if (!row) return undefined;
     return {
       profile: this.toProfile(row),
+      agreement: agreementOfColumns(row),
       card: {
         id: row.cardId,
         merchantId: row.cardMerchantId,

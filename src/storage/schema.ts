@@ -19,6 +19,8 @@ export interface Database {
   paymentLinks: PaymentLinksTable;
   widgetSessions: WidgetSessionsTable;
   inboxMessages: InboxMessagesTable;
+  agreements: AgreementsTable;
+  agreementDebits: AgreementDebitsTable;
 }
 
 /**
@@ -76,6 +78,8 @@ export interface PaymentLinksTable {
   status: string;
   createdAt: number;
   modifiedAt: number;
+  /** The recurring agreement the link declares (AgreementTerms as JSON), or null (migration 0010). */
+  agreement: string | null;
 }
 
 export interface VaultCanaryTable {
@@ -104,6 +108,8 @@ export interface ShopsTable {
   /** Inclusive amount limits per payment, minor units. */
   minTransaction: number;
   maxTransaction: number;
+  /** 1: a recurring registration must declare an agreement (migration 0010). */
+  agreementRequired: number;
 }
 
 export interface ApiTokensTable {
@@ -261,6 +267,8 @@ export interface SandboxLedgerTable {
   code: string;
   networkTxnId: string | null;
   createdAt: number;
+  /** The EMV 3-D Secure recurring data the request carried (JSON), or null. */
+  recurring: string | null;
 }
 
 /** The imoje connector's requests upstream: written before each one leaves, completed by its answer. */
@@ -278,4 +286,32 @@ export interface ImojeAttemptsTable {
   networkTxnId: string | null;
   askedAt: number;
   answeredAt: number | null;
+}
+
+/** A recurring agreement (migration 0010): binding once `networkTxnId` (the first payment's) is set. */
+export interface AgreementsTable {
+  id: string;
+  merchantId: string;
+  /** The registering (or FIRST) transaction that declared it. */
+  transactionId: string;
+  networkTxnId: string | null;
+  profileId: string | null;
+  amount: number | null;
+  maxAmount: number | null;
+  currency: string;
+  intervalUnit: string | null;
+  intervalCount: number | null;
+  minDays: number | null;
+  startAt: number | null;
+  expiresAt: number | null;
+  maxCycles: number | null;
+  createdAt: number;
+  activatedAt: number | null;
+}
+
+/** A merchant-initiated debit sent under an agreement; its transaction's status says whether it counts. */
+export interface AgreementDebitsTable {
+  transactionId: string;
+  agreementId: string;
+  createdAt: number;
 }

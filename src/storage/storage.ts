@@ -13,6 +13,7 @@ import { TransactionRepo } from './transaction-repo.js';
 import { WidgetOrderRepo } from './widget-order-repo.js';
 import { PaymentLinkRepo } from './payment-link-repo.js';
 import { WidgetSessionRepo } from './widget-session-repo.js';
+import { AgreementRepo } from './agreement-repo.js';
 
 /** The repositories, bound either to the pool or to one database transaction. */
 export interface Repos {
@@ -26,6 +27,7 @@ export interface Repos {
   paymentLinks: PaymentLinkRepo;
   widgetSessions: WidgetSessionRepo;
   inbox: InboxRepo;
+  agreements: AgreementRepo;
 }
 
 function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Repos {
@@ -40,6 +42,7 @@ function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Re
     paymentLinks: new PaymentLinkRepo(db),
     widgetSessions: new WidgetSessionRepo(db),
     inbox: new InboxRepo(db),
+    agreements: new AgreementRepo(db, dialect),
   };
 }
 

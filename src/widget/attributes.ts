@@ -1,3 +1,9 @@
+import {
+  agreementFromFields,
+  declaresAgreement,
+  validateAgreement,
+  type AgreementTerms,
+} from '../domain/agreement.js';
 import { CURRENCIES, MAX_AMOUNT, MIN_AMOUNT, type Currency } from '../domain/money.js';
 import { isUuidV4 } from '../domain/ids.js';
 import {
@@ -39,6 +45,8 @@ export interface WidgetAttributes {
   validTo: number | null;
   locale: Locale;
   inline: boolean;
+  /** The recurring agreement the signed `data-agreement-*` attributes declare (recurring widgets only). */
+  agreement?: AgreementTerms | null;
   /** Set by the paywall (src/paywall/): where this payment's notifications go instead of the shop's default. */
   notificationUrl?: string | null;
   /**
@@ -87,12 +95,34 @@ function parseValidTo(value: string): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
+/** Where an agreement problem (`agreement.interval.unit`) points: its `data-agreement-…` attribute. */
+const AGREEMENT_ATTRIBUTE: Record<string, string> = {
+  amount: 'agreementAmount',
+  maxAmount: 'agreementMaxAmount',
+  currency: 'agreementCurrency',
+  interval: 'agreementIntervalUnit',
+  'interval.unit': 'agreementIntervalUnit',
+  'interval.count': 'agreementIntervalCount',
+  minDays: 'agreementMinDays',
+  startAt: 'agreementStartAt',
+  expiresAt: 'agreementExpiresAt',
+  maxCycles: 'agreementMaxCycles',
+};
+
+export interface ParseOptions {
+  /** The gateway's time: an agreement that already expired is refused. */
+  now?: number;
+  /** The shop makes agreements mandatory for recurring registrations. */
+  agreementRequired?: boolean;
+}
+
 /**
  * Checks presence, shapes and limits. Runs after the signature check, so every problem reported here is the
  * shop's integration mistake, not tampering.
  */
 export function parseAttributes(
   raw: RawAttributes,
+  options: ParseOptions = {},
 ): { ok: true; attrs: WidgetAttributes } | { ok: false; problems: AttributeProblem[] } {
   const problems: AttributeProblem[] = [];
   const bad = (key: string, message: string) =>
@@ -139,6 +169,28 @@ export function parseAttributes(
   const validToRaw = opt('validTo');
   const validTo = validToRaw === null ? null : parseValidTo(validToRaw);
   if (validToRaw !== null && validTo === null) bad('validTo', 'must be unix seconds or an ISO 8601 date');
+  let agreement: AgreementTerms | null = null;
+  if (declaresAgreement(raw)) {
+    if (widgetType !== 'recurring') {
+      bad('agreementAmount', 'the data-agreement-* attributes apply only to data-widget-type="recurring"');
+    } else {
+      const checked = validateAgreement(agreementFromFields(raw, v('currency')), options.now ?? 0, '');
+      if (checked.ok) agreement = checked.terms;
+      else {
+        for (const e of checked.errors) {
+          const key = e.property.replace(/^\./, '');
+          const message = e.message.replace(/\.$/, '');
+          bad(AGREEMENT_ATTRIBUTE[key] ?? 'agreementAmount', message[0]!.toLowerCase() + message.slice(1));
+        }
+      }
+    }
+  } else if (widgetType === 'recurring' && options.agreementRequired) {
+    problems.push({
+      attribute: dataName('agreementAmount'),
+      message: 'or data-agreement-max-amount is required: this shop requires a recurring agreement',
+      kind: 'missing',
+    });
+  }
 
   if (problems.length > 0) return { ok: false, problems };
   return {
@@ -163,6 +215,7 @@ export function parseAttributes(
       validTo,
       locale: localeOf(raw),
       inline: raw.inline === 'true',
+      agreement,
     },
   };
 }

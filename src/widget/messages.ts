@@ -19,6 +19,9 @@ const EN = {
   anotherCardNote: 'This card is used for this payment only; your saved card stays as it is.',
   registerNote: 'Your card will be saved with the shop for faster payments.',
   recurringNote: 'Your card will be saved so the shop can charge it for recurring payments.',
+  agreement: 'Recurring payments',
+  agreementNote:
+    'Your card will be saved, and by paying you agree that the shop charges it on these terms, without asking you again.',
   secured: 'The card form is served by the payment gateway; the shop never sees your card number.',
   errNumber: 'Enter a valid card number.',
   errLuhn: 'This card number is not valid — please check it.',
@@ -91,6 +94,9 @@ const PL: Messages = {
   anotherCardNote: 'Ta karta posłuży tylko do tej płatności; zapisana karta pozostaje bez zmian.',
   registerNote: 'Karta zostanie zapisana w sklepie, by kolejne płatności były szybsze.',
   recurringNote: 'Karta zostanie zapisana, aby sklep mógł pobierać płatności cykliczne.',
+  agreement: 'Płatności cykliczne',
+  agreementNote:
+    'Karta zostanie zapisana; płacąc, zgadzasz się, aby sklep obciążał ją na tych warunkach bez ponownego pytania.',
   secured: 'Formularz karty dostarcza bramka płatnicza; sklep nigdy nie widzi numeru karty.',
   errNumber: 'Podaj poprawny numer karty.',
   errLuhn: 'Ten numer karty jest nieprawidłowy — sprawdź go.',

@@ -1,3 +1,4 @@
+import { describeAgreement } from '../domain/agreement.js';
 import type { PaymentProfile } from '../domain/profile.js';
 import type { Locale } from './attributes.js';
 import { esc, formatMoney, shell } from './html.js';
@@ -42,7 +43,9 @@ function cardForm(
     : a.widgetType === 'oneclick'
       ? m.registerNote
       : a.widgetType === 'recurring'
-        ? m.recurringNote
+        ? a.agreement
+          ? m.agreementNote
+          : m.recurringNote
         : '';
   const msgs: Array<[string, string]> = [
     ['number', m.errNumber],
@@ -87,7 +90,11 @@ function header(session: WidgetSession, shopName: string, m: Messages): string {
   // tabindex=-1: the form focuses its title when no field should take the first keystroke (the saved card).
   return `<header class="kw-head"><h1 id="kw-title" tabindex="-1">${esc(m.title)}</h1>
 <dl class="kw-summary"><dt>${esc(m.shop)}</dt><dd id="kw-shop">${esc(shopName)}</dd>
-<dt>${esc(m.amount)}</dt><dd id="kw-amount">${esc(formatMoney(a.amount, a.currency, a.locale))}</dd></dl>
+<dt>${esc(m.amount)}</dt><dd id="kw-amount">${esc(formatMoney(a.amount, a.currency, a.locale))}</dd>${
+    a.agreement
+      ? `\n<dt>${esc(m.agreement)}</dt><dd id="kw-agreement">${esc(describeAgreement(a.agreement, a.locale))}</dd>`
+      : ''
+  }</dl>
 ${a.orderDescription ? `<p class="kw-desc">${esc(a.orderDescription)}</p>` : ''}</header>`;
 }
 

@@ -1,3 +1,4 @@
+import { agreementInputOf } from '../domain/agreement.js';
 import { validateCardFields } from '../domain/card.js';
 import { DomainError } from '../domain/domain-error.js';
 import type { PaymentProfile } from '../domain/profile.js';
@@ -205,6 +206,7 @@ export async function payWithCard(
         },
         card: read.card,
         additionalData: { browser: payerBrowser(body, headers) },
+        agreement: !another && a.agreement ? agreementInputOf(a.agreement) : null,
       },
       { oncePerOrder: true },
       'web',

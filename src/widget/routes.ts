@@ -264,7 +264,10 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
             : [];
         return fail(403, 'invalid_signature', m.badSignature, details);
       }
-      const parsed = parseAttributes(raw);
+      const parsed = parseAttributes(raw, {
+        now: p.clock.now(),
+        agreementRequired: shop.agreementRequired ?? false,
+      });
       if (!parsed.ok) {
         // "Incomplete" only when something is missing; a value that breaks a rule is not missing.
         const malformed = parsed.problems.some((x) => x.kind === 'malformed');

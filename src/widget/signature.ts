@@ -1,3 +1,4 @@
+import { AGREEMENT_FIELDS } from '../domain/agreement.js';
 import {
   ambiguousValue as ambiguousFormValue,
   signForm,
@@ -20,7 +21,7 @@ export const REQUIRED_SIGNED = [
   'customerEmail',
 ] as const;
 
-/** Signed when present. */
+/** Signed when present; the `agreement…` ones are Kartoteka's recurring agreement (issue 15). */
 export const OPTIONAL_SIGNED = [
   'customerPhone',
   'orderDescription',
@@ -30,6 +31,7 @@ export const OPTIONAL_SIGNED = [
   'urlCancel',
   'widgetType',
   'validTo',
+  ...AGREEMENT_FIELDS,
 ] as const;
 
 /** Display-only attributes: never part of the signature, so a shop may change them freely. */

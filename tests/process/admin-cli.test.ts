@@ -163,6 +163,23 @@ describe('admin CLI: merchants, shops, tokens', () => {
     }
   }, 120_000); // nine CLI processes and a server, one after another
 
+  it('shop update --agreement-required makes recurring registrations declare an agreement (issue 15)', async () => {
+    const json = async (args: string[]) => {
+      const res = await runCli([...args, '--json'], env);
+      expect(res.code, res.output).toBe(0);
+      return JSON.parse(res.output) as Record<string, unknown>;
+    };
+    const merchantId = (await json(['merchant', 'create', '--name', 'Agreements'])).id as string;
+    const shopId = (await json(['shop', 'create', '--merchant', merchantId])).id as string;
+    const update = ['shop', 'update', '--merchant', merchantId, '--shop', shopId];
+    expect(await json([...update, '--agreement-required', 'on'])).toMatchObject({ agreementRequired: true });
+    // Another setting leaves it as it is.
+    expect(await json([...update, '--name', 'Renamed'])).toMatchObject({ agreementRequired: true });
+    expect(await json([...update, '--agreement-required', 'off'])).toMatchObject({
+      agreementRequired: false,
+    });
+  }, 60_000);
+
   it('lists are aligned tables with ISO-8601 times (console.table showed an index column and Unix ms)', async () => {
     const merchant = await runCli(['merchant', 'create', '--name', 'Table test', '--json'], env);
     const { id: merchantId, createdAt } = JSON.parse(merchant.output) as { id: string; createdAt: number };

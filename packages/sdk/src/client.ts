@@ -1,3 +1,4 @@
+import { Agreements } from './agreements.js';
 import { Transport, type RequestOptions } from './transport.js';
 import type {
   CanRefundRequest,
@@ -34,6 +35,11 @@ export interface ClientOptions {
   retryMaxDelayMs?: number;
   /** Per attempt. Default 30 000 ms. */
   timeoutMs?: number;
+  /**
+   * Where Kartoteka's own extension endpoints live (`{gateway}/kartoteka/v1/merchant`). Default: `baseUrl` with
+   * its trailing `/v1/merchant` replaced by `/kartoteka/v1/merchant`. imoje itself has none of them.
+   */
+  extensionBaseUrl?: string;
   /** Default `globalThis.fetch`; pass one to add proxies, tracing or test doubles. */
   fetch?: typeof globalThis.fetch;
 }
@@ -48,6 +54,8 @@ const seg = encodeURIComponent;
  */
 export class KartotekaClient {
   private readonly http: Transport;
+  /** Kartoteka's recurring agreements (extension endpoints). */
+  readonly agreements: Agreements;
 
   constructor(options: ClientOptions) {
     if (!options.merchantId) throw new TypeError('KartotekaClient: merchantId is required');
@@ -57,16 +65,22 @@ export class KartotekaClient {
       throw new TypeError('KartotekaClient: no global fetch; pass options.fetch (Node 20+ has one built in)');
     }
     const baseUrl = (options.baseUrl ?? IMOJE_BASE_URL).replace(/\/+$/, '');
-    this.http = new Transport({
-      root: `${baseUrl}/${seg(options.merchantId)}`,
-      token: options.token,
-      // Bound: some runtimes throw "Illegal invocation" when fetch is called detached from globalThis.
-      fetch: options.fetch ?? fetchImpl.bind(globalThis),
-      maxRetries: options.maxRetries ?? 2,
-      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
-      retryMaxDelayMs: options.retryMaxDelayMs ?? 8000,
-      timeoutMs: options.timeoutMs ?? 30_000,
-    });
+    const transport = (root: string) =>
+      new Transport({
+        root: `${root}/${seg(options.merchantId)}`,
+        token: options.token,
+        // Bound: some runtimes throw "Illegal invocation" when fetch is called detached from globalThis.
+        fetch: options.fetch ?? fetchImpl.bind(globalThis),
+        maxRetries: options.maxRetries ?? 2,
+        retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
+        retryMaxDelayMs: options.retryMaxDelayMs ?? 8000,
+        timeoutMs: options.timeoutMs ?? 30_000,
+      });
+    this.http = transport(baseUrl);
+    const extension =
+      options.extensionBaseUrl?.replace(/\/+$/, '') ??
+      baseUrl.replace(/\/v1\/merchant$/, '/kartoteka/v1/merchant');
+    this.agreements = new Agreements(transport(extension));
   }
 
   /** `POST /transaction`: a one-off 3-D Secure payment, a card registration, or a FIRST/STANDARD payment. */

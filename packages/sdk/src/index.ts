@@ -1,4 +1,5 @@
 export { KartotekaClient, IMOJE_BASE_URL, type ClientOptions } from './client.js';
+export { Agreements } from './agreements.js';
 export type { RequestOptions } from './transport.js';
 export {
   KartotekaError,
@@ -35,3 +36,4 @@ export type * from './types/payment-link.js';
 export { Notifications } from './notifications.js';
 export { Inbox } from './inbox.js';
 export type * from './types/kartoteka-notifications.js';
+export type * from './types/agreement.js';

@@ -28,6 +28,21 @@ export interface PaywallFields {
   cid?: string;
   customerId?: string;
   locale?: string;
+  /**
+   * Kartoteka's recurring agreement (extension; `preselectMethodCode: 'recurring'` with `cid` only), signed like the rest:
+   * `agreementAmount` or `agreementMaxAmount` (minor units), `agreementIntervalUnit` (+ `agreementIntervalCount`,
+   * default 1) or `agreementMinDays`, optional `agreementCurrency` (default `currency`), `agreementStartAt`,
+   * `agreementExpiresAt` (`YYYY-MM-DD`), `agreementMaxCycles`.
+   */
+  agreementAmount?: number | string;
+  agreementMaxAmount?: number | string;
+  agreementCurrency?: Currency;
+  agreementIntervalUnit?: 'day' | 'week' | 'month' | 'year';
+  agreementIntervalCount?: number | string;
+  agreementMinDays?: number | string;
+  agreementStartAt?: string;
+  agreementExpiresAt?: string;
+  agreementMaxCycles?: number | string;
 }
 
 const NAMES: ReadonlyArray<keyof PaywallFields> = [
@@ -52,6 +67,15 @@ const NAMES: ReadonlyArray<keyof PaywallFields> = [
   'cid',
   'customerId',
   'locale',
+  'agreementAmount',
+  'agreementMaxAmount',
+  'agreementCurrency',
+  'agreementIntervalUnit',
+  'agreementIntervalCount',
+  'agreementMinDays',
+  'agreementStartAt',
+  'agreementExpiresAt',
+  'agreementMaxCycles',
 ];
 
 /**

@@ -21,6 +21,15 @@ const SIGNED_NAMES = [
   'urlCancel',
   'widgetType',
   'validTo',
+  'agreementAmount',
+  'agreementMaxAmount',
+  'agreementCurrency',
+  'agreementIntervalUnit',
+  'agreementIntervalCount',
+  'agreementMinDays',
+  'agreementStartAt',
+  'agreementExpiresAt',
+  'agreementMaxCycles',
 ] as const;
 
 /**
@@ -47,6 +56,21 @@ export interface WidgetFields {
   urlCancel?: string;
   widgetType?: 'oneclick' | 'recurring' | 'ecom3ds';
   validTo?: string | number;
+  /**
+   * Kartoteka's recurring agreement (extension; `widgetType: 'recurring'` only), signed like the rest:
+   * `agreementAmount` or `agreementMaxAmount` (minor units), `agreementIntervalUnit` (+ `agreementIntervalCount`,
+   * default 1) or `agreementMinDays`, optional `agreementCurrency` (default `currency`), `agreementStartAt`,
+   * `agreementExpiresAt` (`YYYY-MM-DD`), `agreementMaxCycles`.
+   */
+  agreementAmount?: number | string;
+  agreementMaxAmount?: number | string;
+  agreementCurrency?: Currency;
+  agreementIntervalUnit?: 'day' | 'week' | 'month' | 'year';
+  agreementIntervalCount?: number | string;
+  agreementMinDays?: number | string;
+  agreementStartAt?: string;
+  agreementExpiresAt?: string;
+  agreementMaxCycles?: number | string;
 }
 
 /**

@@ -128,6 +128,11 @@ export class ImojeAcquirer implements Acquirer {
     return this.ask(ask, '/transaction', this.transactionBody(request, serviceId), request.capture);
   }
 
+  /**
+   * `request.recurring` (the agreement's EMV 3-D Secure recurring data) is not sent: imoje's transaction body
+   * has no field for it (imoje-api.md §3, §5), and an unknown field could be refused upstream. imoje runs its own
+   * 3-D Secure; the agreement is still enforced by Kartoteka on every debit before this connector is asked.
+   */
   private transactionBody(request: AuthorizeRequest, serviceId: string): Record<string, unknown> {
     const card = request.card;
     const later = request.storedCredential === 'subsequent';

@@ -120,6 +120,8 @@ export class SandboxAcquirer implements Acquirer {
       code,
       networkTxnId: outcome === 'approved' ? networkTxnId() : null,
       createdAt: this.now().getTime(),
+      // Kept as received, so the ledger shows what the issuer's 3-D Secure would have been told.
+      recurring: request.recurring ? JSON.stringify(request.recurring) : null,
     };
   }
 

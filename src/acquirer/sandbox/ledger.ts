@@ -22,6 +22,8 @@ export interface LedgerEntry {
   code: string;
   networkTxnId: string | null;
   createdAt: number;
+  /** The EMV 3-D Secure recurring data an authorisation carried (JSON of `RecurringData`), if any. */
+  recurring?: string | null;
 }
 
 export interface SandboxLedger {

@@ -23,6 +23,7 @@ const COLUMNS = [
   'code',
   'networkTxnId',
   'createdAt',
+  'recurring',
 ] as const satisfies ReadonlyArray<keyof Row>;
 
 const insertQuery = prepared((db, arg) =>
@@ -39,9 +40,11 @@ const findQuery = prepared((db, arg) =>
 const SYNC_NORMAL = CompiledQuery.raw('pragma synchronous = normal');
 const SYNC_FULL = CompiledQuery.raw('pragma synchronous = full');
 
-function toEntry(row: Row): LedgerEntry {
+function toEntry({ recurring, ...row }: Row): LedgerEntry {
   return {
     ...row,
+    // Only an entry that carried recurring data has the field, as the entry recorded had it.
+    ...(recurring === null ? {} : { recurring }),
     operation: row.operation as AcquirerOperation,
     outcome: row.outcome as LedgerEntry['outcome'],
     captured: row.captured === 1,
@@ -84,7 +87,7 @@ export class SandboxLedgerStore implements SandboxLedger {
 
   async record(entry: LedgerEntry): Promise<LedgerEntry> {
     return this.write(async (db) => {
-      const row: Row = { ...entry, captured: entry.captured ? 1 : 0 };
+      const row: Row = { ...entry, recurring: entry.recurring ?? null, captured: entry.captured ? 1 : 0 };
       const inserted = await insertQuery.execute(
         db,
         this.dialect,

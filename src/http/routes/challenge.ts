@@ -2,6 +2,7 @@ import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { describeAgreement } from '../../domain/agreement.js';
 import { formatMoney } from '../../domain/money.js';
 import type { Transaction } from '../../domain/transaction.js';
 import { completeChallenge, viewChallenge } from '../../payments/challenge.js';
@@ -89,7 +90,16 @@ export function challengeRoutes(app: FastifyInstance, deps: HttpDeps): void {
 <dl><dt>Shop</dt><dd id="shop">${escapeHtml(view.shop.name)}</dd>
 <dt>Amount</dt><dd id="amount">${escapeHtml(formatMoney(t.amount, t.currency, 'en'))}</dd>
 <dt>Card</dt><dd id="card">${escapeHtml(view.brand)} ${escapeHtml(view.maskedCard)}</dd>
-<dt>Order</dt><dd>${escapeHtml(t.orderId)}</dd></dl>
+<dt>Order</dt><dd>${escapeHtml(t.orderId)}</dd>${
+        view.agreement
+          ? `
+<dt>Recurring payments</dt><dd id="agreement">${escapeHtml(describeAgreement(view.agreement, 'en'))}</dd>`
+          : ''
+      }</dl>${
+        view.agreement
+          ? '\n<p class="note" id="agreement-note">By authenticating you also agree that the shop charges this card on these terms, without asking you again.</p>'
+          : ''
+      }
 <form method="post" action="/3ds/${id}" class="actions">
 <button class="pass" name="result" value="pass" type="submit">Authenticate</button>
 <button class="fail" name="result" value="fail" type="submit">Fail</button>

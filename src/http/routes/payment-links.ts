@@ -6,6 +6,7 @@ import { cancelPaymentLink } from '../../payments/cancel-payment-link.js';
 import { createPaymentLink } from '../../payments/create-payment-link.js';
 import { getPaymentLink, type PaymentLinkWithState } from '../../payments/read-payment-link.js';
 import { paymentLinkView } from '../../wire/payment-link-view.js';
+import { agreementView } from '../../wire/agreement-view.js';
 import type { HttpDeps } from '../http-deps.js';
 import { sendJson } from '../respond.js';
 import { ErrorResponse, MerchantParams, Uuid } from '../schemas/common.js';
@@ -36,9 +37,13 @@ function validToMs(value: number | string | null | undefined): number | null {
 export function paymentLinkRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const p = deps.payments;
-  const view = (x: PaymentLinkWithState) => ({
-    payment: paymentLinkView(x.link, x.state, x.transaction?.id ?? null, p.publicUrl()),
-  });
+  const view = (x: PaymentLinkWithState) => {
+    const payment = paymentLinkView(x.link, x.state, x.transaction?.id ?? null, p.publicUrl());
+    // Only a link that declared an agreement shows one; it binds once its payer's registration is paid.
+    if (!x.link.agreement) return { payment };
+    const status = x.state === 'paid' ? 'active' : 'pending';
+    return { payment, agreement: agreementView({ id: null, terms: x.link.agreement }, status) };
+  };
 
   r.post(
     '/payment',

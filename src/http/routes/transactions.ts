@@ -4,6 +4,7 @@ import { createCardTransaction } from '../../payments/create-card-transaction.js
 import { debitProfile } from '../../payments/debit-profile.js';
 import { readTransaction } from '../../payments/read-transaction.js';
 import { transactionView } from '../../wire/transaction-view.js';
+import { agreementStatusOf, agreementView } from '../../wire/agreement-view.js';
 import type { HttpDeps } from '../http-deps.js';
 import { paymentView } from '../payment-view.js';
 import { respond, sendJson } from '../respond.js';
@@ -48,7 +49,13 @@ export function transactionRoutes(app: FastifyInstance, deps: HttpDeps): void {
         reply,
         async (ctx) => {
           const created = await createCardTransaction(p, request.merchantId, request.body, ctx);
-          return created.action ? { ...paymentView(created), action: created.action } : paymentView(created);
+          const view = created.action
+            ? { ...paymentView(created), action: created.action }
+            : paymentView(created);
+          // Only a registration that declared an agreement shows one: imoje's answer is otherwise unchanged.
+          if (!created.agreement) return view;
+          const status = agreementStatusOf(created.transaction.status);
+          return { ...view, agreement: agreementView(created.agreement, status) };
         },
         (id) => resumedView(p, request.merchantId, id),
       ),

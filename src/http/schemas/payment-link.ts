@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Amount, Cid, CurrencySchema, Nullable, Opt, OrderId, Title, Url, Uuid } from './common.js';
+import { AgreementSchema, AgreementViewSchema } from './agreement.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 
@@ -30,6 +31,7 @@ export const CreatePaymentLinkBody = Type.Object({
       description: 'Unix seconds (or an ISO 8601 date-time)',
     }),
   ),
+  agreement: Opt(AgreementSchema),
 });
 export type CreatePaymentLinkBody = Static<typeof CreatePaymentLinkBody>;
 
@@ -64,4 +66,8 @@ export const PaymentLinkSchema = Type.Object({
   modified: Type.Integer(),
 });
 
-export const PaymentLinkResponse = Type.Object({ payment: PaymentLinkSchema });
+export const PaymentLinkResponse = Type.Object({
+  payment: PaymentLinkSchema,
+  /** Kartoteka's extension: only for a link that declared an agreement. */
+  agreement: Type.Optional(AgreementViewSchema),
+});

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { TRANSACTION_STATUSES } from '../../domain/transaction.js';
 import { Amount, Cid, CurrencySchema, Opt, OrderId, Title, Url, Uuid } from './common.js';
 import { PaymentProfileSchema } from './profile.js';
+import { AgreementSchema, AgreementViewSchema } from './agreement.js';
 import { EMAIL_RULE, PERSON_NAME_RULE, PHONE_RULE } from '../../domain/field-rules.js';
 
 const Name = Type.String({ minLength: PERSON_NAME_RULE.minLength, maxLength: PERSON_NAME_RULE.maxLength });
@@ -50,6 +51,7 @@ export const CreateTransactionBody = Type.Object({
   validTo: Opt(Type.Union([Type.String({ maxLength: 30 }), Type.Integer()])),
   billing: Opt(Type.Object({}, { additionalProperties: true })),
   shipping: Opt(Type.Object({}, { additionalProperties: true })),
+  agreement: Opt(AgreementSchema),
 });
 export type CreateTransactionBody = Static<typeof CreateTransactionBody>;
 
@@ -104,6 +106,8 @@ export const RedirectActionSchema = Type.Object({
 export const TransactionResponse = Type.Object({
   transaction: TransactionSchema,
   action: Type.Optional(RedirectActionSchema),
+  /** Kartoteka's extension: only when the registration declared an agreement. */
+  agreement: Type.Optional(AgreementViewSchema),
 });
 
 export const TransactionParams = Type.Object({

@@ -10,6 +10,7 @@ import * as m0008 from './0008_payment_links.js';
 import * as m0009 from './0009_imoje_attempts.js';
 import * as m0013 from './0013_widget_sessions.js';
 import * as m0014 from './0014_webhook_inbox.js';
+import * as m0010 from './0010_agreements.js';
 
 /** Every migration, in order. Numbered and append-only: the same list runs on SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009_imoje_attempts': m0009,
   '0013_widget_sessions': m0013,
   '0014_webhook_inbox': m0014,
+  '0010_agreements': m0010,
 };

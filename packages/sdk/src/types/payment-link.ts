@@ -1,3 +1,4 @@
+import type { Agreement, AgreementDeclaration } from './agreement.js';
 import type { Currency } from './enums.js';
 
 /** `POST /payment`: a payment link the payer pays on the hosted paywall, at most once. */
@@ -18,6 +19,8 @@ export interface CreatePaymentLinkRequest {
   notificationUrl?: string;
   /** Unix seconds; 15 months after creation when left out. */
   validTo?: number;
+  /** Kartoteka's extension: the agreement a `recurring` link (`preselectMethodCode`, `customer.cid`) declares. */
+  agreement?: AgreementDeclaration | null;
 }
 
 export type PaymentLinkStatus = 'open' | 'paying' | 'paid' | 'cancelled' | 'expired';
@@ -48,4 +51,6 @@ export interface PaymentLink {
 
 export interface PaymentLinkResponse {
   payment: PaymentLink;
+  /** Kartoteka's extension: only for a link that declared an agreement (`status` `pending` until paid). */
+  agreement?: Agreement;
 }

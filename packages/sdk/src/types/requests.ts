@@ -1,3 +1,4 @@
+import type { AgreementDeclaration } from './agreement.js';
 import type { Currency, PaymentMethodCode } from './enums.js';
 
 export interface Customer {
@@ -75,15 +76,20 @@ interface SaleFields {
   shipping?: Record<string, unknown> | null;
 }
 
+/** Kartoteka's extension on a `recurring` registration or `FIRST` (not imoje's; see `AgreementDeclaration`). */
+interface DeclaresAgreement {
+  agreement?: AgreementDeclaration | null;
+}
+
 /** A one-off 3-D Secure payment (`ecom3ds`) or a card registration (`oneclick`/`recurring`, creates a profile). */
-export interface CardTransactionRequest extends SaleFields {
+export interface CardTransactionRequest extends SaleFields, DeclaresAgreement {
   paymentMethodCode: PaymentMethodCode;
   card?: Card | null;
   profileType?: null;
 }
 
 /** Registration without a profile (imoje-api.md §5): verified like a registration, no profile is stored. */
-export interface FirstTransactionRequest extends SaleFields {
+export interface FirstTransactionRequest extends SaleFields, DeclaresAgreement {
   paymentMethodCode: 'oneclick' | 'recurring';
   profileType: 'FIRST';
   card: Card;

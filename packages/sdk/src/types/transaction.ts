@@ -1,3 +1,4 @@
+import type { Agreement } from './agreement.js';
 import type {
   Currency,
   PaymentMethodCode,
@@ -54,6 +55,8 @@ export interface TransactionResponse {
   transaction: Transaction;
   /** Present while the payer must complete 3-D Secure (`transaction.status` is `pending`). */
   action?: RedirectAction;
+  /** Kartoteka's extension: only on the answer to a registration that declared an agreement. */
+  agreement?: Agreement;
 }
 
 export interface CanRefundResponse {
