@@ -26,6 +26,11 @@ import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { deliveryTask } from './notifications/delivery-task.js';
 import type { PaymentsDeps } from './payments/deps.js';
 import { Idempotency } from './payments/idempotency.js';
+import { challengeExpiryWork } from './payments/challenge-due-work.js';
+import type { DueWork } from './payments/due-work.js';
+import { idempotencyExpiryWork } from './payments/idempotency-due-work.js';
+import { notificationWork } from './payments/notification-due-work.js';
+import { TestClocks } from './payments/test-clock.js';
 import { openStorage } from './storage/open.js';
 import type { Storage } from './storage/storage.js';
 import type { Keyring } from './vault/keyring.js';
@@ -55,6 +60,7 @@ export interface Gateway {
   worker: Worker;
   log: Logger;
   metrics: GatewayMetrics;
+  testClocks: TestClocks;
   /** Set when this start created the sandbox merchant, or read from the data directory on later starts. */
   sandbox: SandboxCredentials | null;
   listen(): Promise<string>;
@@ -71,6 +77,7 @@ interface Core {
   idempotency: Idempotency;
   worker: Worker;
   metrics: GatewayMetrics;
+  testClocks: TestClocks;
   setBaseUrl(url: string): void;
 }
 
@@ -131,6 +138,11 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     );
   }
   const vault = new Vault(keyring, storage.repos.cards);
+  if (config.mode === 'production') {
+    // Test clocks are the sandbox's: a shop left on one by a sandbox run of this database runs on real time.
+    const cleared = await storage.repos.testClocks.removeAll();
+    if (cleared > 0) log.warn({ shops: cleared }, 'production mode: test clocks removed, shops on real time');
+  }
 
   const payments: PaymentsDeps = {
     storage,
@@ -141,6 +153,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     publicUrl: () => baseUrl,
     challengeTtlMs: config.challengeTtlMs,
     acquirerExpiryMs: config.acquirerExpiryMs,
+    idempotencyTtlMs: config.idempotencyTtlMs,
     notificationQueued: () => worker.poke(),
     paymentFinalized: (t) => metrics.paymentFinalized(t.type, t.status, t.statusCode),
   };
@@ -153,17 +166,34 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     log,
   });
 
+  const delivery = { storage, clock, log, mode: config.mode, timeoutMs: config.notifyTimeoutMs };
+  // Test clocks (sandbox): what falls due, in the order work due at the same moment runs — whatever queues
+  // a notification before the notifications. The wall-clock tasks below leave test-clock shops to them.
+  const sandbox = config.mode === 'sandbox';
+  const dueWork: DueWork[] = [
+    challengeExpiryWork(payments),
+    notificationWork(delivery),
+    idempotencyExpiryWork(storage),
+  ];
+  const testClocks = new TestClocks({ storage, mode: config.mode, clock, work: () => dueWork, log });
+
   // Chores first: an expired challenge's notification then goes out in the same round.
   const worker: Worker = new Worker(
     [
       {
         name: 'chores',
         run: async () => {
-          const r = await runChores({ payments, idempotency, recoveryGraceMs: config.recoveryGraceMs });
+          const r = await runChores({
+            payments,
+            idempotency,
+            recoveryGraceMs: config.recoveryGraceMs,
+            skipClockShops: sandbox,
+          });
           return r.expired + r.recovered > 0;
         },
       },
-      deliveryTask({ storage, clock, log, mode: config.mode, timeoutMs: config.notifyTimeoutMs }),
+      deliveryTask(delivery, { skipClockShops: sandbox }),
+      ...(sandbox ? [{ name: 'test-clocks', run: () => testClocks.runDueAtFrozenTimes() }] : []),
     ],
     config.workerPollMs,
     log,
@@ -178,6 +208,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     idempotency,
     worker,
     metrics,
+    testClocks,
     setBaseUrl: (url) => {
       baseUrl = url;
     },
@@ -190,7 +221,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
  */
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const core = await buildCore(config, options);
-  const { clock, log, storage, acquirer, payments, idempotency, worker, metrics } = core;
+  const { clock, log, storage, acquirer, payments, idempotency, worker, metrics, testClocks } = core;
   const authFailures = new AuthFailureThrottle(config.authFailureLimit, clock);
   const auth = new Authenticator(
     () => storage.repos.merchants,
@@ -214,6 +245,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       trustProxy: config.trustProxy,
       challengeFramer: widget.challengeFramer,
       requests: metrics,
+      testClocks,
       landing: {
         name: 'Kartoteka',
         version: KARTOTEKA_VERSION,
@@ -257,9 +289,12 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     worker,
     log,
     metrics,
+    testClocks,
     sandbox,
     async listen() {
       if (storage.dialect === 'sqlite') {
+        // An advance in progress belongs to the run that died too: the next advance finishes it at once.
+        await storage.repos.testClocks.expireAllLeases();
         // SQLite has one writer process: anything left mid-flight belongs to a previous run that died, so it
         // is reconciled now, before serving (PostgreSQL instances leave that to the chore's grace period).
         await storage.repos.idempotency.expireAllLeases();

@@ -33,7 +33,8 @@ table idempotency_keys (
   transaction_id text,
   created_at bigint not null,
   expires_at bigint not null,
-  lease_until bigint not null
+  lease_until bigint not null,
+  clock_shop_id text
 );
 
 table imoje_attempts (
@@ -165,7 +166,11 @@ table shops (
   created_at bigint not null,
   service_key_version integer,
   min_transaction bigint not null,
-  max_transaction bigint not null
+  max_transaction bigint not null,
+  test_clock_at bigint,
+  test_clock_target bigint,
+  test_clock_owner text,
+  test_clock_lease_until bigint
 );
 
 table transactions (
@@ -223,6 +228,8 @@ CREATE UNIQUE INDEX api_tokens_pkey ON public.api_tokens USING btree (id);
 CREATE UNIQUE INDEX api_tokens_token_hash_key ON public.api_tokens USING btree (token_hash);
 
 CREATE UNIQUE INDEX cards_pkey ON public.cards USING btree (id);
+
+CREATE INDEX idempotency_keys_clock_shop ON public.idempotency_keys USING btree (clock_shop_id, expires_at);
 
 CREATE INDEX idempotency_keys_expiry ON public.idempotency_keys USING btree (expires_at);
 

@@ -2,7 +2,7 @@ CREATE TABLE "api_tokens" ("id" text primary key, "merchant_id" text not null re
 
 CREATE TABLE "cards" ("id" text primary key, "merchant_id" text not null, "fingerprint" text not null, "key_version" integer not null, "wrapped_key" text not null, "encrypted_pan" text not null, "brand" text not null, "last4" text not null, "month" text not null, "year" text not null, "first_name" text not null, "last_name" text not null, "created_at" bigint not null);
 
-CREATE TABLE "idempotency_keys" ("merchant_id" text not null, "key" text not null, "request_hash" text not null, "state" text not null, "response_status" integer, "response_body" text, "transaction_id" text, "created_at" bigint not null, "expires_at" bigint not null, "lease_until" bigint not null, constraint "idempotency_keys_pk" primary key ("merchant_id", "key"));
+CREATE TABLE "idempotency_keys" ("merchant_id" text not null, "key" text not null, "request_hash" text not null, "state" text not null, "response_status" integer, "response_body" text, "transaction_id" text, "created_at" bigint not null, "expires_at" bigint not null, "lease_until" bigint not null, "clock_shop_id" text, constraint "idempotency_keys_pk" primary key ("merchant_id", "key"));
 
 CREATE TABLE "imoje_attempts" ("reference" text not null, "operation" text not null, "service_id" text not null, "sale_reference" text, "amount" bigint not null, "state" text not null, "upstream_id" text, "outcome" text, "code" text, "network_txn_id" text, "asked_at" bigint not null, "answered_at" bigint, constraint "imoje_attempts_pk" primary key ("reference", "operation"));
 
@@ -22,13 +22,15 @@ CREATE TABLE "payment_profiles" ("id" text primary key, "merchant_id" text not n
 
 CREATE TABLE "sandbox_ledger" ("reference" text not null, "operation" text not null, "sale_reference" text, "amount" bigint not null, "currency" text not null, "masked_pan" text, "initiator" text, "stored_credential" text, "quoted_network_txn_id" text, "three_ds" text, "captured" integer not null, "outcome" text not null, "code" text not null, "network_txn_id" text, "created_at" bigint not null, constraint "sandbox_ledger_pk" primary key ("reference", "operation"));
 
-CREATE TABLE "shops" ("id" text primary key, "merchant_id" text not null references "merchants" ("id"), "name" text not null, "service_key" text not null, "pci_enabled" integer not null, "preauth_enabled" integer not null, "notification_url" text, "created_at" bigint not null, "service_key_version" integer, "min_transaction" bigint default 1 not null, "max_transaction" bigint default 999999999 not null);
+CREATE TABLE "shops" ("id" text primary key, "merchant_id" text not null references "merchants" ("id"), "name" text not null, "service_key" text not null, "pci_enabled" integer not null, "preauth_enabled" integer not null, "notification_url" text, "created_at" bigint not null, "service_key_version" integer, "min_transaction" bigint default 1 not null, "max_transaction" bigint default 999999999 not null, "test_clock_at" bigint, "test_clock_target" bigint, "test_clock_owner" text, "test_clock_lease_until" bigint);
 
 CREATE TABLE "transactions" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "type" text not null, "status" text not null, "stage" text not null, "source" text not null, "amount" bigint not null, "currency" text not null, "order_id" text not null, "title" text not null, "payment_method_code" text not null, "notification_url" text, "success_return_url" text, "failure_return_url" text, "customer" text, "card_id" text, "profile_id" text, "registers" text, "profile_variant" text, "initiator" text not null, "status_code" text, "network_txn_id" text, "quoted_network_txn_id" text, "parent_id" text, "created_at" bigint not null, "modified_at" bigint not null, "challenge_expires_at" bigint, "acquirer_deadline" bigint, "authorized_amount" bigint);
 
 CREATE TABLE "vault_canary" ("id" text primary key, "sealed" text not null, "created_at" bigint not null);
 
 CREATE TABLE "widget_orders" ("service_id" text not null, "order_id" text not null, "amount" bigint not null, "currency" text not null, "state" text not null, "transaction_id" text not null, "created_at" bigint not null, "modified_at" bigint not null, constraint "widget_orders_pk" primary key ("service_id", "order_id", "amount", "currency"));
+
+CREATE INDEX "idempotency_keys_clock_shop" on "idempotency_keys" ("clock_shop_id", "expires_at");
 
 CREATE INDEX "idempotency_keys_expiry" on "idempotency_keys" ("expires_at");
 

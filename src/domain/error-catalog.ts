@@ -123,6 +123,27 @@ export const ERROR_CATALOG = {
     status: 401,
     message: "The notification's X-Imoje-Signature does not verify.",
   },
+  testClockSandboxOnly: {
+    code: 'CLK-ERROR-210403',
+    status: 403,
+    message: 'Test clocks exist in sandbox mode only.',
+  },
+  testClockNotFound: { code: 'CLK-ERROR-210404', status: 404, message: 'This service has no test clock.' },
+  testClockExists: {
+    code: 'CLK-ERROR-210409',
+    status: 409,
+    message: 'This service already has a test clock: advance it, or delete it first.',
+  },
+  testClockBusy: {
+    code: 'CLK-ERROR-210410',
+    status: 409,
+    message: 'Another advance of this test clock is running; retry when it is done.',
+  },
+  testClockBackwards: {
+    code: 'CLK-ERROR-210422',
+    status: 422,
+    message: 'A test clock only moves forward (and no later than the end of year 9999).',
+  },
 } as const;
 
 export type ErrorKey = keyof typeof ERROR_CATALOG;

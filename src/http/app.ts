@@ -16,6 +16,7 @@ import { methodLogoRoutes } from './routes/method-logos.js';
 import { paymentLinkRoutes } from './routes/payment-links.js';
 import { profileRoutes } from './routes/profiles.js';
 import { serviceRoutes } from './routes/services.js';
+import { testClockRoutes } from './routes/test-clock.js';
 import { transactionActionRoutes } from './routes/transaction-actions.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { upstreamNotificationRoutes } from './routes/upstream-notifications.js';
@@ -74,6 +75,14 @@ export async function buildHttpApp(
       for (const extra of ext.merchantRoutes ?? []) await extra(merchant);
     },
     { prefix: '/v1/merchant/:merchantId' },
+  );
+  // Kartoteka's own extensions: a separate prefix (imoje may extend its own names), the same bearer auth.
+  await app.register(
+    async (extension) => {
+      extension.addHook('onRequest', (request) => deps.auth.authenticate(request));
+      if (deps.testClocks) testClockRoutes(extension, deps.testClocks);
+    },
+    { prefix: '/kartoteka/v1/merchant/:merchantId' },
   );
   // The simulated 3-D Secure page passes any challenge it is asked to: it exists only beside the acquirer
   // that simulates one (the sandbox), never in front of a real one.

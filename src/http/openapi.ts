@@ -137,6 +137,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'profiles', description: 'Stored card profiles (OneClick and recurring) and their debits' },
         { name: 'services', description: 'Services (shops): their payment methods and amount limits' },
         { name: 'payment links', description: 'Payment links, paid by the payer on the hosted paywall' },
+        {
+          name: 'test clocks',
+          description:
+            "Kartoteka's extension (`/kartoteka/v1/merchant/{merchantId}/…`), sandbox only: a service's frozen time, advanced on request",
+        },
       ],
     },
   });

@@ -8,6 +8,8 @@ import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { DebitProfileInput } from './inputs.js';
 import { shopForPayment } from './payment-shop.js';
 import type { PaymentContext } from './payment-context.js';
+import { atShopTime, keyClock } from './shop-time.js';
+import type { Shop } from './shops.js';
 import { claimOrder } from './widget-order.js';
 
 /**
@@ -15,13 +17,16 @@ import { claimOrder } from './widget-order.js';
  * quote the profile's first transaction; ONE_CLICK debits are customer-initiated without 3-D Secure.
  */
 export async function debitProfile(
-  deps: PaymentsDeps,
+  base: PaymentsDeps,
   merchantId: string,
   input: DebitProfileInput,
   ctx: RequestContext,
   source: 'api' | 'web' = 'api',
 ): Promise<PaymentResult> {
-  const { transaction, context } = await storeDebit(deps, merchantId, input, ctx, source);
+  const shop = await shopForPayment(base, merchantId, input.serviceId, input.amount);
+  // From here on, the shop's time (its test clock's, in the sandbox).
+  const deps = atShopTime(base, shop);
+  const { transaction, context } = await storeDebit(deps, shop, merchantId, input, ctx, source);
   return authorizeAndFinalize(deps, {
     transaction,
     context,
@@ -40,12 +45,12 @@ export async function debitProfile(
  */
 async function storeDebit(
   deps: PaymentsDeps,
+  shop: Shop,
   merchantId: string,
   input: DebitProfileInput,
   ctx: RequestContext,
   source: 'api' | 'web',
 ): Promise<{ transaction: Transaction; context: PaymentContext }> {
-  const shop = await shopForPayment(deps, merchantId, input.serviceId, input.amount);
   return deps.storage.transaction(async (trx) => {
     const found = await trx.profiles.getProfileWithCard(merchantId, input.paymentProfileId);
     if (!found) {
@@ -89,6 +94,7 @@ async function storeDebit(
         ctx.idempotency.merchantId,
         ctx.idempotency.key,
         transaction.id,
+        keyClock(deps, shop, ctx),
       );
     if (ctx.oncePerOrder) await claimOrder(trx, transaction, transaction.createdAt);
     return { transaction, context: { shop, profile, card } };

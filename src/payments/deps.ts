@@ -10,7 +10,15 @@ export interface PaymentsDeps {
   storage: Storage;
   vault: Vault;
   acquirer: Acquirer;
+  /** The shop's time once a use case has read its shop (`atShopTime`: a test clock's frozen time), else real. */
   clock: Clock;
+  /**
+   * Real time, set only while `clock` is a test clock's: the acquirer lives in real time, so attempt deadlines
+   * (which it honours and recovery reads) are never a test clock's.
+   */
+  wallClock?: Clock | undefined;
+  /** How long an Idempotency-Key's answer is kept (a test-clock shop's key expires at its time + this). */
+  idempotencyTtlMs?: number | undefined;
   log: Logger;
   /** Base URL of the gateway as the payer's browser sees it (for 3-D Secure pages). */
   publicUrl(): string;

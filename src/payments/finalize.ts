@@ -12,6 +12,7 @@ import type { PaymentResult } from '../domain/payment-result.js';
 import type { Repos } from '../storage/storage.js';
 import type { PaymentsDeps } from './deps.js';
 import type { PaymentContext } from './payment-context.js';
+import { shopNow } from './shop-time.js';
 import { settleOrder } from './widget-order.js';
 
 export interface Outcome {
@@ -57,8 +58,10 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
     // A programming error, not a client's: statuses only move forward and a final one never changes.
     throw new Error(`transaction ${t.id}: ${t.status} → ${outcome.status} is not a forward transition`);
   }
-  const now = deps.clock.now();
   const result = await deps.storage.transaction(async (repos): Promise<PaymentResult> => {
+    const shop = context?.shop ?? (await repos.merchants.getShopById(t.serviceId));
+    // The shop's time: a chore finishing a test-clock shop's payment writes that shop's (frozen) time.
+    const now = shopNow(deps, shop);
     const paid = outcome.status === 'settled' || outcome.status === 'authorized';
     let profile: PaymentProfile | undefined;
     // A registration creates its profile once, when first paid; a later capture must not re-register it.
@@ -93,7 +96,6 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
     if (!changed) throw new StageChangedError(t.id);
     // Only the widget's payments claim an order; the API's never pay this extra statement.
     if (t.source === 'web') await settleOrder(repos, updated, now);
-    const shop = context?.shop ?? (await repos.merchants.getShopById(t.serviceId));
     if (shop) await enqueueNotification(repos, updated, profile, shop, now);
     return { transaction: updated, profile, shopNotificationUrl: shop?.notificationUrl ?? null };
   });

@@ -22,6 +22,11 @@ export interface Shop {
   createdAt: number;
   minTransaction: number;
   maxTransaction: number;
+  /**
+   * The shop's test clock (sandbox only): the frozen time its payments, expiries and notifications use, or
+   * null/absent for real time. Read with the shop row, so a shop without one costs nothing more.
+   */
+  testClockAt?: number | null;
 }
 
 export interface ApiToken {
@@ -45,7 +50,9 @@ export interface StoredServiceKey {
 export type ServiceKeys = () => ServiceKeyBox | null;
 
 function toShop(row: ShopRow, keys: ServiceKeys): Shop {
-  const { serviceKeyVersion, ...rest } = row;
+  // The advance's bookkeeping stays in the test-clock repository; a shop carries only its time.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- dropped from the shop on purpose
+  const { serviceKeyVersion, testClockTarget, testClockOwner, testClockLeaseUntil, ...rest } = row;
   let serviceKey = row.serviceKey;
   if (serviceKeyVersion !== null) {
     const box = keys();
@@ -54,6 +61,7 @@ function toShop(row: ShopRow, keys: ServiceKeys): Shop {
   }
   return {
     ...rest,
+    testClockAt: rest.testClockAt === null ? null : Number(rest.testClockAt),
     serviceKey,
     pciEnabled: row.pciEnabled === 1,
     preauthEnabled: row.preauthEnabled === 1,

@@ -87,6 +87,12 @@ export interface ShopsTable {
   /** Inclusive amount limits per payment, minor units. */
   minTransaction: number;
   maxTransaction: number;
+  /** The shop's test clock (sandbox only, migration 0012): its frozen time, or null for real time. */
+  testClockAt: number | null;
+  /** An advance in progress: where it goes, who runs it, until when (wall clock) its lease holds. */
+  testClockTarget: number | null;
+  testClockOwner: string | null;
+  testClockLeaseUntil: number | null;
 }
 
 export interface ApiTokensTable {
@@ -176,6 +182,8 @@ export interface IdempotencyKeysTable {
   createdAt: number;
   expiresAt: number;
   leaseUntil: number;
+  /** Set when the key's transaction is a test-clock shop's: `expiresAt` is then that shop's time (0012). */
+  clockShopId?: string | null;
 }
 
 export interface NotificationsTable {

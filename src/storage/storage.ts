@@ -11,6 +11,7 @@ import type { Database } from './schema.js';
 import { TransactionRepo } from './transaction-repo.js';
 import { WidgetOrderRepo } from './widget-order-repo.js';
 import { PaymentLinkRepo } from './payment-link-repo.js';
+import { TestClockRepo } from './test-clock-repo.js';
 
 /** The repositories, bound either to the pool or to one database transaction. */
 export interface Repos {
@@ -22,6 +23,7 @@ export interface Repos {
   notifications: NotificationRepo;
   widgetOrders: WidgetOrderRepo;
   paymentLinks: PaymentLinkRepo;
+  testClocks: TestClockRepo;
 }
 
 function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Repos {
@@ -34,6 +36,7 @@ function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Re
     notifications: new NotificationRepo(db, dialect),
     widgetOrders: new WidgetOrderRepo(db),
     paymentLinks: new PaymentLinkRepo(db),
+    testClocks: new TestClockRepo(db),
   };
 }
 
