@@ -80,7 +80,7 @@ export async function buildHttpApp(
   await app.register(
     async (extension) => {
       extension.addHook('onRequest', (request) => deps.auth.authenticate(request));
-      if (deps.testClocks) testClockRoutes(extension, deps.testClocks);
+      if (deps.testClocks) testClockRoutes(extension, deps, deps.testClocks);
     },
     { prefix: '/kartoteka/v1/merchant/:merchantId' },
   );

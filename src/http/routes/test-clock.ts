@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TestClocks } from '../../payments/test-clock.js';
+import type { HttpDeps } from '../http-deps.js';
 import { advanceView, testClockView } from '../../wire/test-clock-view.js';
-import { sendJson } from '../respond.js';
+import { respond, sendJson } from '../respond.js';
 import { ErrorResponse } from '../schemas/common.js';
 import {
   AdvanceTestClockBody,
@@ -29,7 +30,7 @@ const bodyMayBeAbsent = async (request: { body: unknown }) => {
 };
 
 /** Kartoteka's extension: a shop's test clock, under `/kartoteka/v1/merchant/{merchantId}`. */
-export function testClockRoutes(app: FastifyInstance, clocks: TestClocks): void {
+export function testClockRoutes(app: FastifyInstance, deps: HttpDeps, clocks: TestClocks): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.get(
@@ -66,8 +67,9 @@ export function testClockRoutes(app: FastifyInstance, clocks: TestClocks): void 
     },
     async (request, reply) => {
       const at = request.body?.frozenAt ?? undefined;
-      const clock = await clocks.freeze(request.merchantId, request.params.serviceId, at);
-      return sendJson(reply, { testClock: testClockView(clock) });
+      return respond(deps.idempotency, request, reply, async () => ({
+        testClock: testClockView(await clocks.freeze(request.merchantId, request.params.serviceId, at)),
+      }));
     },
   );
 
@@ -82,7 +84,8 @@ export function testClockRoutes(app: FastifyInstance, clocks: TestClocks): void 
           'Idempotency-Key expiry, …), stores that time and runs it, then goes on; it never goes back. ' +
           'A second advance of the same service while one runs: 409 `CLK-ERROR-210410`. An advance that was ' +
           'interrupted (the process died) is finished by the next one, which then goes on from its target; ' +
-          'with neither `by` nor `to`, only that is done.',
+          'with neither `by` nor `to`, only that is done. With an `Idempotency-Key`, a retry answers what the ' +
+          'first request did instead of advancing again.',
         tags,
         params: TestClockParams,
         body: AdvanceTestClockBody,
@@ -94,13 +97,16 @@ export function testClockRoutes(app: FastifyInstance, clocks: TestClocks): void 
       const { merchantId } = request;
       const { serviceId } = request.params;
       const body = request.body;
-      const report = await clocks.advance(merchantId, serviceId, {
-        by: body?.by ?? undefined,
-        to: body?.to ?? undefined,
-      });
-      return sendJson(reply, {
-        testClock: testClockView(await clocks.show(merchantId, serviceId)),
-        advance: advanceView(report),
+      // Under its Idempotency-Key (when sent), so a client retrying a lost answer doesn't advance twice.
+      return respond(deps.idempotency, request, reply, async () => {
+        const report = await clocks.advance(merchantId, serviceId, {
+          by: body?.by ?? undefined,
+          to: body?.to ?? undefined,
+        });
+        return {
+          testClock: testClockView(await clocks.show(merchantId, serviceId)),
+          advance: advanceView(report),
+        };
       });
     },
   );
