@@ -35,6 +35,7 @@ import { widgetPlugins } from './widget/plugins.js';
 import { paywallRoutes } from './paywall/routes.js';
 import { runChores } from './worker/chores.js';
 import { Worker } from './worker/worker.js';
+import { scheduleTask } from './worker/schedule-task.js';
 
 export interface GatewayOptions {
   clock?: Clock;
@@ -163,6 +164,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
           return r.expired + r.recovered > 0;
         },
       },
+      scheduleTask(payments),
       deliveryTask({ storage, clock, log, mode: config.mode, timeoutMs: config.notifyTimeoutMs }),
     ],
     config.workerPollMs,

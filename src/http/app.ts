@@ -9,6 +9,7 @@ import { registerInputGuards } from './input-guards.js';
 import { registerOpenApi } from './openapi.js';
 import { registerRequestId, requestId } from './request-id.js';
 import { registerRequestMetrics } from './request-metrics.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { landingRoutes } from './pages/landing.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
@@ -74,6 +75,14 @@ export async function buildHttpApp(
       for (const extra of ext.merchantRoutes ?? []) await extra(merchant);
     },
     { prefix: '/v1/merchant/:merchantId' },
+  );
+  // Kartoteka's own extensions: same merchant bearer auth, a prefix of their own (never inside imoje's names).
+  await app.register(
+    async (merchant) => {
+      merchant.addHook('onRequest', (request) => deps.auth.authenticate(request));
+      scheduleRoutes(merchant, deps);
+    },
+    { prefix: '/kartoteka/v1/merchant/:merchantId' },
   );
   // The simulated 3-D Secure page passes any challenge it is asked to: it exists only beside the acquirer
   // that simulates one (the sandbox), never in front of a real one.

@@ -211,9 +211,15 @@ export class ScheduleRepo {
     return Number(r.numUpdatedRows) > 0;
   }
 
-  /** Throws on a duplicate (schedule, cycle, attempt): that attempt was already made, by this or another runner. */
-  async insertAttempt(a: ScheduleAttemptRow): Promise<void> {
-    await this.db.insertInto('scheduleAttempts').values(a).execute();
+  /** Records an attempt unless (schedule, cycle, attempt) exists: then it was made already, and false. */
+  async insertAttemptIfNew(a: ScheduleAttemptRow): Promise<boolean> {
+    const r = await this.db
+      .insertInto('scheduleAttempts')
+      .values(a)
+      .onConflict((oc) => oc.columns(['scheduleId', 'cycle', 'attempt']).doNothing())
+      .returning('scheduleId')
+      .executeTakeFirst();
+    return r !== undefined;
   }
 
   async getAttempt(
