@@ -31,6 +31,7 @@ import type { DueWork } from './payments/due-work.js';
 import { idempotencyExpiryWork } from './payments/idempotency-due-work.js';
 import { notificationWork } from './payments/notification-due-work.js';
 import { TestClocks } from './payments/test-clock.js';
+import { scheduleCycles, scheduleNotices } from './payments/schedule-runner.js';
 import { openStorage } from './storage/open.js';
 import type { Storage } from './storage/storage.js';
 import type { Keyring } from './vault/keyring.js';
@@ -40,6 +41,7 @@ import { widgetPlugins } from './widget/plugins.js';
 import { paywallRoutes } from './paywall/routes.js';
 import { runChores } from './worker/chores.js';
 import { Worker } from './worker/worker.js';
+import { scheduleTask } from './worker/schedule-task.js';
 
 export interface GatewayOptions {
   clock?: Clock;
@@ -172,6 +174,9 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
   const sandbox = config.mode === 'sandbox';
   const dueWork: DueWork[] = [
     challengeExpiryWork(payments),
+    // A cycle's pre-billing notice before its charge when both fall due at one moment.
+    scheduleNotices(payments),
+    scheduleCycles(payments),
     notificationWork(delivery),
     idempotencyExpiryWork(storage),
   ];
@@ -192,6 +197,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
           return r.expired + r.recovered > 0;
         },
       },
+      scheduleTask(payments, { skipClockShops: sandbox }),
       deliveryTask(delivery, { skipClockShops: sandbox }),
       ...(sandbox ? [{ name: 'test-clocks', run: () => testClocks.runDueAtFrozenTimes() }] : []),
     ],

@@ -9,6 +9,7 @@ import { registerInputGuards } from './input-guards.js';
 import { registerOpenApi } from './openapi.js';
 import { registerRequestId, requestId } from './request-id.js';
 import { registerRequestMetrics } from './request-metrics.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { landingRoutes } from './pages/landing.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
@@ -80,6 +81,7 @@ export async function buildHttpApp(
   await app.register(
     async (extension) => {
       extension.addHook('onRequest', (request) => deps.auth.authenticate(request));
+      scheduleRoutes(extension, deps);
       if (deps.testClocks) testClockRoutes(extension, deps, deps.testClocks);
     },
     { prefix: '/kartoteka/v1/merchant/:merchantId' },

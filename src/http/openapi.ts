@@ -138,7 +138,12 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'services', description: 'Services (shops): their payment methods and amount limits' },
         { name: 'payment links', description: 'Payment links, paid by the payer on the hosted paywall' },
         {
-          name: 'test clocks',
+          name: 'kartoteka: schedules',
+          description:
+            "Kartoteka's extension (not imoje's), under /kartoteka/v1/merchant/{merchantId}: schedules that debit a recurring profile every interval, with scheme-aware retries (docs/recurring.md)",
+        },
+        {
+          name: 'kartoteka: test clocks',
           description:
             "Kartoteka's extension (`/kartoteka/v1/merchant/{merchantId}/…`), sandbox only: a service's frozen time, advanced on request",
         },

@@ -1,4 +1,5 @@
 import { DomainError } from '../domain/domain-error.js';
+import { assertReattemptAllowed } from '../domain/reattempt.js';
 import type { PaymentResult } from '../domain/payment-result.js';
 import { newPendingTransaction } from '../domain/pending-transaction.js';
 import { methodCodeFor, type Transaction } from '../domain/transaction.js';
@@ -65,6 +66,8 @@ async function storeDebit(
       ]);
     }
     const now = deps.clock.now();
+    const mit = profile.type === 'RECURRING';
+    if (mit) assertReattemptAllowed(found.retry, card, now, 'paymentProfileId');
     const transaction = newPendingTransaction({
       merchantId,
       serviceId: shop.id,
@@ -97,6 +100,10 @@ async function storeDebit(
         keyClock(deps, shop, ctx),
       );
     if (ctx.oncePerOrder) await claimOrder(trx, transaction, transaction.createdAt);
-    return { transaction, context: { shop, profile, card } };
+    if (ctx.stored) await ctx.stored(trx, transaction);
+    const retry = mit
+      ? { fingerprint: card.fingerprint, month: card.month, year: card.year, state: found.retry }
+      : undefined;
+    return { transaction, context: { shop, profile, card, retry } };
   });
 }

@@ -2,7 +2,7 @@ import type { Acquirer } from '../acquirer/acquirer.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/log-port.js';
 import type { Transaction } from '../domain/transaction.js';
-import type { Storage } from '../storage/storage.js';
+import type { Repos, Storage } from '../storage/storage.js';
 import type { Vault } from '../vault/vault.js';
 
 /** What the use cases need; the composition root provides the concrete parts. */
@@ -39,4 +39,9 @@ export interface RequestContext {
    * which is paid at most once; a held or paid order throws `OrderTakenError` and stores nothing.
    */
   oncePerOrder?: boolean | undefined;
+  /**
+   * Runs in the database transaction that stores a profile debit as pending, after it: a scheduled cycle
+   * records its attempt there, so the attempt and its pending transaction commit together, once.
+   */
+  stored?: ((repos: Repos, transaction: Transaction) => Promise<void>) | undefined;
 }

@@ -12,6 +12,7 @@ import type { PaymentResult } from '../domain/payment-result.js';
 import type { Repos } from '../storage/storage.js';
 import type { PaymentsDeps } from './deps.js';
 import type { PaymentContext } from './payment-context.js';
+import { recordRetryState } from './reattempt-state.js';
 import { shopNow } from './shop-time.js';
 import { settleOrder } from './widget-order.js';
 
@@ -19,6 +20,8 @@ export interface Outcome {
   status: TransactionStatus;
   statusCode: string;
   networkTxnId?: string | undefined;
+  /** A decline's Mastercard Merchant Advice Code, when the acquirer passed one (src/domain/decline-class.ts). */
+  merchantAdvice?: string | undefined;
 }
 
 /** Maps what the acquirer answered to the imoje status; pre-authorised approvals stop at `authorized`. */
@@ -30,7 +33,12 @@ export function outcomeOf(result: AcquirerResult, captured: boolean): Outcome {
       networkTxnId: result.networkTxnId,
     };
   }
-  return { status: result.outcome === 'declined' ? 'rejected' : 'error', statusCode: result.code };
+  const outcome: Outcome = {
+    status: result.outcome === 'declined' ? 'rejected' : 'error',
+    statusCode: result.code,
+  };
+  if (result.merchantAdvice) outcome.merchantAdvice = result.merchantAdvice;
+  return outcome;
 }
 
 export class StageChangedError extends Error {
@@ -94,6 +102,7 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
       expectedStage,
     );
     if (!changed) throw new StageChangedError(t.id);
+    await recordRetryState(repos, updated, outcome, context?.retry, now);
     // Only the widget's payments claim an order; the API's never pay this extra statement.
     if (t.source === 'web') await settleOrder(repos, updated, now);
     if (shop) await enqueueNotification(repos, updated, profile, shop, now);

@@ -22,6 +22,10 @@ export interface Shop {
   createdAt: number;
   minTransaction: number;
   maxTransaction: number;
+  /** Recurring settings (src/domain/dunning-policy.ts). */
+  retryAttempts: number;
+  retryWindowDays: number;
+  noticeDays: number;
   /**
    * The shop's test clock (sandbox only): the frozen time its payments, expiries and notifications use, or
    * null/absent for real time. Read with the shop row, so a shop without one costs nothing more.
@@ -164,7 +168,15 @@ export class MerchantRepo {
     patch: Partial<
       Pick<
         Shop,
-        'pciEnabled' | 'preauthEnabled' | 'notificationUrl' | 'name' | 'minTransaction' | 'maxTransaction'
+        | 'pciEnabled'
+        | 'preauthEnabled'
+        | 'notificationUrl'
+        | 'name'
+        | 'minTransaction'
+        | 'maxTransaction'
+        | 'retryAttempts'
+        | 'retryWindowDays'
+        | 'noticeDays'
       >
     >,
   ): Promise<Shop | undefined> {
@@ -175,6 +187,9 @@ export class MerchantRepo {
     if (patch.preauthEnabled !== undefined) values.preauthEnabled = patch.preauthEnabled ? 1 : 0;
     if (patch.minTransaction !== undefined) values.minTransaction = patch.minTransaction;
     if (patch.maxTransaction !== undefined) values.maxTransaction = patch.maxTransaction;
+    if (patch.retryAttempts !== undefined) values.retryAttempts = patch.retryAttempts;
+    if (patch.retryWindowDays !== undefined) values.retryWindowDays = patch.retryWindowDays;
+    if (patch.noticeDays !== undefined) values.noticeDays = patch.noticeDays;
     if (Object.keys(values).length > 0) {
       await this.db
         .updateTable('shops')

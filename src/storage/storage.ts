@@ -11,6 +11,8 @@ import type { Database } from './schema.js';
 import { TransactionRepo } from './transaction-repo.js';
 import { WidgetOrderRepo } from './widget-order-repo.js';
 import { PaymentLinkRepo } from './payment-link-repo.js';
+import { CardRetryRepo } from './card-retry-repo.js';
+import { ScheduleRepo } from './schedule-repo.js';
 import { TestClockRepo } from './test-clock-repo.js';
 
 /** The repositories, bound either to the pool or to one database transaction. */
@@ -23,6 +25,8 @@ export interface Repos {
   notifications: NotificationRepo;
   widgetOrders: WidgetOrderRepo;
   paymentLinks: PaymentLinkRepo;
+  cardRetry: CardRetryRepo;
+  schedules: ScheduleRepo;
   testClocks: TestClockRepo;
 }
 
@@ -36,6 +40,8 @@ function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Re
     notifications: new NotificationRepo(db, dialect),
     widgetOrders: new WidgetOrderRepo(db),
     paymentLinks: new PaymentLinkRepo(db),
+    cardRetry: new CardRetryRepo(db, dialect),
+    schedules: new ScheduleRepo(db, dialect),
     testClocks: new TestClockRepo(db),
   };
 }

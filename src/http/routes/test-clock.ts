@@ -21,7 +21,7 @@ const errors = {
   409: ErrorResponse,
   422: ErrorResponse,
 };
-const tags = ['test clocks'];
+const tags = ['kartoteka: test clocks'];
 const sandboxOnly = 'Sandbox only: production mode answers 403 `CLK-ERROR-210403`.';
 
 /** A missing body is `null` (as for capture), so `{}`, `null` and nothing mean the same. */
