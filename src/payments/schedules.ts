@@ -14,6 +14,7 @@ import {
 import { assertWithinLimits } from '../domain/transaction-limits.js';
 import { progressOf } from '../storage/schedule-repo.js';
 import type { PaymentsDeps } from './deps.js';
+import { shopNow } from './shop-time.js';
 
 const DAY = 86_400_000;
 
@@ -34,7 +35,7 @@ export async function createSchedule(
   deps: PaymentsDeps,
   merchantId: string,
   input: CreateScheduleInput,
-  now: number = deps.clock.now(),
+  at?: number,
 ): Promise<Schedule> {
   const repos = deps.storage.repos;
   const found = await repos.profiles.getProfileWithCard(merchantId, input.paymentProfileId);
@@ -52,6 +53,8 @@ export async function createSchedule(
   const shop = await repos.merchants.getShop(merchantId, profile.serviceId);
   if (!shop) throw new DomainError('shopNotFound');
   assertWithinLimits(shop, input.amount);
+  // The shop's time: a test clock's (sandbox), else real.
+  const now = at ?? shopNow(deps, shop);
   const startAt = input.startAt ?? now;
   if (startAt < now - 60_000) {
     throw new DomainError('scheduleInvalid', [{ property: 'startAt', message: 'startAt is in the past.' }]);
@@ -134,10 +137,12 @@ export async function changeSchedule(
   merchantId: string,
   id: string,
   change: ScheduleChange,
-  now: number = deps.clock.now(),
+  at?: number,
 ): Promise<Schedule> {
   for (let i = 0; i < 3; i++) {
     const s = await getSchedule(deps, merchantId, id);
+    // The shop's time: a test clock's (sandbox), else real.
+    const now = at ?? shopNow(deps, await deps.storage.repos.merchants.getShopById(s.serviceId));
     const target = { pause: 'paused', resume: 'active', cancel: 'cancelled' }[change];
     if (s.status === target) return s;
     if (!FROM[change].includes(s.status)) {
