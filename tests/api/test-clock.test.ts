@@ -22,7 +22,7 @@ for (const db of DB_KINDS) {
     });
 
     it('reads 404 without a clock, freezes at a given time, refuses a second one', async () => {
-      expectError(await ext.get(path), 404, 'CLK-ERROR-210404');
+      expectError(await ext.get(path), 404, 'CLK-ERROR-230404');
       const frozen = await ext.post<ClockBody>(path, { frozenAt: '2030-01-31T10:00:00Z' });
       expect(frozen.status).toBe(200);
       expect(frozen.body.testClock).toEqual({
@@ -32,7 +32,7 @@ for (const db of DB_KINDS) {
         advancing: false,
       });
       expect((await ext.get<ClockBody>(path)).body).toEqual(frozen.body);
-      expectError(await ext.post(path, {}), 409, 'CLK-ERROR-210409');
+      expectError(await ext.post(path, {}), 409, 'CLK-ERROR-230409');
     });
 
     it('advances by calendar months (clamped to the month end), by ISO 8601 durations, and to a date', async () => {
@@ -59,7 +59,7 @@ for (const db of DB_KINDS) {
       expectError(
         await ext.post(`${path}/advance`, { to: '2031-06-01T00:00:00Z' }),
         422,
-        'CLK-ERROR-210422',
+        'CLK-ERROR-230422',
         'to',
       );
       expectError(await ext.post(`${path}/advance`, { by: '1m' }), 422, 'API-ERROR-100422', 'by');
@@ -71,7 +71,7 @@ for (const db of DB_KINDS) {
         'to',
       );
       expectError(await ext.post(`${path}/advance`, { by: '1d', to: '2040-01-01' }), 422, 'API-ERROR-100422');
-      expectError(await ext.post(`${path}/advance`, { by: '100000y' }), 422, 'CLK-ERROR-210422');
+      expectError(await ext.post(`${path}/advance`, { by: '100000y' }), 422, 'CLK-ERROR-230422');
       expectError(await ext.post(`${path}/advance`, { later: '1d' }), 422, 'API-ERROR-100422');
       expect((await ext.get<ClockBody>(path)).body.testClock.frozenAt).toBe('2032-01-18T04:05:06.000Z');
     });
@@ -92,8 +92,8 @@ for (const db of DB_KINDS) {
       const deleted = await ext.delete(path);
       expect(deleted.status).toBe(200);
       expect(deleted.body).toEqual({ testClock: null });
-      expectError(await ext.get(path), 404, 'CLK-ERROR-210404');
-      expectError(await ext.delete(path), 404, 'CLK-ERROR-210404');
+      expectError(await ext.get(path), 404, 'CLK-ERROR-230404');
+      expectError(await ext.delete(path), 404, 'CLK-ERROR-230404');
       const sale = await gw.merchant.api.post<TransactionResponse>(
         '/transaction',
         saleBody(gw.merchant.serviceId),
@@ -199,13 +199,13 @@ for (const db of DB_KINDS) {
       await gw?.close();
     });
 
-    it('every test-clock endpoint answers 403 CLK-ERROR-210403, and nothing is stored', async () => {
+    it('every test-clock endpoint answers 403 CLK-ERROR-230403, and nothing is stored', async () => {
       const ext = extensionApi(gw, gw.merchant);
       const path = `/test-clock/${gw.merchant.serviceId}`;
-      expectError(await ext.post(path, { frozenAt: '2030-01-01' }), 403, 'CLK-ERROR-210403');
-      expectError(await ext.get(path), 403, 'CLK-ERROR-210403');
-      expectError(await ext.post(`${path}/advance`, { by: '1mo' }), 403, 'CLK-ERROR-210403');
-      expectError(await ext.delete(path), 403, 'CLK-ERROR-210403');
+      expectError(await ext.post(path, { frozenAt: '2030-01-01' }), 403, 'CLK-ERROR-230403');
+      expectError(await ext.get(path), 403, 'CLK-ERROR-230403');
+      expectError(await ext.post(`${path}/advance`, { by: '1mo' }), 403, 'CLK-ERROR-230403');
+      expectError(await ext.delete(path), 403, 'CLK-ERROR-230403');
       const row = await gw.gateway.storage.repos.testClocks.get(
         gw.merchant.merchantId,
         gw.merchant.serviceId,

@@ -22,7 +22,7 @@ const seg = encodeURIComponent;
  * A service's test clock (sandbox only): freeze its time, advance it — running everything due in between,
  * in time order — read it, and return it to real time. Kartoteka's extension, under
  * `/kartoteka/v1/merchant/{merchantId}/test-clock/{serviceId}`. Production gateways answer 403
- * (`PermissionError`, code `CLK-ERROR-210403`).
+ * (`PermissionError`, code `CLK-ERROR-230403`).
  */
 export class TestClocks {
   private readonly http: Transport;
@@ -50,7 +50,7 @@ export class TestClocks {
     this.advanceTimeoutMs = options.advanceTimeoutMs ?? 600_000;
   }
 
-  /** `GET …/test-clock/{serviceId}`; `NotFoundError` (`CLK-ERROR-210404`) when the service has none. */
+  /** `GET …/test-clock/{serviceId}`; `NotFoundError` (`CLK-ERROR-230404`) when the service has none. */
   get(serviceId: string, options?: RequestOptions): Promise<TestClockResponse> {
     return this.http.request('GET', `/test-clock/${seg(serviceId)}`, undefined, options);
   }
@@ -64,7 +64,7 @@ export class TestClocks {
    * `POST …/test-clock/{serviceId}/advance`: `{ by: '1mo' }` or `{ to: '2028-01-01' }`; resolves when
    * everything due in between has run. Retried attempts carry the same Idempotency-Key, so a lost answer
    * never advances twice. Without a request, finishes an interrupted advance. `ConflictError`
-   * (`CLK-ERROR-210410`) while another advance of the service runs.
+   * (`CLK-ERROR-230410`) while another advance of the service runs.
    */
   advance(
     serviceId: string,

@@ -80,7 +80,7 @@ describe('TestClocks against a production gateway', () => {
     await gw?.close();
   });
 
-  it('is refused with PermissionError CLK-ERROR-210403', async () => {
+  it('is refused with PermissionError CLK-ERROR-230403', async () => {
     const clocks = new TestClocks({
       baseUrl: gw.url,
       merchantId: gw.merchant.merchantId,
@@ -88,6 +88,6 @@ describe('TestClocks against a production gateway', () => {
     });
     const err = await clocks.freeze(gw.merchant.serviceId).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermissionError);
-    expect((err as PermissionError).code).toBe('CLK-ERROR-210403');
+    expect((err as PermissionError).code).toBe('CLK-ERROR-230403');
   });
 });
