@@ -1,5 +1,6 @@
 export { KartotekaClient, IMOJE_BASE_URL, type ClientOptions } from './client.js';
-export { TestClocks, type TestClocksOptions } from './test-clocks.js';
+export { SchedulesClient, isScheduleEvent, type KartotekaExtensionOptions } from './schedules.js';
+export { TestClocksClient, type TestClocksOptions } from './test-clocks.js';
 export type { RequestOptions } from './transport.js';
 export {
   KartotekaError,
@@ -33,4 +34,5 @@ export type * from './types/requests.js';
 export type * from './types/notification.js';
 export type * from './types/service.js';
 export type * from './types/payment-link.js';
+export type * from './types/schedule.js';
 export type * from './types/test-clock.js';
