@@ -166,6 +166,26 @@ for (const db of DB_KINDS) {
         unixSeconds(frozenAt) + 86_400,
       ]);
 
+      // A refund too (and its Idempotency-Key expires at the shop's time).
+      const refund = await m.api.post<TransactionResponse>(
+        `/transaction/${debit.body.transaction.id}/refund`,
+        { type: 'refund', serviceId: m.serviceId, amount: 100 },
+        { 'idempotency-key': 'refund-under-the-clock' },
+      );
+      expect(refund.status, refund.text).toBe(200);
+      expect(refund.body.transaction).toMatchObject({
+        type: 'refund',
+        status: 'settled',
+        created: unixSeconds(frozenAt) + 86_400,
+        modified: unixSeconds(frozenAt) + 86_400,
+      });
+      expect(
+        await gw.gateway.storage.repos.idempotency.getKey(m.merchantId, 'refund-under-the-clock'),
+      ).toMatchObject({
+        clockShopId: m.serviceId,
+        expiresAt: at + 86_400_000 + gw.gateway.config.idempotencyTtlMs,
+      });
+
       // A shop without a clock is untouched.
       const other = await gw.newMerchant();
       const real = await other.api.post<TransactionResponse>('/transaction', saleBody(other.serviceId));
