@@ -1,9 +1,5 @@
 import type { PaymentsDeps } from '../payments/deps.js';
-import {
-  scheduleCycles,
-  scheduleNotices,
-  type ScheduleRunnerOptions,
-} from '../payments/schedule-runner.js';
+import { scheduleCycles, scheduleNotices, type ScheduleRunnerOptions } from '../payments/schedule-runner.js';
 import type { WorkerTask } from './worker.js';
 
 /**
