@@ -109,13 +109,9 @@ async function save(
   const saved = await run.deps.storage.transaction(async (repos): Promise<Schedule | Halt> => {
     let stored: Schedule | undefined = next;
     if (!(await repos.schedules.saveLeased(next.id, run.owner, before.status, progressOf(next)))) {
-      const ok = await repos.schedules.saveProgressOnly(next.id, run.owner, {
-        cycle: next.cycle,
-        attempts: next.attempts,
-        cyclesSettled: next.cyclesSettled,
-        lastTransactionId: next.lastTransactionId,
-        modifiedAt: next.modifiedAt,
-      });
+      // Harmless for a paused or cancelled schedule (neither is claimed); a resume starts from it.
+      const { status: _status, endReason: _reason, ...progress } = progressOf(next);
+      const ok = await repos.schedules.saveProgressOnly(next.id, run.owner, progress);
       if (!ok) return 'lost';
       stored = await repos.schedules.get(next.merchantId, next.id);
       if (!stored) return 'lost';

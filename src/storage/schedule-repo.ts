@@ -188,7 +188,7 @@ export class ScheduleRepo {
   async saveProgressOnly(
     id: string,
     owner: string,
-    p: Pick<ScheduleProgress, 'cycle' | 'attempts' | 'cyclesSettled' | 'lastTransactionId' | 'modifiedAt'>,
+    p: Omit<ScheduleProgress, 'status' | 'endReason'>,
   ): Promise<boolean> {
     const r = await this.db
       .updateTable('schedules')
