@@ -248,6 +248,7 @@ function instant(property: string, text: string): number {
     );
   }
   if (at > LATEST_TIME) throw new DomainError('testClockBackwards', [{ property, message: 'After 9999.' }]);
+  if (at < 0) throw validationError(property, 'Must be 1970-01-01 or later (times are Unix milliseconds).');
   return at;
 }
 

@@ -33,6 +33,25 @@ for (const db of DB_KINDS) {
       });
       expect((await ext.get<ClockBody>(path)).body).toEqual(frozen.body);
       expectError(await ext.post(path, {}), 409, 'CLK-ERROR-230409');
+      const other = await gw.newMerchant();
+      const otherPath = `/test-clock/${other.serviceId}`;
+      expectError(
+        await extensionApi(gw, other).post(otherPath, { frozenAt: '1969-12-31' }),
+        422,
+        'API-ERROR-100422',
+        'frozenAt',
+      );
+      expectError(
+        await extensionApi(gw, other).post(otherPath, { frozenAt: 'tomorrow' }),
+        422,
+        'API-ERROR-100422',
+        'frozenAt',
+      );
+      expectError(
+        await extensionApi(gw, other).post(otherPath, { frozenAt: '2030-01-01', later: 1 }),
+        422,
+        'API-ERROR-100422',
+      );
     });
 
     it('advances by calendar months (clamped to the month end), by ISO 8601 durations, and to a date', async () => {
