@@ -62,7 +62,7 @@ describe("kartoteka clock: the sandbox shop's test clock, against a running gate
   });
 
   it('says plainly when no gateway answers', async () => {
-    const res = await runCli(['clock', 'show', '--url', `http://127.0.0.1:${await freePort()}`], env);
+    const res = await runCli(['clock', 'show', '--gateway', `http://127.0.0.1:${await freePort()}`], env);
     expect(res.code).toBe(1);
     expect(res.output).toMatch(/no gateway answering at http:\/\/127\.0\.0\.1:\d+/);
   });
