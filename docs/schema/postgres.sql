@@ -1,28 +1,3 @@
-table agreement_debits (
-  transaction_id text not null,
-  agreement_id text not null,
-  created_at bigint not null
-);
-
-table agreements (
-  id text not null,
-  merchant_id text not null,
-  transaction_id text not null,
-  network_txn_id text,
-  profile_id text,
-  amount bigint,
-  max_amount bigint,
-  currency text not null,
-  interval_unit text,
-  interval_count integer,
-  min_days integer,
-  start_at bigint,
-  expires_at bigint,
-  max_cycles integer,
-  created_at bigint not null,
-  activated_at bigint
-);
-
 table api_tokens (
   id text not null,
   merchant_id text not null,
@@ -30,6 +5,19 @@ table api_tokens (
   label text not null,
   created_at bigint not null,
   revoked_at bigint
+);
+
+table card_retry_states (
+  merchant_id text not null,
+  fingerprint text not null,
+  last_decline_at bigint,
+  decline_class text,
+  retry_after bigint,
+  hard_declined_at bigint,
+  declined_expiry text,
+  window_started_at bigint,
+  reattempts integer not null,
+  modified_at bigint not null
 );
 
 table cards (
@@ -58,7 +46,8 @@ table idempotency_keys (
   transaction_id text,
   created_at bigint not null,
   expires_at bigint not null,
-  lease_until bigint not null
+  lease_until bigint not null,
+  clock_shop_id text
 );
 
 table imoje_attempts (
@@ -141,8 +130,7 @@ table payment_links (
   valid_to bigint not null,
   status text not null,
   created_at bigint not null,
-  modified_at bigint not null,
-  agreement text
+  modified_at bigint not null
 );
 
 table payment_profiles (
@@ -178,7 +166,45 @@ table sandbox_ledger (
   code text not null,
   network_txn_id text,
   created_at bigint not null,
-  recurring text
+  merchant_advice text
+);
+
+table schedule_attempts (
+  schedule_id text not null,
+  cycle integer not null,
+  attempt integer not null,
+  transaction_id text not null,
+  created_at bigint not null
+);
+
+table schedules (
+  id text not null,
+  merchant_id text not null,
+  service_id text not null,
+  profile_id text not null,
+  amount bigint not null,
+  currency text not null,
+  title text not null,
+  interval_unit text not null,
+  interval_count integer not null,
+  start_at bigint not null,
+  end_at bigint,
+  max_cycles integer,
+  status text not null,
+  end_reason text,
+  cycle integer not null,
+  cycle_due_at bigint not null,
+  attempts integer not null,
+  charge_at bigint,
+  notice_at bigint,
+  expiry_notice_at bigint,
+  blocked_card_id text,
+  cycles_settled integer not null,
+  last_transaction_id text,
+  lease_owner text,
+  lease_until bigint,
+  created_at bigint not null,
+  modified_at bigint not null
 );
 
 table shops (
@@ -193,7 +219,13 @@ table shops (
   service_key_version integer,
   min_transaction bigint not null,
   max_transaction bigint not null,
-  agreement_required integer not null
+  retry_attempts integer not null,
+  retry_window_days integer not null,
+  notice_days integer not null,
+  test_clock_at bigint,
+  test_clock_target bigint,
+  test_clock_owner text,
+  test_clock_lease_until bigint
 );
 
 table transactions (
@@ -246,21 +278,15 @@ table widget_orders (
   modified_at bigint not null
 );
 
-CREATE INDEX agreement_debits_agreement ON public.agreement_debits USING btree (agreement_id, created_at);
-
-CREATE UNIQUE INDEX agreement_debits_pkey ON public.agreement_debits USING btree (transaction_id);
-
-CREATE UNIQUE INDEX agreements_network ON public.agreements USING btree (merchant_id, network_txn_id);
-
-CREATE UNIQUE INDEX agreements_pkey ON public.agreements USING btree (id);
-
-CREATE UNIQUE INDEX agreements_transaction_id_key ON public.agreements USING btree (transaction_id);
-
 CREATE UNIQUE INDEX api_tokens_pkey ON public.api_tokens USING btree (id);
 
 CREATE UNIQUE INDEX api_tokens_token_hash_key ON public.api_tokens USING btree (token_hash);
 
+CREATE UNIQUE INDEX card_retry_states_pk ON public.card_retry_states USING btree (merchant_id, fingerprint);
+
 CREATE UNIQUE INDEX cards_pkey ON public.cards USING btree (id);
+
+CREATE INDEX idempotency_keys_clock_shop ON public.idempotency_keys USING btree (clock_shop_id, expires_at);
 
 CREATE INDEX idempotency_keys_expiry ON public.idempotency_keys USING btree (expires_at);
 
@@ -299,6 +325,18 @@ CREATE UNIQUE INDEX payment_profiles_pkey ON public.payment_profiles USING btree
 CREATE UNIQUE INDEX sandbox_ledger_pk ON public.sandbox_ledger USING btree (reference, operation);
 
 CREATE INDEX sandbox_ledger_sale ON public.sandbox_ledger USING btree (sale_reference);
+
+CREATE UNIQUE INDEX schedule_attempts_pk ON public.schedule_attempts USING btree (schedule_id, cycle, attempt);
+
+CREATE INDEX schedules_charge ON public.schedules USING btree (charge_at);
+
+CREATE INDEX schedules_merchant ON public.schedules USING btree (merchant_id, created_at);
+
+CREATE UNIQUE INDEX schedules_pkey ON public.schedules USING btree (id);
+
+CREATE INDEX schedules_shop_charge ON public.schedules USING btree (service_id, charge_at);
+
+CREATE INDEX schedules_shop_notice ON public.schedules USING btree (service_id, notice_at);
 
 CREATE INDEX shops_merchant ON public.shops USING btree (merchant_id);
 

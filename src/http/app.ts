@@ -9,6 +9,7 @@ import { registerInputGuards } from './input-guards.js';
 import { registerOpenApi } from './openapi.js';
 import { registerRequestId, requestId } from './request-id.js';
 import { registerRequestMetrics } from './request-metrics.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { landingRoutes } from './pages/landing.js';
 import { agreementRoutes } from './routes/agreements.js';
 import { challengeRoutes } from './routes/challenge.js';
@@ -20,6 +21,7 @@ import { methodLogoRoutes } from './routes/method-logos.js';
 import { paymentLinkRoutes } from './routes/payment-links.js';
 import { profileRoutes } from './routes/profiles.js';
 import { serviceRoutes } from './routes/services.js';
+import { testClockRoutes } from './routes/test-clock.js';
 import { transactionActionRoutes } from './routes/transaction-actions.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { upstreamNotificationRoutes } from './routes/upstream-notifications.js';
@@ -88,6 +90,8 @@ export async function buildHttpApp(
       merchant.addHook('onRequest', (request) => deps.auth.authenticate(request));
       notificationRoutes(merchant, deps);
       agreementRoutes(merchant, deps);
+      scheduleRoutes(merchant, deps);
+      if (deps.testClocks) testClockRoutes(merchant, deps, deps.testClocks);
       if (inboxFeed) inboxRoutes(merchant, deps, inboxFeed);
     },
     { prefix: '/kartoteka/v1/merchant/:merchantId' },

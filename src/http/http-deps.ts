@@ -1,5 +1,6 @@
 import type { PaymentsDeps } from '../payments/deps.js';
 import type { Idempotency } from '../payments/idempotency.js';
+import type { TestClocks } from '../payments/test-clock.js';
 import type { Authenticator } from './auth.js';
 import type { RequestRecorder } from './request-metrics.js';
 import type { LandingInfo } from './pages/landing.js';
@@ -22,4 +23,6 @@ export interface HttpDeps {
   requests?: RequestRecorder;
   /** The landing page at `/` (name, version, links; the sandbox credentials in sandbox mode). */
   landing?: LandingInfo;
+  /** Test clocks (sandbox; production answers 403), under the extension prefix `/kartoteka/v1/merchant/…`. */
+  testClocks?: TestClocks;
 }

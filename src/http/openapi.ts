@@ -138,13 +138,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'services', description: 'Services (shops): their payment methods and amount limits' },
         { name: 'payment links', description: 'Payment links, paid by the payer on the hosted paywall' },
         {
-          name: 'notifications (Kartoteka)',
+          name: 'kartoteka: notifications',
           description:
             "Kartoteka's extension, not imoje's: the notifications of the merchant's shops with every delivery " +
             'attempt, under /kartoteka/v1/merchant/{merchantId}',
         },
         {
-          name: 'webhook inbox (Kartoteka, sandbox)',
+          name: 'kartoteka: webhook inbox',
           description:
             "Kartoteka's extension, sandbox mode only: the receiver the sandbox shops notify by default, and " +
             'what it received (list, read, live stream)',
@@ -153,6 +153,16 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           name: 'kartoteka: agreements',
           description:
             'Kartoteka extension (not imoje): recurring agreements declared at registration and enforced on every debit',
+        },
+        {
+          name: 'kartoteka: schedules',
+          description:
+            "Kartoteka's extension (not imoje's), under /kartoteka/v1/merchant/{merchantId}: schedules that debit a recurring profile every interval, with scheme-aware retries (docs/recurring.md)",
+        },
+        {
+          name: 'kartoteka: test clocks',
+          description:
+            "Kartoteka's extension (`/kartoteka/v1/merchant/{merchantId}/…`), sandbox only: a service's frozen time, advanced on request",
         },
       ],
     },

@@ -6,6 +6,7 @@ import type { Repos } from '../storage/storage.js';
 import { attemptDeadline } from './attempt.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
+import { keyClock } from './shop-time.js';
 import { claimOrder } from './widget-order.js';
 
 export interface PendingShape {
@@ -66,7 +67,12 @@ export async function storePending(
     await repos.transactions.insertTransaction(t);
     if (o.alongside) await o.alongside(repos, t);
     if (o.ctx.idempotency)
-      await repos.idempotency.attachTransaction(o.ctx.idempotency.merchantId, o.ctx.idempotency.key, t.id);
+      await repos.idempotency.attachTransaction(
+        o.ctx.idempotency.merchantId,
+        o.ctx.idempotency.key,
+        t.id,
+        keyClock(deps, o.shop, o.ctx),
+      );
     if (o.ctx.oncePerOrder) await claimOrder(repos, t, now);
   });
   return t;

@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { CardBrand } from '../domain/card.js';
 import type { PaymentProfile } from '../domain/profile.js';
 import type { ProfileType } from '../domain/transaction.js';
+import type { CardRetryState } from '../domain/reattempt.js';
 import type { SealedCard } from '../vault/sealed-card.js';
+import { toRetryState } from './card-retry-repo.js';
 import type { Dialect } from './connect.js';
 import { agreementOfColumns, AGREEMENT_SELECT, type Agreement } from './agreement-repo.js';
 import { prepared } from './prepared.js';
@@ -23,17 +25,29 @@ const getProfileQuery = prepared((db, arg) =>
 );
 
 /**
- * The profile, its whole sealed card and its recurring agreement (if any) in one read: what a debit needs,
- * without a second lookup. The agreement is the one its current registration declared (LEFT JOIN on the
- * unique (merchant, network id) index), so a shop without agreements pays one empty index probe, no round trip.
+ * The profile, its whole sealed card, its recurring agreement (if any) and the card's retry state (its
+ * recent declines, if any) in one read: what a debit needs, without a second lookup. The agreement is the
+ * one its current registration declared (LEFT JOIN on the unique (merchant, network id) index); the retry
+ * state is keyed by (merchant, fingerprint). A shop using neither pays two empty index probes, no round trip.
  */
 const getProfileWithCardQuery = prepared((db, arg) =>
   selectProfiles(db)
     .leftJoin('agreements as a', (j) =>
       j.onRef('a.merchantId', '=', 'p.merchantId').onRef('a.networkTxnId', '=', 'p.firstTransactionId'),
     )
+    .leftJoin('cardRetryStates as r', (j) =>
+      j.onRef('r.merchantId', '=', 'p.merchantId').onRef('r.fingerprint', '=', 'p.fingerprint'),
+    )
     .select(AGREEMENT_SELECT)
     .select([
+      'r.modifiedAt as retryModifiedAt',
+      'r.lastDeclineAt as retryLastDeclineAt',
+      'r.declineClass as retryDeclineClass',
+      'r.retryAfter as retryRetryAfter',
+      'r.hardDeclinedAt as retryHardDeclinedAt',
+      'r.declinedExpiry as retryDeclinedExpiry',
+      'r.windowStartedAt as retryWindowStartedAt',
+      'r.reattempts as retryReattempts',
       'c.merchantId as cardMerchantId',
       'c.fingerprint as cardFingerprint',
       'c.keyVersion as cardKeyVersion',
@@ -96,12 +110,32 @@ export class ProfileRepo {
   async getProfileWithCard(
     merchantId: string,
     id: string,
-  ): Promise<{ profile: PaymentProfile; card: SealedCard; agreement?: Agreement | undefined } | undefined> {
+  ): Promise<
+    | {
+        profile: PaymentProfile;
+        card: SealedCard;
+        agreement?: Agreement | undefined;
+        retry: CardRetryState | undefined;
+      }
+    | undefined
+  > {
     const [row] = (await getProfileWithCardQuery.execute(this.db, this.dialect, [merchantId, id])).rows;
     if (!row) return undefined;
     return {
       profile: this.toProfile(row),
       agreement: agreementOfColumns(row),
+      retry:
+        row.retryModifiedAt === null
+          ? undefined
+          : toRetryState({
+              lastDeclineAt: row.retryLastDeclineAt,
+              declineClass: row.retryDeclineClass,
+              retryAfter: row.retryRetryAfter,
+              hardDeclinedAt: row.retryHardDeclinedAt,
+              declinedExpiry: row.retryDeclinedExpiry,
+              windowStartedAt: row.retryWindowStartedAt,
+              reattempts: row.retryReattempts ?? 0,
+            }),
       card: {
         id: row.cardId,
         merchantId: row.cardMerchantId,

@@ -21,6 +21,9 @@ export interface Database {
   inboxMessages: InboxMessagesTable;
   agreements: AgreementsTable;
   agreementDebits: AgreementDebitsTable;
+  cardRetryStates: CardRetryStatesTable;
+  schedules: SchedulesTable;
+  scheduleAttempts: ScheduleAttemptsTable;
 }
 
 /**
@@ -110,6 +113,17 @@ export interface ShopsTable {
   maxTransaction: number;
   /** 1: a recurring registration must declare an agreement (migration 0010). */
   agreementRequired: number;
+  /** Dunning: retries of a declined scheduled cycle, spread over `retryWindowDays` (0011). */
+  retryAttempts: number;
+  retryWindowDays: number;
+  /** The pre-billing notice goes this many days before each scheduled cycle. */
+  noticeDays: number;
+  /** The shop's test clock (sandbox only, migration 0012): its frozen time, or null for real time. */
+  testClockAt: number | null;
+  /** An advance in progress: where it goes, who runs it, until when (wall clock) its lease holds. */
+  testClockTarget: number | null;
+  testClockOwner: string | null;
+  testClockLeaseUntil: number | null;
 }
 
 export interface ApiTokensTable {
@@ -199,6 +213,8 @@ export interface IdempotencyKeysTable {
   createdAt: number;
   expiresAt: number;
   leaseUntil: number;
+  /** Set when the key's transaction is a test-clock shop's: `expiresAt` is then that shop's time (0012). */
+  clockShopId?: string | null;
 }
 
 export interface NotificationsTable {
@@ -266,9 +282,67 @@ export interface SandboxLedgerTable {
   outcome: string;
   code: string;
   networkTxnId: string | null;
-  createdAt: number;
+  merchantAdvice: string | null;
   /** The EMV 3-D Secure recurring data the request carried (JSON), or null. */
   recurring: string | null;
+  createdAt: number;
+}
+
+/** Per merchant and card fingerprint: the last merchant-initiated debits' outcome (src/domain/reattempt.ts). */
+export interface CardRetryStatesTable {
+  merchantId: string;
+  fingerprint: string;
+  lastDeclineAt: number | null;
+  declineClass: string | null;
+  retryAfter: number | null;
+  hardDeclinedAt: number | null;
+  /** `MM/YYYY` of the card an update-needed decline refused. */
+  declinedExpiry: string | null;
+  windowStartedAt: number | null;
+  reattempts: number;
+  modifiedAt: number;
+}
+
+/** A recurring schedule and its next due work (src/domain/schedule.ts). */
+export interface SchedulesTable {
+  id: string;
+  merchantId: string;
+  serviceId: string;
+  profileId: string;
+  amount: number;
+  currency: string;
+  title: string;
+  intervalUnit: string;
+  intervalCount: number;
+  startAt: number;
+  endAt: number | null;
+  maxCycles: number | null;
+  status: string;
+  endReason: string | null;
+  /** The cycle being worked on (1-based), due at `cycleDueAt`; `attempts` debits of it were made. */
+  cycle: number;
+  cycleDueAt: number;
+  attempts: number;
+  /** When the next debit of the cycle is due; null when none is (paused, ended, waiting for a new card). */
+  chargeAt: number | null;
+  noticeAt: number | null;
+  expiryNoticeAt: number | null;
+  blockedCardId: string | null;
+  cyclesSettled: number;
+  lastTransactionId: string | null;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+/** One debit of a scheduled cycle: unique per (schedule, cycle, attempt), stored with its pending transaction. */
+export interface ScheduleAttemptsTable {
+  scheduleId: string;
+  cycle: number;
+  attempt: number;
+  transactionId: string;
+  createdAt: number;
 }
 
 /** The imoje connector's requests upstream: written before each one leaves, completed by its answer. */

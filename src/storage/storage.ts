@@ -14,6 +14,9 @@ import { WidgetOrderRepo } from './widget-order-repo.js';
 import { PaymentLinkRepo } from './payment-link-repo.js';
 import { WidgetSessionRepo } from './widget-session-repo.js';
 import { AgreementRepo } from './agreement-repo.js';
+import { CardRetryRepo } from './card-retry-repo.js';
+import { ScheduleRepo } from './schedule-repo.js';
+import { TestClockRepo } from './test-clock-repo.js';
 
 /** The repositories, bound either to the pool or to one database transaction. */
 export interface Repos {
@@ -28,6 +31,9 @@ export interface Repos {
   widgetSessions: WidgetSessionRepo;
   inbox: InboxRepo;
   agreements: AgreementRepo;
+  cardRetry: CardRetryRepo;
+  schedules: ScheduleRepo;
+  testClocks: TestClockRepo;
 }
 
 function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Repos {
@@ -43,6 +49,9 @@ function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Re
     widgetSessions: new WidgetSessionRepo(db),
     inbox: new InboxRepo(db),
     agreements: new AgreementRepo(db, dialect),
+    cardRetry: new CardRetryRepo(db, dialect),
+    schedules: new ScheduleRepo(db, dialect),
+    testClocks: new TestClockRepo(db),
   };
 }
 

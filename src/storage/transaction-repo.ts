@@ -226,16 +226,76 @@ export class TransactionRepo {
   }
 
   /** Transactions stuck in a stage since before `before` (crash recovery, abandoned challenges). */
-  async listInStage(stage: TransactionStage, before: number, limit: number): Promise<Transaction[]> {
+  /**
+   * Transactions in `stage` since before `before` (a challenge: expiring before it). `scope.shopId`: only
+   * that shop's (a test clock's advance); `scope.skipClockShops`: none of a test-clock shop's (the wall clock).
+   */
+  async listInStage(
+    stage: TransactionStage,
+    before: number,
+    limit: number,
+    scope: { shopId?: string; skipClockShops?: boolean } = {},
+  ): Promise<Transaction[]> {
     const column = stage === 'challenge' ? 'challengeExpiresAt' : 'modifiedAt';
+    let q = this.db
+      .selectFrom('transactions')
+      .selectAll()
+      .where('stage', '=', stage)
+      .where(column, '<', before);
+    if (scope.shopId !== undefined) q = q.where('serviceId', '=', scope.shopId);
+    if (scope.skipClockShops) {
+      q = q.where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('shops as s')
+              .select('s.id')
+              .whereRef('s.id', '=', 'transactions.serviceId')
+              .where('s.testClockAt', 'is not', null),
+          ),
+        ),
+      );
+    }
+    const rows = await q.orderBy(column).limit(limit).execute();
+    return rows.map(toTransaction);
+  }
+
+  /**
+   * Test-clock shops' transactions in `stage` whose acquirer attempt has a deadline (real time) before
+   * `deadlineBefore`: their `modifiedAt` is the shop's frozen time, so how long they have waited on the
+   * acquirer is read from the deadline instead (the recovery chore, which works in real time).
+   */
+  async listInStageOfClockShops(
+    stage: TransactionStage,
+    deadlineBefore: number,
+    limit: number,
+  ): Promise<Transaction[]> {
     const rows = await this.db
       .selectFrom('transactions')
       .selectAll()
       .where('stage', '=', stage)
-      .where(column, '<', before)
-      .orderBy(column)
+      .where('acquirerDeadline', '<', deadlineBefore)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('shops as s')
+            .select('s.id')
+            .whereRef('s.id', '=', 'transactions.serviceId')
+            .where('s.testClockAt', 'is not', null),
+        ),
+      )
+      .orderBy('acquirerDeadline')
       .limit(limit)
       .execute();
     return rows.map(toTransaction);
+  }
+
+  /** The earliest challenge expiry among the shop's open challenges, or null. */
+  async nextChallengeExpiry(shopId: string): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('transactions')
+      .select((eb) => eb.fn.min('challengeExpiresAt').as('at'))
+      .where('serviceId', '=', shopId)
+      .where('stage', '=', 'challenge')
+      .executeTakeFirst();
+    return row?.at === null || row?.at === undefined ? null : Number(row.at);
   }
 }

@@ -17,7 +17,7 @@ import { InboxListQuery, InboxListResponse, InboxMessageResponse } from '../sche
 import { pageLimit } from './list-query.js';
 
 const errors = { 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
-export const INBOX_TAG = 'webhook inbox (Kartoteka, sandbox)';
+export const INBOX_TAG = 'kartoteka: webhook inbox';
 /** The receiver's path: the sandbox shops' default notification URL is `{publicUrl}` followed by this. */
 export const inboxPath = (shopId: string) => `/kartoteka/inbox/${shopId}`;
 

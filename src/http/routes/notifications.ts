@@ -18,7 +18,7 @@ import { pageLimit, timeBound } from './list-query.js';
 
 const errors = { 401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
 const ById = Type.Object({ merchantId: Type.String({ maxLength: 64 }), notificationId: Uuid });
-const TAG = 'notifications (Kartoteka)';
+const TAG = 'kartoteka: notifications';
 
 /** The merchant's outbox: `/kartoteka/v1/merchant/{merchantId}/notifications…` (an extension, not imoje). */
 export function notificationRoutes(app: FastifyInstance, deps: HttpDeps): void {

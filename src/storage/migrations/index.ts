@@ -8,9 +8,11 @@ import * as m0006 from './0006_shop_limits.js';
 import * as m0007 from './0007_authorized_amount.js';
 import * as m0008 from './0008_payment_links.js';
 import * as m0009 from './0009_imoje_attempts.js';
+import * as m0010 from './0010_agreements.js';
+import * as m0011 from './0011_schedules.js';
+import * as m0012 from './0012_test_clocks.js';
 import * as m0013 from './0013_widget_sessions.js';
 import * as m0014 from './0014_webhook_inbox.js';
-import * as m0010 from './0010_agreements.js';
 
 /** Every migration, in order. Numbered and append-only: the same list runs on SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -23,7 +25,9 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007_authorized_amount': m0007,
   '0008_payment_links': m0008,
   '0009_imoje_attempts': m0009,
+  '0010_agreements': m0010,
+  '0011_schedules': m0011,
+  '0012_test_clocks': m0012,
   '0013_widget_sessions': m0013,
   '0014_webhook_inbox': m0014,
-  '0010_agreements': m0010,
 };
