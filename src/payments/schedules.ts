@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DomainError } from '../domain/domain-error.js';
 import { newId } from '../domain/ids.js';
 import type { Currency } from '../domain/money.js';
@@ -30,13 +31,29 @@ export interface CreateScheduleInput {
   maxCycles?: number | null | undefined;
 }
 
+/**
+ * The schedule id for a create sent with an `Idempotency-Key`: derived from the merchant and the key (a UUID v4
+ * in form), so a retry — even one whose first attempt died before its answer was stored — finds the schedule
+ * it made instead of making a second one that would charge the card again.
+ */
+function keyedId(merchantId: string, key: string): string {
+  const h = createHash('sha256').update(`schedule\0${merchantId}\0${key}`).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 /** `POST /kartoteka/v1/merchant/{merchantId}/schedules`: a schedule on an active RECURRING profile. */
 export async function createSchedule(
   deps: PaymentsDeps,
   merchantId: string,
   input: CreateScheduleInput,
   at?: number,
+  idempotencyKey?: string | undefined,
 ): Promise<Schedule> {
+  if (idempotencyKey) {
+    const made = await deps.storage.repos.schedules.get(merchantId, keyedId(merchantId, idempotencyKey));
+    if (made) return made;
+  }
   const repos = deps.storage.repos;
   const found = await repos.profiles.getProfileWithCard(merchantId, input.paymentProfileId);
   if (!found) {
@@ -69,7 +86,7 @@ export async function createSchedule(
   const problem = scheduleProblem(terms);
   if (problem) throw new DomainError('scheduleInvalid', [{ property: 'interval', message: problem }]);
   const schedule: Schedule = {
-    id: newId(),
+    id: idempotencyKey ? keyedId(merchantId, idempotencyKey) : newId(),
     merchantId,
     serviceId: profile.serviceId,
     profileId: profile.id,
@@ -91,7 +108,10 @@ export async function createSchedule(
     createdAt: now,
     modifiedAt: now,
   };
-  await repos.schedules.insert(schedule);
+  if (!(await repos.schedules.insertIfNew(schedule))) {
+    // The same key at the same moment: the other request made it.
+    return (await repos.schedules.get(merchantId, schedule.id)) ?? schedule;
+  }
   return schedule;
 }
 

@@ -67,11 +67,15 @@ export class ScheduleRepo {
     private readonly dialect: Dialect,
   ) {}
 
-  async insert(s: Schedule): Promise<void> {
-    await this.db
+  /** Inserts unless a schedule with this id exists (a create retried under its Idempotency-Key). */
+  async insertIfNew(s: Schedule): Promise<boolean> {
+    const r = await this.db
       .insertInto('schedules')
       .values({ ...s, leaseOwner: null, leaseUntil: null })
-      .execute();
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return r !== undefined;
   }
 
   async get(merchantId: string, id: string): Promise<Schedule | undefined> {

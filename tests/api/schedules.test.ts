@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSchedule } from '../../src/payments/schedules.js';
 import { DB_KINDS } from '../support/databases.js';
 import { Http } from '../support/http.js';
 import { saleBody } from '../support/payloads.js';
@@ -52,6 +53,40 @@ for (const db of DB_KINDS) {
       expect(list.body.schedules.map((x) => x.id)).toContain(s.id);
       const paused = await rig.ext.get<{ schedules: ScheduleJson[] }>('/schedules?status=paused');
       expect(paused.body.schedules.map((x) => x.id)).not.toContain(s.id);
+    });
+
+    it('a create retried with its Idempotency-Key makes one schedule, even after a first attempt that died unanswered', async () => {
+      const key = { 'idempotency-key': `sched-${Date.now()}` };
+      const first = await rig.ext.post<{ schedule: ScheduleJson }>('/schedules', body(), key);
+      const again = await rig.ext.post<{ schedule: ScheduleJson }>('/schedules', body(), key);
+      expect(first.status).toBe(200);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body.schedule.id).toBe(first.body.schedule.id);
+      // A first attempt that stored its schedule, then died before its answer was kept under the key: the
+      // retry (here, a new key's first request after the same use case ran) finds that schedule.
+      const lost = `sched-lost-${Date.now()}`;
+      const made = await createSchedule(
+        rig.gw.gateway.payments,
+        rig.merchant.merchantId,
+        {
+          paymentProfileId: profileId,
+          amount: 4900,
+          currency: 'PLN',
+          interval: { unit: 'month', count: 1 },
+        },
+        undefined,
+        lost,
+      );
+      const retried = await rig.ext.post<{ schedule: ScheduleJson }>('/schedules', body(), {
+        'idempotency-key': lost,
+      });
+      expect(retried.body.schedule.id).toBe(made.id);
+      const all = await rig.ext.get<{ schedules: ScheduleJson[] }>(
+        `/schedules?paymentProfileId=${profileId}&limit=500`,
+      );
+      expect(
+        all.body.schedules.filter((x) => x.id === made.id || x.id === first.body.schedule.id),
+      ).toHaveLength(2);
     });
 
     it('refuses a profile that is not RECURRING, an unknown profile, bad terms', async () => {

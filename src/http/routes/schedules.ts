@@ -4,7 +4,7 @@ import type { ScheduleStatus } from '../../domain/schedule.js';
 import { changeSchedule, createSchedule, getSchedule, listSchedules } from '../../payments/schedules.js';
 import { scheduleView } from '../../wire/schedule-view.js';
 import type { HttpDeps } from '../http-deps.js';
-import { sendJson } from '../respond.js';
+import { respond, sendJson } from '../respond.js';
 import { ErrorResponse, MerchantParams } from '../schemas/common.js';
 import {
   CreateScheduleBody,
@@ -41,15 +41,14 @@ export function scheduleRoutes(app: FastifyInstance, deps: HttpDeps): void {
         response: { 200: ScheduleResponse, ...errors },
       },
     },
-    async (request, reply) => {
-      const b = request.body;
-      const schedule = await createSchedule(p, request.merchantId, {
-        ...b,
-        startAt: seconds(b.startAt),
-        endAt: seconds(b.endAt),
-      });
-      return sendJson(reply, { schedule: scheduleView(schedule) });
-    },
+    // With an Idempotency-Key a retry answers the same schedule (and never makes a second one).
+    async (request, reply) =>
+      respond(deps.idempotency, request, reply, async (ctx) => {
+        const b = request.body;
+        const input = { ...b, startAt: seconds(b.startAt), endAt: seconds(b.endAt) };
+        const schedule = await createSchedule(p, request.merchantId, input, undefined, ctx.idempotency?.key);
+        return { schedule: scheduleView(schedule) };
+      }),
   );
 
   r.get(
@@ -68,7 +67,7 @@ export function scheduleRoutes(app: FastifyInstance, deps: HttpDeps): void {
       const list = await listSchedules(p, request.merchantId, {
         paymentProfileId: q.paymentProfileId,
         status: q.status as ScheduleStatus | undefined,
-        limit: q.limit,
+        limit: q.limit === undefined ? undefined : Math.min(500, Number(q.limit)),
       });
       return sendJson(reply, { schedules: list.map(scheduleView) });
     },

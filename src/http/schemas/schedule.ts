@@ -73,5 +73,7 @@ export const ScheduleActionParams = Type.Object({
 export const ScheduleListQuery = Type.Object({
   paymentProfileId: Type.Optional(Uuid),
   status: Type.Optional(Status),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  limit: Type.Optional(
+    Type.String({ pattern: '^(?:[1-9][0-9]{0,2}|500)$', description: '1 to 500 (default 100)' }),
+  ),
 });
