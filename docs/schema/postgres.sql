@@ -1,3 +1,28 @@
+table agreement_debits (
+  transaction_id text not null,
+  agreement_id text not null,
+  created_at bigint not null
+);
+
+table agreements (
+  id text not null,
+  merchant_id text not null,
+  transaction_id text not null,
+  network_txn_id text,
+  profile_id text,
+  amount bigint,
+  max_amount bigint,
+  currency text not null,
+  interval_unit text,
+  interval_count integer,
+  min_days integer,
+  start_at bigint,
+  expires_at bigint,
+  max_cycles integer,
+  created_at bigint not null,
+  activated_at bigint
+);
+
 table api_tokens (
   id text not null,
   merchant_id text not null,
@@ -65,6 +90,19 @@ table imoje_attempts (
   answered_at bigint
 );
 
+table inbox_messages (
+  id text not null,
+  merchant_id text not null,
+  service_id text not null,
+  received_at bigint not null,
+  headers text not null,
+  body_base64 text not null,
+  signature text,
+  verified integer not null,
+  transaction_id text,
+  event text
+);
+
 table kysely_migration (
   name character varying not null,
   timestamp character varying not null
@@ -87,7 +125,10 @@ table notification_attempts (
   attempted_at bigint not null,
   http_status integer,
   error text,
-  duration_ms integer not null
+  duration_ms integer not null,
+  url text,
+  signature text,
+  response_excerpt text
 );
 
 table notifications (
@@ -130,7 +171,8 @@ table payment_links (
   valid_to bigint not null,
   status text not null,
   created_at bigint not null,
-  modified_at bigint not null
+  modified_at bigint not null,
+  agreement text
 );
 
 table payment_profiles (
@@ -166,6 +208,7 @@ table sandbox_ledger (
   code text not null,
   network_txn_id text,
   created_at bigint not null,
+  recurring text,
   merchant_advice text
 );
 
@@ -219,6 +262,7 @@ table shops (
   service_key_version integer,
   min_transaction bigint not null,
   max_transaction bigint not null,
+  agreement_required integer not null,
   retry_attempts integer not null,
   retry_window_days integer not null,
   notice_days integer not null,
@@ -278,6 +322,27 @@ table widget_orders (
   modified_at bigint not null
 );
 
+table widget_sessions (
+  id_hash text not null,
+  service_id text not null,
+  state text not null,
+  transaction_id text,
+  document text not null,
+  created_at bigint not null,
+  modified_at bigint not null,
+  expires_at bigint not null
+);
+
+CREATE INDEX agreement_debits_agreement ON public.agreement_debits USING btree (agreement_id, created_at);
+
+CREATE UNIQUE INDEX agreement_debits_pkey ON public.agreement_debits USING btree (transaction_id);
+
+CREATE UNIQUE INDEX agreements_network ON public.agreements USING btree (merchant_id, network_txn_id);
+
+CREATE UNIQUE INDEX agreements_pkey ON public.agreements USING btree (id);
+
+CREATE UNIQUE INDEX agreements_transaction_id_key ON public.agreements USING btree (transaction_id);
+
 CREATE UNIQUE INDEX api_tokens_pkey ON public.api_tokens USING btree (id);
 
 CREATE UNIQUE INDEX api_tokens_token_hash_key ON public.api_tokens USING btree (token_hash);
@@ -296,6 +361,10 @@ CREATE UNIQUE INDEX imoje_attempts_pk ON public.imoje_attempts USING btree (refe
 
 CREATE INDEX imoje_attempts_upstream ON public.imoje_attempts USING btree (upstream_id);
 
+CREATE INDEX inbox_messages_merchant ON public.inbox_messages USING btree (merchant_id, received_at, id);
+
+CREATE UNIQUE INDEX inbox_messages_pkey ON public.inbox_messages USING btree (id);
+
 CREATE UNIQUE INDEX kysely_migration_pkey ON public.kysely_migration USING btree (name);
 
 CREATE UNIQUE INDEX kysely_migration_lock_pkey ON public.kysely_migration_lock USING btree (id);
@@ -307,6 +376,8 @@ CREATE INDEX notification_attempts_notification ON public.notification_attempts 
 CREATE UNIQUE INDEX notification_attempts_pkey ON public.notification_attempts USING btree (id);
 
 CREATE INDEX notifications_due ON public.notifications USING btree (status, next_attempt_at);
+
+CREATE INDEX notifications_merchant_created ON public.notifications USING btree (merchant_id, created_at, id);
 
 CREATE UNIQUE INDEX notifications_pkey ON public.notifications USING btree (id);
 
@@ -355,3 +426,9 @@ CREATE UNIQUE INDEX vault_canary_pkey ON public.vault_canary USING btree (id);
 CREATE UNIQUE INDEX widget_orders_pk ON public.widget_orders USING btree (service_id, order_id, amount, currency);
 
 CREATE INDEX widget_orders_transaction ON public.widget_orders USING btree (transaction_id);
+
+CREATE INDEX widget_sessions_expiry ON public.widget_sessions USING btree (expires_at);
+
+CREATE UNIQUE INDEX widget_sessions_pkey ON public.widget_sessions USING btree (id_hash);
+
+CREATE INDEX widget_sessions_transaction ON public.widget_sessions USING btree (transaction_id);
