@@ -33,6 +33,8 @@ import { Vault } from './vault/vault.js';
 import { recoverStuckPayments } from './payments/recover.js';
 import { widgetPlugins } from './widget/plugins.js';
 import { paywallRoutes } from './paywall/routes.js';
+import { dashboardRoutes } from './dashboard/routes.js';
+import { RequestLogWriter } from './payments/request-log.js';
 import { runChores } from './worker/chores.js';
 import { Worker } from './worker/worker.js';
 
@@ -203,6 +205,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   let sandbox: SandboxCredentials | null = null;
 
   const widget = widgetPlugins(payments, config.mode, () => sandbox?.serviceId);
+  const desk = notificationDesk(storage, clock);
+  // The dashboard's request log: only kept while the dashboard is on (nothing would show it otherwise).
+  const requestLog = config.dashboard ? new RequestLogWriter(payments, log) : null;
   const app = await buildHttpApp(
     {
       payments,
@@ -214,19 +219,21 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       trustProxy: config.trustProxy,
       challengeFramer: widget.challengeFramer,
       requests: metrics,
+      ...(requestLog ? { requestLog } : {}),
       landing: {
         name: 'Kartoteka',
         version: KARTOTEKA_VERSION,
         mode: config.mode,
         sandbox: () => sandbox,
         demo: config.mode === 'sandbox',
+        dashboard: config.dashboard,
       },
     },
     log,
     {
       plugins: [
         adminRoutes({
-          notifications: notificationDesk(storage, clock),
+          notifications: desk,
           adminToken: config.adminToken,
           failures: authFailures,
           poke: () => worker.poke(),
@@ -234,6 +241,22 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
         metricsRoute({ metrics, adminToken: config.adminToken, failures: authFailures }),
         ...widget.plugins,
         paywallRoutes({ payments, sessions: widget.sessions }),
+        ...(config.dashboard
+          ? [
+              dashboardRoutes({
+                payments,
+                mode: config.mode,
+                adminToken: config.adminToken,
+                failures: authFailures,
+                resend: async (id) => {
+                  await desk.resend(id);
+                  worker.poke();
+                },
+                sandboxToken: () => sandbox?.token ?? null,
+                secure: () => payments.publicUrl().startsWith('https:'),
+              }),
+            ]
+          : []),
       ],
     },
   );
@@ -277,6 +300,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     url: () => payments.publicUrl(),
     async close() {
       await worker.stop();
+      await requestLog?.close();
       // Node closes the connections idle at close() time only; a keep-alive connection whose request was still in
       // flight then would hold the server open until its keep-alive timeout. Sweep them as they become idle.
       const sweep = setInterval(() => app.server.closeIdleConnections(), 50);

@@ -2,6 +2,8 @@ CREATE TABLE "api_tokens" ("id" text primary key, "merchant_id" text not null re
 
 CREATE TABLE "cards" ("id" text primary key, "merchant_id" text not null, "fingerprint" text not null, "key_version" integer not null, "wrapped_key" text not null, "encrypted_pan" text not null, "brand" text not null, "last4" text not null, "month" text not null, "year" text not null, "first_name" text not null, "last_name" text not null, "created_at" bigint not null);
 
+CREATE TABLE "dashboard_sessions" ("id_hash" text primary key, "merchant_id" text, "operator" integer not null, "csrf_token" text not null, "created_at" bigint not null, "expires_at" bigint not null);
+
 CREATE TABLE "idempotency_keys" ("merchant_id" text not null, "key" text not null, "request_hash" text not null, "state" text not null, "response_status" integer, "response_body" text, "transaction_id" text, "created_at" bigint not null, "expires_at" bigint not null, "lease_until" bigint not null, constraint "idempotency_keys_pk" primary key ("merchant_id", "key"));
 
 CREATE TABLE "imoje_attempts" ("reference" text not null, "operation" text not null, "service_id" text not null, "sale_reference" text, "amount" bigint not null, "state" text not null, "upstream_id" text, "outcome" text, "code" text, "network_txn_id" text, "asked_at" bigint not null, "answered_at" bigint, constraint "imoje_attempts_pk" primary key ("reference", "operation"));
@@ -12,7 +14,7 @@ CREATE TABLE "kysely_migration_lock" ("id" varchar(255) not null primary key, "i
 
 CREATE TABLE "merchants" ("id" text primary key, "name" text not null, "created_at" bigint not null);
 
-CREATE TABLE "notification_attempts" ("id" text primary key, "notification_id" text not null, "attempted_at" bigint not null, "http_status" integer, "error" text, "duration_ms" integer not null);
+CREATE TABLE "notification_attempts" ("id" text primary key, "notification_id" text not null, "attempted_at" bigint not null, "http_status" integer, "error" text, "duration_ms" integer not null, "url" text, "signature_header" text, "response_excerpt" text);
 
 CREATE TABLE "notifications" ("id" text primary key, "ordinal" integer not null, "transaction_id" text not null, "merchant_id" text not null, "service_id" text not null, "url" text, "body" text not null, "status" text not null, "attempts" integer not null, "next_attempt_at" bigint not null, "last_error" text, "created_at" bigint not null, "delivered_at" bigint, "locked_by" text, "locked_until" bigint);
 
@@ -20,15 +22,21 @@ CREATE TABLE "payment_links" ("id" text primary key, "merchant_id" text not null
 
 CREATE TABLE "payment_profiles" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "cid" text not null, "type" text not null, "is_active" integer not null, "card_id" text not null, "fingerprint" text not null, "first_name" text not null, "last_name" text not null, "email" text not null, "first_transaction_id" text not null, "created_at" bigint not null, "modified_at" bigint not null);
 
+CREATE TABLE "request_log" ("id" text primary key, "merchant_id" text not null, "at" bigint not null, "method" text not null, "path" text not null, "status" integer not null, "duration_ms" integer not null, "request_body" text, "response_body" text);
+
 CREATE TABLE "sandbox_ledger" ("reference" text not null, "operation" text not null, "sale_reference" text, "amount" bigint not null, "currency" text not null, "masked_pan" text, "initiator" text, "stored_credential" text, "quoted_network_txn_id" text, "three_ds" text, "captured" integer not null, "outcome" text not null, "code" text not null, "network_txn_id" text, "created_at" bigint not null, constraint "sandbox_ledger_pk" primary key ("reference", "operation"));
 
 CREATE TABLE "shops" ("id" text primary key, "merchant_id" text not null references "merchants" ("id"), "name" text not null, "service_key" text not null, "pci_enabled" integer not null, "preauth_enabled" integer not null, "notification_url" text, "created_at" bigint not null, "service_key_version" integer, "min_transaction" bigint default 1 not null, "max_transaction" bigint default 999999999 not null);
 
-CREATE TABLE "transactions" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "type" text not null, "status" text not null, "stage" text not null, "source" text not null, "amount" bigint not null, "currency" text not null, "order_id" text not null, "title" text not null, "payment_method_code" text not null, "notification_url" text, "success_return_url" text, "failure_return_url" text, "customer" text, "card_id" text, "profile_id" text, "registers" text, "profile_variant" text, "initiator" text not null, "status_code" text, "network_txn_id" text, "quoted_network_txn_id" text, "parent_id" text, "created_at" bigint not null, "modified_at" bigint not null, "challenge_expires_at" bigint, "acquirer_deadline" bigint, "authorized_amount" bigint);
+CREATE TABLE "transaction_events" ("id" text primary key, "transaction_id" text not null, "at" bigint not null, "kind" text not null, "status" text, "code" text, "detail" text);
+
+CREATE TABLE "transactions" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "type" text not null, "status" text not null, "stage" text not null, "source" text not null, "amount" bigint not null, "currency" text not null, "order_id" text not null, "title" text not null, "payment_method_code" text not null, "notification_url" text, "success_return_url" text, "failure_return_url" text, "customer" text, "card_id" text, "profile_id" text, "registers" text, "profile_variant" text, "initiator" text not null, "status_code" text, "network_txn_id" text, "quoted_network_txn_id" text, "parent_id" text, "created_at" bigint not null, "modified_at" bigint not null, "challenge_expires_at" bigint, "acquirer_deadline" bigint, "authorized_amount" bigint, "cid" text);
 
 CREATE TABLE "vault_canary" ("id" text primary key, "sealed" text not null, "created_at" bigint not null);
 
 CREATE TABLE "widget_orders" ("service_id" text not null, "order_id" text not null, "amount" bigint not null, "currency" text not null, "state" text not null, "transaction_id" text not null, "created_at" bigint not null, "modified_at" bigint not null, constraint "widget_orders_pk" primary key ("service_id", "order_id", "amount", "currency"));
+
+CREATE INDEX "dashboard_sessions_expiry" on "dashboard_sessions" ("expires_at");
 
 CREATE INDEX "idempotency_keys_expiry" on "idempotency_keys" ("expires_at");
 
@@ -46,9 +54,21 @@ CREATE UNIQUE INDEX payment_profiles_active_type on payment_profiles (merchant_i
 
 CREATE INDEX "payment_profiles_cid" on "payment_profiles" ("merchant_id", "cid");
 
+CREATE INDEX "request_log_merchant" on "request_log" ("merchant_id", "at", "id");
+
 CREATE INDEX "sandbox_ledger_sale" on "sandbox_ledger" ("sale_reference");
 
 CREATE INDEX "shops_merchant" on "shops" ("merchant_id");
+
+CREATE INDEX "transaction_events_transaction" on "transaction_events" ("transaction_id", "at");
+
+CREATE INDEX "transactions_merchant_cid" on "transactions" ("merchant_id", "cid", "created_at");
+
+CREATE INDEX "transactions_merchant_created" on "transactions" ("merchant_id", "created_at", "id");
+
+CREATE INDEX "transactions_merchant_order" on "transactions" ("merchant_id", "order_id");
+
+CREATE INDEX "transactions_merchant_status" on "transactions" ("merchant_id", "status", "created_at", "id");
 
 CREATE INDEX "transactions_network" on "transactions" ("merchant_id", "network_txn_id");
 

@@ -9,6 +9,7 @@ import { registerInputGuards } from './input-guards.js';
 import { registerOpenApi } from './openapi.js';
 import { registerRequestId, requestId } from './request-id.js';
 import { registerRequestMetrics } from './request-metrics.js';
+import { registerRequestLog } from './request-log.js';
 import { landingRoutes } from './pages/landing.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
@@ -18,6 +19,7 @@ import { profileRoutes } from './routes/profiles.js';
 import { serviceRoutes } from './routes/services.js';
 import { transactionActionRoutes } from './routes/transaction-actions.js';
 import { transactionRoutes } from './routes/transactions.js';
+import { transactionListRoutes } from './routes/transaction-list.js';
 import { upstreamNotificationRoutes } from './routes/upstream-notifications.js';
 
 export interface HttpExtensions {
@@ -66,6 +68,7 @@ export async function buildHttpApp(
   await app.register(
     async (merchant) => {
       merchant.addHook('onRequest', (request) => deps.auth.authenticate(request));
+      if (deps.requestLog) registerRequestLog(merchant, deps.requestLog, () => deps.payments.clock.now());
       transactionRoutes(merchant, deps);
       transactionActionRoutes(merchant, deps);
       profileRoutes(merchant, deps);
@@ -74,6 +77,15 @@ export async function buildHttpApp(
       for (const extra of ext.merchantRoutes ?? []) await extra(merchant);
     },
     { prefix: '/v1/merchant/:merchantId' },
+  );
+  // Kartoteka's own endpoints, beside imoje's: the same merchant token, their own prefix (docs/api.md).
+  await app.register(
+    async (extension) => {
+      extension.addHook('onRequest', (request) => deps.auth.authenticate(request));
+      if (deps.requestLog) registerRequestLog(extension, deps.requestLog, () => deps.payments.clock.now());
+      transactionListRoutes(extension, deps);
+    },
+    { prefix: '/kartoteka/v1/merchant/:merchantId' },
   );
   // The simulated 3-D Secure page passes any challenge it is asked to: it exists only beside the acquirer
   // that simulates one (the sandbox), never in front of a real one.

@@ -137,6 +137,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'profiles', description: 'Stored card profiles (OneClick and recurring) and their debits' },
         { name: 'services', description: 'Services (shops): their payment methods and amount limits' },
         { name: 'payment links', description: 'Payment links, paid by the payer on the hosted paywall' },
+        {
+          name: 'kartoteka: transaction search',
+          description:
+            "Kartoteka's extension, not imoje's (/kartoteka/v1/merchant/{merchantId}/…, the same token): list and search transactions, a transaction's timeline",
+        },
       ],
     },
   });

@@ -1,5 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
+import { maskCardNumbers } from '../domain/mask-card-numbers.js';
 import type { Logger } from '../domain/log-port.js';
 import type { NotificationRow } from '../storage/notification-repo.js';
 import type { Storage } from '../storage/storage.js';
@@ -22,24 +23,24 @@ export interface DeliveryDeps {
 
 export type DeliveryOutcome = 'delivered' | 'retry' | 'failed' | 'lost-claim';
 
+type Sent = PostResult & { signature?: string | undefined };
+
 /** Signs and sends the stored bytes once (no network unless the target passes the guard). */
-async function attempt(deps: DeliveryDeps, row: NotificationRow): Promise<PostResult> {
+async function attempt(deps: DeliveryDeps, row: NotificationRow): Promise<Sent> {
   if (!row.url) return { httpStatus: null, error: 'no notification URL', durationMs: 0 };
   const check = await checkTarget(row.url, deps.mode, deps.resolve);
   if (!check.ok) return { httpStatus: null, error: check.error, durationMs: 0 };
   const shop = await deps.storage.repos.merchants.getShopById(row.serviceId);
   if (!shop) return { httpStatus: null, error: `shop ${row.serviceId} no longer exists`, durationMs: 0 };
   const body = Buffer.from(row.body, 'utf8');
-  const result = await postOnce(
+  const signature = signatureHeader(row.merchantId, row.serviceId, body, shop.serviceKey);
+  const posted = await postOnce(
     check.target,
     body,
-    {
-      'Content-Type': 'application/json',
-      'User-Agent': 'imoje',
-      'X-Imoje-Signature': signatureHeader(row.merchantId, row.serviceId, body, shop.serviceKey),
-    },
+    { 'Content-Type': 'application/json', 'User-Agent': 'imoje', 'X-Imoje-Signature': signature },
     deps.timeoutMs,
   );
+  const result: Sent = { ...posted, signature };
   if (result.httpStatus !== null && (result.httpStatus < 200 || result.httpStatus > 299)) {
     const hint = result.httpStatus >= 300 && result.httpStatus < 400 ? ' (redirects are not followed)' : '';
     return { ...result, error: `HTTP ${result.httpStatus}${hint}` };
@@ -66,6 +67,10 @@ export async function deliverOne(
     httpStatus: result.httpStatus,
     error: result.error,
     durationMs: result.durationMs,
+    url: row.url,
+    signatureHeader: result.signature ?? null,
+    // A receiver's answer could echo anything the shop's server had, card numbers included.
+    responseExcerpt: result.excerpt === undefined ? null : maskCardNumbers(result.excerpt),
   });
   const attempts = row.attempts + 1;
   const now = deps.clock.now();

@@ -9,7 +9,12 @@ export interface PostResult {
   httpStatus: number | null;
   error: string | null;
   durationMs: number;
+  /** The first bytes of the answer's body (UTF-8, at most {@link EXCERPT_BYTES}), for the dashboard. */
+  excerpt?: string | undefined;
 }
+
+/** How much of a receiver's answer is kept: enough to read an error message, never a whole page. */
+export const EXCERPT_BYTES = 512;
 
 /** Resolves to the already checked address only, whatever the hostname resolves to by now. */
 function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
@@ -45,20 +50,37 @@ export function postOnce(
     };
     if (target.address && target.family) options.lookup = pinnedLookup(target.address, target.family);
     const send = target.url.protocol === 'https:' ? https.request : http.request;
+    let answered: number | null = null;
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    const excerpt = () => Buffer.concat(chunks).toString('utf8');
     const req = send(target.url, options, (res) => {
-      finish({ httpStatus: res.statusCode ?? null, error: null });
-      // The status is the answer; drain the body so the connection closes cleanly, within the deadline.
-      res.resume();
-      res.on('error', () => undefined);
-      res.on('end', () => clearTimeout(timer));
+      // The status is the answer; the start of the body is kept for the dashboard, the rest drained so the
+      // connection closes cleanly, within the deadline.
+      answered = res.statusCode ?? null;
+      res.on('data', (chunk: Buffer) => {
+        if (kept >= EXCERPT_BYTES) return;
+        const part = chunk.subarray(0, EXCERPT_BYTES - kept);
+        chunks.push(part);
+        kept += part.length;
+        if (kept >= EXCERPT_BYTES) finish({ httpStatus: answered, error: null, excerpt: excerpt() });
+      });
+      res.on('error', () => finish({ httpStatus: answered, error: null, excerpt: excerpt() }));
+      res.on('end', () => {
+        clearTimeout(timer);
+        finish({ httpStatus: answered, error: null, excerpt: excerpt() });
+      });
     });
     const timer = setTimeout(() => {
-      finish({ httpStatus: null, error: `timed out after ${timeoutMs} ms` });
+      // An answer whose body is still coming is an answer: its status counts, as before the excerpt was kept.
+      if (answered !== null) finish({ httpStatus: answered, error: null, excerpt: excerpt() });
+      else finish({ httpStatus: null, error: `timed out after ${timeoutMs} ms` });
       req.destroy();
     }, timeoutMs);
     timer.unref?.();
     req.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      if (answered !== null) return finish({ httpStatus: answered, error: null, excerpt: excerpt() });
       finish({ httpStatus: null, error: err.code ? `${err.code}: ${err.message}` : err.message });
     });
     req.on('close', () => clearTimeout(timer));

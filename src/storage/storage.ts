@@ -11,6 +11,9 @@ import type { Database } from './schema.js';
 import { TransactionRepo } from './transaction-repo.js';
 import { WidgetOrderRepo } from './widget-order-repo.js';
 import { PaymentLinkRepo } from './payment-link-repo.js';
+import { EventRepo } from './event-repo.js';
+import { RequestLogRepo } from './request-log-repo.js';
+import { DashboardSessionRepo } from './dashboard-session-repo.js';
 
 /** The repositories, bound either to the pool or to one database transaction. */
 export interface Repos {
@@ -22,6 +25,9 @@ export interface Repos {
   notifications: NotificationRepo;
   widgetOrders: WidgetOrderRepo;
   paymentLinks: PaymentLinkRepo;
+  events: EventRepo;
+  requestLog: RequestLogRepo;
+  dashboardSessions: DashboardSessionRepo;
 }
 
 function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Repos {
@@ -34,6 +40,9 @@ function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Re
     notifications: new NotificationRepo(db, dialect),
     widgetOrders: new WidgetOrderRepo(db),
     paymentLinks: new PaymentLinkRepo(db),
+    events: new EventRepo(db, dialect),
+    requestLog: new RequestLogRepo(db),
+    dashboardSessions: new DashboardSessionRepo(db),
   };
 }
 
