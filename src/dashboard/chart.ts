@@ -84,7 +84,7 @@ ${bars}${line}${labels}</svg>`;
     .join('');
   return `<figure style="margin:0">${svg}
 <figcaption class="note">Bars: paid volume (${esc(main)}); line: approval rate. UTC days.</figcaption></figure>
-<div class="scroll"><table class="stack" id="volume-table"><caption>Daily volume and approval rate</caption>
+<div class="scroll" role="region" aria-label="Daily volume table" tabindex="0"><table id="volume-table"><caption>Daily volume and approval rate</caption>
 <thead><tr><th scope="col">Day</th><th scope="col" class="num">Finished sales</th><th scope="col" class="num">Paid</th><th scope="col" class="num">Approval rate</th><th scope="col" class="num">Volume paid</th></tr></thead>
 <tbody>${tableRows}</tbody></table></div>`;
 }

@@ -32,14 +32,17 @@ const DAY = 86_400_000;
 const hidden = { schema: { hide: true } } as const;
 
 function html(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('content-security-policy', CSP)
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-content-type-options', 'nosniff')
-    .send(body);
+  return (
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', CSP)
+      .header('cache-control', 'no-store')
+      // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on the dashboard's own forms.
+      .header('referrer-policy', 'same-origin')
+      .header('x-content-type-options', 'nosniff')
+      .send(body)
+  );
 }
 
 function text(q: Record<string, unknown>, key: string, max = 200): string | undefined {

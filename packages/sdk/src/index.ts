@@ -1,4 +1,5 @@
 export { KartotekaClient, IMOJE_BASE_URL, type ClientOptions } from './client.js';
+export { TransactionSearch, type TransactionSearchOptions } from './transaction-search.js';
 export type { RequestOptions } from './transport.js';
 export {
   KartotekaError,
@@ -32,3 +33,4 @@ export type * from './types/requests.js';
 export type * from './types/notification.js';
 export type * from './types/service.js';
 export type * from './types/payment-link.js';
+export type * from './types/transaction-list.js';
