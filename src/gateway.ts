@@ -20,6 +20,7 @@ import { AuthFailureThrottle } from './http/auth-failures.js';
 import { buildHttpApp } from './http/app.js';
 import { KARTOTEKA_VERSION } from './http/openapi.js';
 import { adminRoutes } from './http/routes/admin.js';
+import { inboxPath } from './http/routes/inbox.js';
 import { metricsRoute } from './http/routes/metrics.js';
 import { chooseLogFormat, createLogger } from './logger.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
@@ -74,6 +75,8 @@ interface Core {
   worker: Worker;
   metrics: GatewayMetrics;
   setBaseUrl(url: string): void;
+  /** The sandbox merchant, whose shops without a notification URL of their own notify the webhook inbox. */
+  setSandboxMerchant(merchantId: string | null): void;
 }
 
 /** Everything but HTTP: storage, payments and the background worker (delivery + chores). */
@@ -133,6 +136,8 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     );
   }
   const vault = new Vault(keyring, storage.repos.cards);
+  // Sandbox mode only, and only the sandbox merchant's shops: production never posts to the gateway itself.
+  let sandboxMerchant: string | null = config.mode === 'sandbox' ? storedSandboxMerchantId(config) : null;
 
   const payments: PaymentsDeps = {
     storage,
@@ -144,6 +149,8 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     challengeTtlMs: config.challengeTtlMs,
     acquirerExpiryMs: config.acquirerExpiryMs,
     notificationQueued: () => worker.poke(),
+    inboxUrl: (shop) =>
+      sandboxMerchant !== null && shop.merchantId === sandboxMerchant ? baseUrl + inboxPath(shop.id) : null,
     paymentFinalized: (t) => metrics.paymentFinalized(t.type, t.status, t.statusCode),
   };
   const idempotency = new Idempotency({
@@ -182,6 +189,9 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     metrics,
     setBaseUrl: (url) => {
       baseUrl = url;
+    },
+    setSandboxMerchant: (merchantId) => {
+      sandboxMerchant = config.mode === 'sandbox' ? merchantId : null;
     },
   };
 }
@@ -263,6 +273,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
 
   try {
     sandbox = config.bootstrapSandbox ? await sandboxCredentials(config, accounts, storage) : null;
+    if (sandbox) core.setSandboxMerchant(sandbox.merchantId);
   } catch (err) {
     await app.close();
     await storage.close();
@@ -339,6 +350,21 @@ export async function createWorkerProcess(
       await core.storage.close();
     },
   };
+}
+
+/**
+ * Who the sandbox merchant is, before (or without) the bootstrap: the fixed id, else the credentials file a
+ * first start wrote. A separate `kartoteka worker` process knows it only this way.
+ */
+function storedSandboxMerchantId(config: Config): string | null {
+  if (!config.bootstrapSandbox) return null;
+  if (config.sandboxFixed.merchantId) return config.sandboxFixed.merchantId;
+  const file = resolve(config.dataDir, 'sandbox-credentials.json');
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as Partial<SandboxCredentials>).merchantId ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -60,6 +60,19 @@ table imoje_attempts (
   answered_at bigint
 );
 
+table inbox_messages (
+  id text not null,
+  merchant_id text not null,
+  service_id text not null,
+  received_at bigint not null,
+  headers text not null,
+  body_base64 text not null,
+  signature text,
+  verified integer not null,
+  transaction_id text,
+  event text
+);
+
 table kysely_migration (
   name character varying not null,
   timestamp character varying not null
@@ -84,7 +97,7 @@ table notification_attempts (
   error text,
   duration_ms integer not null,
   url text,
-  signature_header text,
+  signature text,
   response_excerpt text
 );
 
@@ -271,6 +284,10 @@ CREATE UNIQUE INDEX imoje_attempts_pk ON public.imoje_attempts USING btree (refe
 
 CREATE INDEX imoje_attempts_upstream ON public.imoje_attempts USING btree (upstream_id);
 
+CREATE INDEX inbox_messages_merchant ON public.inbox_messages USING btree (merchant_id, received_at, id);
+
+CREATE UNIQUE INDEX inbox_messages_pkey ON public.inbox_messages USING btree (id);
+
 CREATE UNIQUE INDEX kysely_migration_pkey ON public.kysely_migration USING btree (name);
 
 CREATE UNIQUE INDEX kysely_migration_lock_pkey ON public.kysely_migration_lock USING btree (id);
@@ -282,6 +299,8 @@ CREATE INDEX notification_attempts_notification ON public.notification_attempts 
 CREATE UNIQUE INDEX notification_attempts_pkey ON public.notification_attempts USING btree (id);
 
 CREATE INDEX notifications_due ON public.notifications USING btree (status, next_attempt_at);
+
+CREATE INDEX notifications_merchant_created ON public.notifications USING btree (merchant_id, created_at, id);
 
 CREATE UNIQUE INDEX notifications_pkey ON public.notifications USING btree (id);
 

@@ -8,13 +8,15 @@ CREATE TABLE "idempotency_keys" ("merchant_id" text not null, "key" text not nul
 
 CREATE TABLE "imoje_attempts" ("reference" text not null, "operation" text not null, "service_id" text not null, "sale_reference" text, "amount" bigint not null, "state" text not null, "upstream_id" text, "outcome" text, "code" text, "network_txn_id" text, "asked_at" bigint not null, "answered_at" bigint, constraint "imoje_attempts_pk" primary key ("reference", "operation"));
 
+CREATE TABLE "inbox_messages" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "received_at" bigint not null, "headers" text not null, "body_base64" text not null, "signature" text, "verified" integer not null, "transaction_id" text, "event" text);
+
 CREATE TABLE "kysely_migration" ("name" varchar(255) not null primary key, "timestamp" varchar(255) not null);
 
 CREATE TABLE "kysely_migration_lock" ("id" varchar(255) not null primary key, "is_locked" integer default 0 not null);
 
 CREATE TABLE "merchants" ("id" text primary key, "name" text not null, "created_at" bigint not null);
 
-CREATE TABLE "notification_attempts" ("id" text primary key, "notification_id" text not null, "attempted_at" bigint not null, "http_status" integer, "error" text, "duration_ms" integer not null, "url" text, "signature_header" text, "response_excerpt" text);
+CREATE TABLE "notification_attempts" ("id" text primary key, "notification_id" text not null, "attempted_at" bigint not null, "http_status" integer, "error" text, "duration_ms" integer not null, "url" text, "signature" text, "response_excerpt" text);
 
 CREATE TABLE "notifications" ("id" text primary key, "ordinal" integer not null, "transaction_id" text not null, "merchant_id" text not null, "service_id" text not null, "url" text, "body" text not null, "status" text not null, "attempts" integer not null, "next_attempt_at" bigint not null, "last_error" text, "created_at" bigint not null, "delivered_at" bigint, "locked_by" text, "locked_until" bigint);
 
@@ -42,9 +44,13 @@ CREATE INDEX "idempotency_keys_expiry" on "idempotency_keys" ("expires_at");
 
 CREATE INDEX "imoje_attempts_upstream" on "imoje_attempts" ("upstream_id");
 
+CREATE INDEX "inbox_messages_merchant" on "inbox_messages" ("merchant_id", "received_at", "id");
+
 CREATE INDEX "notification_attempts_notification" on "notification_attempts" ("notification_id");
 
 CREATE INDEX "notifications_due" on "notifications" ("status", "next_attempt_at");
+
+CREATE INDEX "notifications_merchant_created" on "notifications" ("merchant_id", "created_at", "id");
 
 CREATE INDEX "notifications_transaction" on "notifications" ("transaction_id", "ordinal");
 

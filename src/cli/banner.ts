@@ -47,6 +47,13 @@ export function banner(
     );
   }
   if (mode === 'sandbox') lines.push('', `Demo shop (card widget): ${url}/demo`);
+  if (mode === 'sandbox' && creds) {
+    // Where the sandbox shop's notifications go (it has no URL of its own): seen at once, no setup.
+    lines.push(
+      `Webhook inbox: ${url}/kartoteka/v1/merchant/${creds.merchantId}/inbox  ` +
+        '(relay to your app: npx kartoteka listen --forward-to http://localhost:3000/hook)',
+    );
+  }
   lines.push(`API reference: ${url}/docs    Health: ${url}/health/ready    Stop: Ctrl+C`, '');
   return lines.join('\n');
 }

@@ -4,8 +4,10 @@ import { createGateway } from '../gateway.js';
 import { adminCommands } from './admin-commands.js';
 import { banner } from './banner.js';
 import { keyCommands } from './key-commands.js';
+import { listenCommand } from './listen-command.js';
 import { notificationCommands } from './notification-commands.js';
 import { resetCommand } from './reset-command.js';
+import { triggerCommand } from './trigger-command.js';
 
 const program = new Command();
 program.name('kartoteka').description('imoje-compatible gateway for OneClick and recurring card payments');
@@ -46,6 +48,8 @@ adminCommands(program);
 keyCommands(program);
 notificationCommands(program);
 resetCommand(program);
+listenCommand(program);
+triggerCommand(program);
 
 /** Said plainly, without the stack: the usual cause is a second `npm start`. */
 function portInUse(host: string, port: number): Error {

@@ -131,7 +131,7 @@ ${tl.entries.map((e) => `<li>${time(e.at)}<br>${entryText(e, t)}</li>`).join('\n
             ? `<div class="scroll"><table class="stack"><caption>Delivery attempts</caption><thead><tr><th scope="col">Time</th><th scope="col">URL</th><th scope="col">HTTP status</th><th scope="col">Response excerpt</th><th scope="col">Signature header</th></tr></thead><tbody>${n.attempts
                 .map(
                   (a) =>
-                    `<tr><td data-label="Time">${time(a.attemptedAt)}</td><td data-label="URL" class="mono">${esc(a.url ?? n.url ?? '—')}</td><td data-label="HTTP status">${a.httpStatus ?? `no answer${a.error ? `: ${esc(a.error)}` : ''}`}</td><td data-label="Response excerpt"><pre>${esc(a.responseExcerpt ?? '')}</pre></td><td data-label="Signature header" class="mono">${esc(a.signatureHeader ?? '—')}</td></tr>`,
+                    `<tr><td data-label="Time">${time(a.attemptedAt)}</td><td data-label="URL" class="mono">${esc(a.url ?? n.url ?? '—')}</td><td data-label="HTTP status">${a.httpStatus ?? `no answer${a.error ? `: ${esc(a.error)}` : ''}`}</td><td data-label="Response excerpt"><pre>${esc(a.responseExcerpt ?? '')}</pre></td><td data-label="Signature header" class="mono">${esc(a.signature ?? '—')}</td></tr>`,
                 )
                 .join('')}</tbody></table></div>`
             : '<p>No attempt yet.</p>';

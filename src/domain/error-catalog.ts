@@ -107,6 +107,7 @@ export const ERROR_CATALOG = {
     message: "Amount is above the service's maximum transaction amount.",
   },
   notificationNotFound: { code: 'NTF-ERROR-170404', status: 404, message: 'Notification not found.' },
+  inboxMessageNotFound: { code: 'NTF-ERROR-171404', status: 404, message: 'Inbox message not found.' },
   paymentLinkNotFound: { code: 'PAY-ERROR-190404', status: 404, message: 'Payment link not found.' },
   paymentLinkNotCancellable: {
     code: 'PAY-ERROR-190409',

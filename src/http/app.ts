@@ -13,6 +13,9 @@ import { registerRequestLog } from './request-log.js';
 import { landingRoutes } from './pages/landing.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
+import { InboxFeed } from './inbox-feed.js';
+import { inboxReceiverRoutes, inboxRoutes } from './routes/inbox.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { methodLogoRoutes } from './routes/method-logos.js';
 import { paymentLinkRoutes } from './routes/payment-links.js';
 import { profileRoutes } from './routes/profiles.js';
@@ -78,15 +81,20 @@ export async function buildHttpApp(
     },
     { prefix: '/v1/merchant/:merchantId' },
   );
-  // Kartoteka's own endpoints, beside imoje's: the same merchant token, their own prefix (docs/api.md).
+  // Kartoteka's own extensions: the same merchant bearer auth, under their own prefix (never in imoje's shapes).
+  // The webhook inbox exists in sandbox mode only.
+  const inboxFeed = deps.mode === 'sandbox' ? new InboxFeed() : null;
   await app.register(
     async (extension) => {
       extension.addHook('onRequest', (request) => deps.auth.authenticate(request));
       if (deps.requestLog) registerRequestLog(extension, deps.requestLog, () => deps.payments.clock.now());
       transactionListRoutes(extension, deps);
+      notificationRoutes(extension, deps);
+      if (inboxFeed) inboxRoutes(extension, deps, inboxFeed);
     },
     { prefix: '/kartoteka/v1/merchant/:merchantId' },
   );
+  if (inboxFeed) await inboxReceiverRoutes(app, deps, inboxFeed);
   // The simulated 3-D Secure page passes any challenge it is asked to: it exists only beside the acquirer
   // that simulates one (the sandbox), never in front of a real one.
   if (deps.payments.acquirer.simulatedChallenge) challengeRoutes(app, deps);

@@ -142,6 +142,18 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           description:
             "Kartoteka's extension, not imoje's (/kartoteka/v1/merchant/{merchantId}/…, the same token): list and search transactions, a transaction's timeline",
         },
+        {
+          name: 'notifications (Kartoteka)',
+          description:
+            "Kartoteka's extension, not imoje's: the notifications of the merchant's shops with every delivery " +
+            'attempt, under /kartoteka/v1/merchant/{merchantId}',
+        },
+        {
+          name: 'webhook inbox (Kartoteka, sandbox)',
+          description:
+            "Kartoteka's extension, sandbox mode only: the receiver the sandbox shops notify by default, and " +
+            'what it received (list, read, live stream)',
+        },
       ],
     },
   });

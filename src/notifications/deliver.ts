@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
-import { maskCardNumbers } from '../domain/mask-card-numbers.js';
 import type { Logger } from '../domain/log-port.js';
+import { maskCardNumbers } from '../domain/mask-card-numbers.js';
 import type { NotificationRow } from '../storage/notification-repo.js';
 import type { Storage } from '../storage/storage.js';
 import { postOnce, type PostResult } from './http-post.js';
@@ -23,10 +23,10 @@ export interface DeliveryDeps {
 
 export type DeliveryOutcome = 'delivered' | 'retry' | 'failed' | 'lost-claim';
 
-type Sent = PostResult & { signature?: string | undefined };
+type Attempted = PostResult & { signature?: string };
 
 /** Signs and sends the stored bytes once (no network unless the target passes the guard). */
-async function attempt(deps: DeliveryDeps, row: NotificationRow): Promise<Sent> {
+async function attempt(deps: DeliveryDeps, row: NotificationRow): Promise<Attempted> {
   if (!row.url) return { httpStatus: null, error: 'no notification URL', durationMs: 0 };
   const check = await checkTarget(row.url, deps.mode, deps.resolve);
   if (!check.ok) return { httpStatus: null, error: check.error, durationMs: 0 };
@@ -34,18 +34,17 @@ async function attempt(deps: DeliveryDeps, row: NotificationRow): Promise<Sent> 
   if (!shop) return { httpStatus: null, error: `shop ${row.serviceId} no longer exists`, durationMs: 0 };
   const body = Buffer.from(row.body, 'utf8');
   const signature = signatureHeader(row.merchantId, row.serviceId, body, shop.serviceKey);
-  const posted = await postOnce(
+  const result = await postOnce(
     check.target,
     body,
     { 'Content-Type': 'application/json', 'User-Agent': 'imoje', 'X-Imoje-Signature': signature },
     deps.timeoutMs,
   );
-  const result: Sent = { ...posted, signature };
   if (result.httpStatus !== null && (result.httpStatus < 200 || result.httpStatus > 299)) {
     const hint = result.httpStatus >= 300 && result.httpStatus < 400 ? ' (redirects are not followed)' : '';
-    return { ...result, error: `HTTP ${result.httpStatus}${hint}` };
+    return { ...result, signature, error: `HTTP ${result.httpStatus}${hint}` };
   }
-  return result;
+  return { ...result, signature };
 }
 
 /**
@@ -68,9 +67,12 @@ export async function deliverOne(
     error: result.error,
     durationMs: result.durationMs,
     url: row.url,
-    signatureHeader: result.signature ?? null,
-    // A receiver's answer could echo anything the shop's server had, card numbers included.
-    responseExcerpt: result.excerpt === undefined ? null : maskCardNumbers(result.excerpt),
+    signature: result.signature ?? null,
+    // Whatever the shop answered is shown to its developers: never a card number in clear, even if it echoed one.
+    responseExcerpt:
+      result.responseExcerpt === undefined || result.responseExcerpt === null
+        ? null
+        : maskCardNumbers(result.responseExcerpt),
   });
   const attempts = row.attempts + 1;
   const now = deps.clock.now();

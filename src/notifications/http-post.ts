@@ -9,12 +9,12 @@ export interface PostResult {
   httpStatus: number | null;
   error: string | null;
   durationMs: number;
-  /** The first bytes of the answer's body (UTF-8, at most {@link EXCERPT_BYTES}), for the dashboard. */
-  excerpt?: string | undefined;
+  /** The start of the receiver's answer body (UTF-8, at most EXCERPT_BYTES), when it answered. */
+  responseExcerpt?: string | null;
 }
 
-/** How much of a receiver's answer is kept: enough to read an error message, never a whole page. */
-export const EXCERPT_BYTES = 512;
+/** How much of a receiver's answer is kept for the notification's attempt log. */
+export const EXCERPT_BYTES = 1024;
 
 /** Resolves to the already checked address only, whatever the hostname resolves to by now. */
 function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
@@ -53,37 +53,38 @@ export function postOnce(
     let answered: number | null = null;
     const chunks: Buffer[] = [];
     let kept = 0;
-    const excerpt = () => Buffer.concat(chunks).toString('utf8');
+    const excerpt = () => Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
     const req = send(target.url, options, (res) => {
-      // The status is the answer; the start of the body is kept for the dashboard, the rest drained so the
-      // connection closes cleanly, within the deadline.
+      // The status is the answer; the start of the body is kept for the attempt log, the rest drained so
+      // the connection closes cleanly, within the deadline. A body that never ends doesn't undo the status.
       answered = res.statusCode ?? null;
       res.on('data', (chunk: Buffer) => {
         if (kept >= EXCERPT_BYTES) return;
-        const part = chunk.subarray(0, EXCERPT_BYTES - kept);
-        chunks.push(part);
-        kept += part.length;
-        if (kept >= EXCERPT_BYTES) finish({ httpStatus: answered, error: null, excerpt: excerpt() });
+        chunks.push(chunk);
+        kept += chunk.length;
+        if (kept >= EXCERPT_BYTES) finish({ httpStatus: answered, error: null, responseExcerpt: excerpt() });
       });
-      res.on('error', () => finish({ httpStatus: answered, error: null, excerpt: excerpt() }));
+      res.on('error', () => finish({ httpStatus: answered, error: null, responseExcerpt: excerpt() }));
       res.on('end', () => {
         clearTimeout(timer);
-        finish({ httpStatus: answered, error: null, excerpt: excerpt() });
+        finish({ httpStatus: answered, error: null, responseExcerpt: excerpt() });
       });
     });
     const timer = setTimeout(() => {
-      // An answer whose body is still coming is an answer: its status counts, as before the excerpt was kept.
-      if (answered !== null) finish({ httpStatus: answered, error: null, excerpt: excerpt() });
+      if (answered !== null) finish({ httpStatus: answered, error: null, responseExcerpt: excerpt() });
       else finish({ httpStatus: null, error: `timed out after ${timeoutMs} ms` });
       req.destroy();
     }, timeoutMs);
     timer.unref?.();
     req.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      if (answered !== null) return finish({ httpStatus: answered, error: null, excerpt: excerpt() });
+      if (answered !== null) return finish({ httpStatus: answered, error: null, responseExcerpt: excerpt() });
       finish({ httpStatus: null, error: err.code ? `${err.code}: ${err.message}` : err.message });
     });
-    req.on('close', () => clearTimeout(timer));
+    req.on('close', () => {
+      clearTimeout(timer);
+      if (answered !== null) finish({ httpStatus: answered, error: null, responseExcerpt: excerpt() });
+    });
     req.end(body);
   });
 }

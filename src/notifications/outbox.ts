@@ -8,7 +8,8 @@ import { notificationBody } from './payload.js';
 /**
  * Writes the notification for a status change. Must be called with the repos of the database transaction
  * that makes the change (transactional outbox): the change and its notification commit together or not at all.
- * Nothing is queued when neither the transaction nor the shop has a notification URL.
+ * Nothing is queued when neither the transaction nor the shop has a notification URL, nor is there a
+ * `fallbackUrl` (the sandbox's webhook inbox, for the sandbox merchant's shops).
  */
 export async function enqueueNotification(
   repos: Repos,
@@ -16,8 +17,9 @@ export async function enqueueNotification(
   profile: PaymentProfile | undefined,
   shop: Shop,
   now: number,
+  fallbackUrl: string | null = null,
 ): Promise<void> {
-  const url = t.notificationUrl ?? shop.notificationUrl;
+  const url = t.notificationUrl ?? shop.notificationUrl ?? fallbackUrl;
   if (!url) return;
   await repos.notifications.enqueue({
     id: newId(),

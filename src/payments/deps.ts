@@ -19,6 +19,11 @@ export interface PaymentsDeps {
   acquirerExpiryMs: number;
   /** Called after a status change (and its notification row) committed, so a worker can send at once. */
   notificationQueued?(): void;
+  /**
+   * Where a shop without a notification URL of its own is notified: the sandbox's webhook inbox for the sandbox
+   * merchant's shops, null otherwise (and always in production).
+   */
+  inboxUrl?(shop: { id: string; merchantId: string }): string | null;
   /** Called once a transaction reached its final (or authorised) status and it committed: metrics. */
   paymentFinalized?(t: Transaction): void;
 }

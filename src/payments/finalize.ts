@@ -104,7 +104,7 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
     // Only the widget's payments claim an order; the API's never pay this extra statement.
     if (t.source === 'web') await settleOrder(repos, updated, now);
     const shop = context?.shop ?? (await repos.merchants.getShopById(t.serviceId));
-    if (shop) await enqueueNotification(repos, updated, profile, shop, now);
+    if (shop) await enqueueNotification(repos, updated, profile, shop, now, deps.inboxUrl?.(shop) ?? null);
     return { transaction: updated, profile, shopNotificationUrl: shop?.notificationUrl ?? null };
   });
   deps.notificationQueued?.();

@@ -1,12 +1,11 @@
-import { validationError } from '../domain/domain-error.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE } from '../domain/cursor.js';
 import type { TransactionStatus, TransactionType } from '../domain/transaction.js';
 import type { FoundTransaction } from '../storage/transaction-repo.js';
 import type { PaymentsDeps } from './deps.js';
 
 export type { FoundTransaction };
 
-export const MAX_PAGE = 100;
-export const DEFAULT_PAGE = 25;
+export const MAX_PAGE = MAX_PAGE_SIZE;
 
 export interface TransactionFilter {
   status?: TransactionStatus | undefined;
@@ -31,28 +30,6 @@ export interface TransactionPage {
   shopNotificationUrls: ReadonlyMap<string, string | null>;
 }
 
-/** Opaque to clients: the position (created, id) of the last row of a page, base64url. */
-export function encodeCursor(t: { createdAt: number; id: string }): string {
-  return Buffer.from(JSON.stringify([t.createdAt, t.id]), 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      Number.isSafeInteger(value[0]) &&
-      typeof value[1] === 'string'
-    ) {
-      return { createdAt: value[0] as number, id: value[1] };
-    }
-  } catch {
-    // falls through to the refusal
-  }
-  throw validationError('cursor', 'Not a cursor this API returned.');
-}
-
 /**
  * A page of a merchant's transactions (`merchantId` null: every merchant's, for operators), newest first. The
  * cursor is a position, not an offset: rows created meanwhile never shift a page.
@@ -62,7 +39,8 @@ export async function listTransactions(
   merchantId: string | null,
   filter: TransactionFilter,
 ): Promise<TransactionPage> {
-  const limit = Math.min(Math.max(filter.limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
+  const limit = Math.min(Math.max(filter.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE);
+  const after = decodeCursor(filter.cursor);
   const repos = deps.storage.repos;
   const [rows, shops] = await Promise.all([
     repos.transactions.search({
@@ -75,7 +53,7 @@ export async function listTransactions(
       amountMax: filter.amountMax,
       createdFrom: filter.createdFrom,
       createdTo: filter.createdTo,
-      after: filter.cursor ? decodeCursor(filter.cursor) : undefined,
+      after: after ? { createdAt: after.at, id: after.id } : undefined,
       limit: limit + 1,
     }),
     merchantId === null ? [] : repos.merchants.listShops(merchantId),
@@ -91,7 +69,7 @@ export async function listTransactions(
   }
   return {
     transactions: page,
-    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
     shopNotificationUrls: urls,
   };
 }

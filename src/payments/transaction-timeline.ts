@@ -24,7 +24,7 @@ export interface NotificationAttemptDetails {
   httpStatus: number | null;
   error: string | null;
   durationMs: number;
-  signatureHeader: string | null;
+  signature: string | null;
   responseExcerpt: string | null;
 }
 
@@ -126,7 +126,7 @@ export async function transactionTimeline(
         httpStatus: a.httpStatus,
         error: a.error === null ? null : maskCardNumbers(a.error),
         durationMs: a.durationMs,
-        signatureHeader: a.signatureHeader,
+        signature: a.signature,
         responseExcerpt: a.responseExcerpt === null ? null : maskCardNumbers(a.responseExcerpt),
       })),
   }));

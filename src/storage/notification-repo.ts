@@ -164,6 +164,54 @@ export class NotificationRepo {
     return q.limit(filter.limit).execute();
   }
 
+  /**
+   * One page of a merchant's notifications, newest first in the stable order (created_at, id), strictly after
+   * `before` (the last row of the previous page). `from`/`to` bound created_at (inclusive, Unix ms).
+   */
+  async page(filter: {
+    merchantId: string;
+    status?: NotificationStatus | undefined;
+    transactionId?: string | undefined;
+    from?: number | undefined;
+    to?: number | undefined;
+    before?: { createdAt: number; id: string } | null | undefined;
+    limit: number;
+  }): Promise<NotificationRow[]> {
+    let q = this.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('merchantId', '=', filter.merchantId)
+      .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.transactionId) q = q.where('transactionId', '=', filter.transactionId);
+    if (filter.from !== undefined) q = q.where('createdAt', '>=', filter.from);
+    if (filter.to !== undefined) q = q.where('createdAt', '<=', filter.to);
+    const before = filter.before;
+    if (before) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('createdAt', '<', before.createdAt),
+          eb.and([eb('createdAt', '=', before.createdAt), eb('id', '<', before.id)]),
+        ]),
+      );
+    }
+    return q.execute();
+  }
+
+  /** The attempts of several notifications in one query, oldest first. */
+  async attemptsOf(notificationIds: readonly string[]): Promise<NotificationAttemptRow[]> {
+    if (notificationIds.length === 0) return [];
+    return this.db
+      .selectFrom('notificationAttempts')
+      .selectAll()
+      .where('notificationId', 'in', [...notificationIds])
+      .orderBy('attemptedAt')
+      .orderBy('id')
+      .execute();
+  }
+
   async attempts(notificationId: string): Promise<NotificationAttemptRow[]> {
     return this.db
       .selectFrom('notificationAttempts')

@@ -20,6 +20,7 @@ export interface Database {
   transactionEvents: TransactionEventsTable;
   requestLog: RequestLogTable;
   dashboardSessions: DashboardSessionsTable;
+  inboxMessages: InboxMessagesTable;
 }
 
 /**
@@ -209,10 +210,28 @@ export interface NotificationAttemptsTable {
   httpStatus: number | null;
   error: string | null;
   durationMs: number;
-  /** Where it was sent, the `X-Imoje-Signature` it carried and the start of the answer (0015; null before). */
+  /** Where this attempt went, the X-Imoje-Signature it carried and the start of the answer (0014; null before). */
   url: string | null;
-  signatureHeader: string | null;
+  signature: string | null;
   responseExcerpt: string | null;
+}
+
+/** What arrived at the sandbox's webhook inbox (/kartoteka/inbox/{shopId}), exactly as received. */
+export interface InboxMessagesTable {
+  id: string;
+  merchantId: string;
+  serviceId: string;
+  receivedAt: number;
+  /** JSON object of the request headers (lowercase names), hop-by-hop and credentials left out. */
+  headers: string;
+  /** The raw body, base64: relayed byte for byte by `kartoteka listen`. */
+  bodyBase64: string;
+  signature: string | null;
+  /** 1 when X-Imoje-Signature matched the body under the shop's serviceKey. */
+  verified: number;
+  transactionId: string | null;
+  /** The notified status (`transaction.status`), when the body says. */
+  event: string | null;
 }
 
 export interface SandboxLedgerTable {

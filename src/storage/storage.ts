@@ -3,6 +3,7 @@ import { CardRepo } from './card-repo.js';
 import { GroupCommit } from './group-commit.js';
 import type { Connection, Dialect, PoolLoad } from './connect.js';
 import { IdempotencyRepo } from './idempotency-repo.js';
+import { InboxRepo } from './inbox-repo.js';
 import { MerchantRepo, type ServiceKeys } from './merchant-repo.js';
 import type { ServiceKeyBox } from '../vault/service-key-box.js';
 import { NotificationRepo } from './notification-repo.js';
@@ -28,6 +29,7 @@ export interface Repos {
   events: EventRepo;
   requestLog: RequestLogRepo;
   dashboardSessions: DashboardSessionRepo;
+  inbox: InboxRepo;
 }
 
 function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Repos {
@@ -43,6 +45,7 @@ function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Re
     events: new EventRepo(db, dialect),
     requestLog: new RequestLogRepo(db),
     dashboardSessions: new DashboardSessionRepo(db),
+    inbox: new InboxRepo(db),
   };
 }
 

@@ -28,7 +28,7 @@ export class Receiver {
 
   private constructor(private readonly server: http.Server) {}
 
-  static async start(): Promise<Receiver> {
+  static async start(port = 0): Promise<Receiver> {
     const server = http.createServer();
     const receiver = new Receiver(server);
     server.on('connection', (s) => {
@@ -59,7 +59,7 @@ export class Receiver {
         else send();
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     return receiver;
   }
 

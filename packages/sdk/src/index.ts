@@ -34,3 +34,6 @@ export type * from './types/notification.js';
 export type * from './types/service.js';
 export type * from './types/payment-link.js';
 export type * from './types/transaction-list.js';
+export { Notifications } from './notifications.js';
+export { Inbox } from './inbox.js';
+export type * from './types/kartoteka-notifications.js';

@@ -25,7 +25,7 @@ export const TransactionListQuery = Type.Object(
       }),
     ),
     limit: Type.Optional(
-      Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: `1–${MAX_PAGE}, default 25` }),
+      Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: `1–${MAX_PAGE}, default 20` }),
     ),
   },
   { additionalProperties: false },
@@ -88,9 +88,9 @@ export const TimelineResponse = Type.Object({
           httpStatus: Type.Union([Type.Integer(), Type.Null()]),
           error: Nullable(Type.String()),
           durationMs: Type.Integer(),
-          signatureHeader: Nullable(Type.String({ description: 'the X-Imoje-Signature sent' })),
+          signature: Nullable(Type.String({ description: 'the X-Imoje-Signature sent' })),
           responseExcerpt: Nullable(
-            Type.String({ description: 'the first 512 bytes of the answer, masked' }),
+            Type.String({ description: 'the start of the answer (up to 1024 bytes), masked' }),
           ),
         }),
       ),

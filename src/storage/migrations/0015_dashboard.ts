@@ -7,7 +7,6 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  * - indexes for the list's order (created desc, id) and its selective filters (status, orderId, cid).
  * - `transaction_events`: the timeline's steps that leave no other trace (3-D Secure started and answered, each
  *   status change with the acquirer's code), written in the database transaction that makes the change.
- * - `notification_attempts`: the URL, the signature header sent and an excerpt of the answer, per attempt.
  * - `request_log`: the merchant's last API requests, masked, bounded per merchant.
  * - `dashboard_sessions`: a signed-in browser (only the hash of its cookie is stored) and its CSRF token.
  */
@@ -60,10 +59,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['transaction_id', 'at'])
     .execute();
 
-  await db.schema.alterTable('notification_attempts').addColumn('url', 'text').execute();
-  await db.schema.alterTable('notification_attempts').addColumn('signature_header', 'text').execute();
-  await db.schema.alterTable('notification_attempts').addColumn('response_excerpt', 'text').execute();
-
   await db.schema
     .createTable('request_log')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -102,9 +97,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('dashboard_sessions').execute();
   await db.schema.dropTable('request_log').execute();
-  await db.schema.alterTable('notification_attempts').dropColumn('response_excerpt').execute();
-  await db.schema.alterTable('notification_attempts').dropColumn('signature_header').execute();
-  await db.schema.alterTable('notification_attempts').dropColumn('url').execute();
   await db.schema.dropTable('transaction_events').execute();
   for (const index of ['cid', 'order', 'status', 'created']) {
     await db.schema.dropIndex(`transactions_merchant_${index}`).execute();

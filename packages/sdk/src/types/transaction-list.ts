@@ -56,7 +56,7 @@ export interface NotificationAttempt {
   httpStatus: number | null;
   error: string | null;
   durationMs: number;
-  signatureHeader: string | null;
+  signature: string | null;
   responseExcerpt: string | null;
 }
 
