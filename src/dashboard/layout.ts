@@ -4,17 +4,20 @@ import { esc } from './format.js';
 export interface DashboardSection {
   path: string;
   label: string;
+  /** Shown only in sandbox mode (its data exists only there). */
+  sandboxOnly?: boolean;
 }
 
 /**
- * The navigation. A page joins it only once its data exists (schedules, the test clock and the webhook inbox
- * come with their own branches: each adds its section here and its routes in routes.ts).
+ * The navigation. A page joins it only once its data exists (schedules and the test clock come with their own
+ * branches: each adds its section here and its routes in routes.ts).
  */
 export const SECTIONS: readonly DashboardSection[] = [
   { path: '/dashboard/overview', label: 'Overview' },
   { path: '/dashboard/transactions', label: 'Transactions' },
   { path: '/dashboard/profiles', label: 'Profiles' },
   { path: '/dashboard/requests', label: 'API requests' },
+  { path: '/dashboard/inbox', label: 'Webhook inbox', sandboxOnly: true },
 ];
 
 export const CSP =
@@ -62,6 +65,8 @@ export interface Viewer {
   merchantId: string | null;
   operator: boolean;
   csrfToken: string;
+  /** The gateway runs in sandbox mode (the sandbox-only sections exist). */
+  sandbox: boolean;
 }
 
 /** The hidden field every POST form carries. */
@@ -70,10 +75,12 @@ export function csrfField(viewer: Viewer): string {
 }
 
 function nav(current: string, viewer: Viewer): string {
-  const items = SECTIONS.map(
-    (s) =>
-      `<li><a href="${s.path}"${current === s.path ? ' aria-current="page"' : ''}>${esc(s.label)}</a></li>`,
-  ).join('');
+  const items = SECTIONS.filter((s) => viewer.sandbox || !s.sandboxOnly)
+    .map(
+      (s) =>
+        `<li><a href="${s.path}"${current === s.path ? ' aria-current="page"' : ''}>${esc(s.label)}</a></li>`,
+    )
+    .join('');
   const who = viewer.operator ? 'Operator (all merchants)' : `Merchant ${esc(viewer.merchantId ?? '')}`;
   return `<nav aria-label="Dashboard"><ul>${items}</ul></nav>
 <span class="note">${who}</span>

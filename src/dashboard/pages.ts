@@ -4,6 +4,7 @@ import type { PaymentProfile } from '../domain/profile.js';
 import type { FoundTransaction } from '../payments/list-transactions.js';
 import type { TimelineEntry, TransactionTimeline } from '../payments/transaction-timeline.js';
 import type { RequestLogRow } from '../payments/request-log.js';
+import type { InboxPage } from '../payments/inbox.js';
 import { esc, money, query, statusBadge, time } from './format.js';
 import { csrfField, type Viewer } from './layout.js';
 
@@ -229,4 +230,34 @@ export function signInPage(options: {
 
 export function messagePage(message: string): string {
   return `<section class="card"><p>${esc(message)}</p><p><a href="/dashboard">Back to the dashboard</a></p></section>`;
+}
+
+export function inboxPage(viewer: Viewer, merchant: string, page: InboxPage | null, first: boolean): string {
+  const pick = viewer.operator
+    ? `<section class="card" aria-labelledby="whose"><h2 id="whose">Merchant</h2><form class="filters" method="get" action="/dashboard/inbox"><div><label for="i-merchant">Merchant id</label><input id="i-merchant" name="merchant" value="${esc(merchant)}" required></div><div><button type="submit">Show</button></div></form></section>`
+    : '';
+  if (!page) return pick;
+  const items = page.messages
+    .map((m) => {
+      const headers = Object.entries(m.headers)
+        .map(([k, v]) => `${esc(k)}: ${esc(v)}`)
+        .join('\n');
+      return `<article class="card" aria-labelledby="m-${esc(m.id)}"><h2 id="m-${esc(m.id)}">${esc(m.event ?? 'notification')} ${
+        m.verified
+          ? '<span class="badge ok">signature verified</span>'
+          : '<span class="badge bad">signature NOT verified</span>'
+      }</h2><dl class="facts"><dt>Received</dt><dd>${time(Date.parse(m.receivedAt))}</dd>
+<dt>Transaction</dt><dd>${m.transactionId ? `<a class="mono" href="/dashboard/transactions/${esc(m.transactionId)}">${esc(m.transactionId)}</a>` : '—'}</dd>
+<dt>Shop</dt><dd class="mono">${esc(m.serviceId)}</dd><dt>X-Imoje-Signature</dt><dd class="mono">${esc(m.signature ?? '—')}</dd></dl>
+<details><summary>Body and headers</summary><p>Body</p>${pretty(m.body)}<p>Headers</p><pre>${headers}</pre></details></article>`;
+    })
+    .join('');
+  const more = `<div class="pager">${first ? '' : `<a href="/dashboard/inbox${query({ merchant: viewer.operator ? merchant : undefined })}">Newest</a>`}${
+    page.nextCursor
+      ? `<a rel="next" href="/dashboard/inbox${query({ merchant: viewer.operator ? merchant : undefined, cursor: page.nextCursor })}">Older</a>`
+      : ''
+  }</div>`;
+  return `${pick}<p class="note">What the sandbox's receiver got: the notifications of this merchant's shops that have no notification URL of their own, newest first, with their signature checked against the shop's serviceKey.</p>${
+    items || '<p>Nothing has arrived yet.</p>'
+  }${more}`;
 }

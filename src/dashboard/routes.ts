@@ -13,11 +13,13 @@ import { dailyVolume } from '../payments/dashboard-stats.js';
 import { listTransactions, type TransactionFilter } from '../payments/list-transactions.js';
 import { deactivateProfile, listProfilesByCid } from '../payments/profiles.js';
 import { latestRequests } from '../payments/request-log.js';
+import { listInboxMessages } from '../payments/inbox.js';
 import { transactionTimeline } from '../payments/transaction-timeline.js';
 import { volumeChart } from './chart.js';
 import type { DashboardDeps } from './deps.js';
 import { CSP, layout, type Viewer } from './layout.js';
 import {
+  inboxPage,
   messagePage,
   profilesPage,
   requestsPage,
@@ -82,7 +84,14 @@ export function dashboardRoutes(deps: DashboardDeps) {
         const cookie = readCookie(request, SESSION_COOKIE);
         if (!cookie) return null;
         const s = await dashboardSession(p, cookie);
-        return s ? { merchantId: s.merchantId, operator: s.operator, csrfToken: s.csrfToken } : null;
+        return s
+          ? {
+              merchantId: s.merchantId,
+              operator: s.operator,
+              csrfToken: s.csrfToken,
+              sandbox: deps.mode === 'sandbox',
+            }
+          : null;
       };
 
       /** A page for a signed-in viewer; a POST also needs the session's CSRF token and the same origin. */
@@ -357,6 +366,30 @@ export function dashboardRoutes(deps: DashboardDeps) {
           return reply.redirect(`/dashboard/profiles?${back.toString()}`, 303);
         }),
       );
+
+      // The webhook inbox exists only in sandbox mode (src/payments/inbox.ts): so does its page.
+      if (deps.mode === 'sandbox') {
+        scope.get(
+          '/dashboard/inbox',
+          hidden,
+          guarded('GET', async (viewer, request, reply) => {
+            const q = request.query as Record<string, unknown>;
+            const merchant = viewer.operator ? (text(q, 'merchant', 64) ?? '') : (viewer.merchantId ?? '');
+            const cursor = text(q, 'cursor', 200);
+            const page = merchant ? await listInboxMessages(p, merchant, { cursor, limit: 20 }) : null;
+            return html(
+              reply,
+              200,
+              layout(
+                'Webhook inbox',
+                '/dashboard/inbox',
+                viewer,
+                inboxPage(viewer, merchant, page, cursor === undefined),
+              ),
+            );
+          }),
+        );
+      }
 
       scope.get(
         '/dashboard/requests',

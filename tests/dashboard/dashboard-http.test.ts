@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../support/databases.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { Receiver } from '../notifications/receiver.js';
+import { Http } from '../support/http.js';
+import { saleBody } from '../support/payloads.js';
 import {
   DashboardClient,
   drainNotifications,
@@ -241,3 +243,48 @@ describe('the dashboard in production mode', () => {
     }
   });
 });
+
+for (const db of DB_KINDS) {
+  describe(`the dashboard's webhook inbox page (${db})`, () => {
+    it("shows what the sandbox shop's notifications brought to the inbox, signature verified; not in production", async () => {
+      const gw = await startGateway({ db, env: { KARTOTEKA_BOOTSTRAP: 'on' } });
+      try {
+        const sandbox = gw.gateway.sandbox!;
+        const api = new Http(`${gw.url}/v1/merchant/${sandbox.merchantId}`, {
+          authorization: `Bearer ${sandbox.token}`,
+        });
+        const sale = await api.post<{ transaction: { id: string } }>(
+          '/transaction',
+          saleBody(sandbox.serviceId, { paymentMethodCode: 'ecom3ds' }),
+        );
+        expect(sale.status).toBe(200);
+        await drainNotifications(gw);
+        const dash = await DashboardClient.signIn(gw.url, sandbox.token);
+        const page = await dash.get('/dashboard/inbox');
+        expect(page.status).toBe(200);
+        expect(page.text).toContain('href="/dashboard/inbox"');
+        expect(page.text).toContain(`/dashboard/transactions/${sale.body.transaction.id}`);
+        expect(page.text).toContain('signature verified');
+        expect(page.text).not.toContain('signature NOT verified');
+        for (const pan of TEST_PANS) expect(page.text).not.toContain(pan);
+      } finally {
+        await gw.close();
+      }
+      const prod = await startGateway({
+        db,
+        env: {
+          KARTOTEKA_MODE: 'production',
+          KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION: 'on',
+          KARTOTEKA_DASHBOARD: 'on',
+        },
+      });
+      try {
+        const dash = await DashboardClient.signIn(prod.url, prod.merchant.token);
+        expect((await dash.get('/dashboard/overview')).text).not.toContain('href="/dashboard/inbox"');
+        expect((await dash.get('/dashboard/inbox')).status).toBe(404);
+      } finally {
+        await prod.close();
+      }
+    });
+  });
+}
