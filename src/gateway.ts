@@ -27,6 +27,12 @@ import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { deliveryTask } from './notifications/delivery-task.js';
 import type { PaymentsDeps } from './payments/deps.js';
 import { Idempotency } from './payments/idempotency.js';
+import { challengeExpiryWork } from './payments/challenge-due-work.js';
+import type { DueWork } from './payments/due-work.js';
+import { idempotencyExpiryWork } from './payments/idempotency-due-work.js';
+import { notificationWork } from './payments/notification-due-work.js';
+import { TestClocks } from './payments/test-clock.js';
+import { scheduleCycles, scheduleNotices } from './payments/schedule-runner.js';
 import { openStorage } from './storage/open.js';
 import type { Storage } from './storage/storage.js';
 import type { Keyring } from './vault/keyring.js';
@@ -38,6 +44,7 @@ import { dashboardRoutes } from './dashboard/routes.js';
 import { RequestLogWriter } from './payments/request-log.js';
 import { runChores } from './worker/chores.js';
 import { Worker } from './worker/worker.js';
+import { scheduleTask } from './worker/schedule-task.js';
 
 export interface GatewayOptions {
   clock?: Clock;
@@ -58,6 +65,7 @@ export interface Gateway {
   worker: Worker;
   log: Logger;
   metrics: GatewayMetrics;
+  testClocks: TestClocks;
   /** Set when this start created the sandbox merchant, or read from the data directory on later starts. */
   sandbox: SandboxCredentials | null;
   listen(): Promise<string>;
@@ -74,6 +82,7 @@ interface Core {
   idempotency: Idempotency;
   worker: Worker;
   metrics: GatewayMetrics;
+  testClocks: TestClocks;
   setBaseUrl(url: string): void;
   /** The sandbox merchant, whose shops without a notification URL of their own notify the webhook inbox. */
   setSandboxMerchant(merchantId: string | null): void;
@@ -138,6 +147,11 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
   const vault = new Vault(keyring, storage.repos.cards);
   // Sandbox mode only, and only the sandbox merchant's shops: production never posts to the gateway itself.
   let sandboxMerchant: string | null = config.mode === 'sandbox' ? storedSandboxMerchantId(config) : null;
+  if (config.mode === 'production') {
+    // Test clocks are the sandbox's: a shop left on one by a sandbox run of this database runs on real time.
+    const cleared = await storage.repos.testClocks.removeAll();
+    if (cleared > 0) log.warn({ shops: cleared }, 'production mode: test clocks removed, shops on real time');
+  }
 
   const payments: PaymentsDeps = {
     storage,
@@ -148,6 +162,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     publicUrl: () => baseUrl,
     challengeTtlMs: config.challengeTtlMs,
     acquirerExpiryMs: config.acquirerExpiryMs,
+    idempotencyTtlMs: config.idempotencyTtlMs,
     notificationQueued: () => worker.poke(),
     inboxUrl: (shop) =>
       sandboxMerchant !== null && shop.merchantId === sandboxMerchant ? baseUrl + inboxPath(shop.id) : null,
@@ -162,17 +177,38 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     log,
   });
 
+  const delivery = { storage, clock, log, mode: config.mode, timeoutMs: config.notifyTimeoutMs };
+  // Test clocks (sandbox): what falls due, in the order work due at the same moment runs — whatever queues
+  // a notification before the notifications. The wall-clock tasks below leave test-clock shops to them.
+  const sandbox = config.mode === 'sandbox';
+  const dueWork: DueWork[] = [
+    challengeExpiryWork(payments),
+    // A cycle's pre-billing notice before its charge when both fall due at one moment.
+    scheduleNotices(payments),
+    scheduleCycles(payments),
+    notificationWork(delivery),
+    idempotencyExpiryWork(storage),
+  ];
+  const testClocks = new TestClocks({ storage, mode: config.mode, clock, work: () => dueWork, log });
+
   // Chores first: an expired challenge's notification then goes out in the same round.
   const worker: Worker = new Worker(
     [
       {
         name: 'chores',
         run: async () => {
-          const r = await runChores({ payments, idempotency, recoveryGraceMs: config.recoveryGraceMs });
+          const r = await runChores({
+            payments,
+            idempotency,
+            recoveryGraceMs: config.recoveryGraceMs,
+            skipClockShops: sandbox,
+          });
           return r.expired + r.recovered > 0;
         },
       },
-      deliveryTask({ storage, clock, log, mode: config.mode, timeoutMs: config.notifyTimeoutMs }),
+      scheduleTask(payments, { skipClockShops: sandbox }),
+      deliveryTask(delivery, { skipClockShops: sandbox }),
+      ...(sandbox ? [{ name: 'test-clocks', run: () => testClocks.runDueAtFrozenTimes() }] : []),
     ],
     config.workerPollMs,
     log,
@@ -187,6 +223,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
     idempotency,
     worker,
     metrics,
+    testClocks,
     setBaseUrl: (url) => {
       baseUrl = url;
     },
@@ -202,7 +239,7 @@ async function buildCore(config: Config, options: GatewayOptions): Promise<Core>
  */
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const core = await buildCore(config, options);
-  const { clock, log, storage, acquirer, payments, idempotency, worker, metrics } = core;
+  const { clock, log, storage, acquirer, payments, idempotency, worker, metrics, testClocks } = core;
   const authFailures = new AuthFailureThrottle(config.authFailureLimit, clock);
   const auth = new Authenticator(
     () => storage.repos.merchants,
@@ -230,6 +267,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       challengeFramer: widget.challengeFramer,
       requests: metrics,
       ...(requestLog ? { requestLog } : {}),
+      testClocks,
       landing: {
         name: 'Kartoteka',
         version: KARTOTEKA_VERSION,
@@ -291,9 +329,12 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     worker,
     log,
     metrics,
+    testClocks,
     sandbox,
     async listen() {
       if (storage.dialect === 'sqlite') {
+        // An advance in progress belongs to the run that died too: the next advance finishes it at once.
+        await storage.repos.testClocks.expireAllLeases();
         // SQLite has one writer process: anything left mid-flight belongs to a previous run that died, so it
         // is reconciled now, before serving (PostgreSQL instances leave that to the chore's grace period).
         await storage.repos.idempotency.expireAllLeases();

@@ -7,6 +7,19 @@ table api_tokens (
   revoked_at bigint
 );
 
+table card_retry_states (
+  merchant_id text not null,
+  fingerprint text not null,
+  last_decline_at bigint,
+  decline_class text,
+  retry_after bigint,
+  hard_declined_at bigint,
+  declined_expiry text,
+  window_started_at bigint,
+  reattempts integer not null,
+  modified_at bigint not null
+);
+
 table cards (
   id text not null,
   merchant_id text not null,
@@ -42,7 +55,8 @@ table idempotency_keys (
   transaction_id text,
   created_at bigint not null,
   expires_at bigint not null,
-  lease_until bigint not null
+  lease_until bigint not null,
+  clock_shop_id text
 );
 
 table imoje_attempts (
@@ -188,7 +202,46 @@ table sandbox_ledger (
   outcome text not null,
   code text not null,
   network_txn_id text,
+  created_at bigint not null,
+  merchant_advice text
+);
+
+table schedule_attempts (
+  schedule_id text not null,
+  cycle integer not null,
+  attempt integer not null,
+  transaction_id text not null,
   created_at bigint not null
+);
+
+table schedules (
+  id text not null,
+  merchant_id text not null,
+  service_id text not null,
+  profile_id text not null,
+  amount bigint not null,
+  currency text not null,
+  title text not null,
+  interval_unit text not null,
+  interval_count integer not null,
+  start_at bigint not null,
+  end_at bigint,
+  max_cycles integer,
+  status text not null,
+  end_reason text,
+  cycle integer not null,
+  cycle_due_at bigint not null,
+  attempts integer not null,
+  charge_at bigint,
+  notice_at bigint,
+  expiry_notice_at bigint,
+  blocked_card_id text,
+  cycles_settled integer not null,
+  last_transaction_id text,
+  lease_owner text,
+  lease_until bigint,
+  created_at bigint not null,
+  modified_at bigint not null
 );
 
 table shops (
@@ -202,7 +255,14 @@ table shops (
   created_at bigint not null,
   service_key_version integer,
   min_transaction bigint not null,
-  max_transaction bigint not null
+  max_transaction bigint not null,
+  retry_attempts integer not null,
+  retry_window_days integer not null,
+  notice_days integer not null,
+  test_clock_at bigint,
+  test_clock_target bigint,
+  test_clock_owner text,
+  test_clock_lease_until bigint
 );
 
 table transaction_events (
@@ -270,11 +330,15 @@ CREATE UNIQUE INDEX api_tokens_pkey ON public.api_tokens USING btree (id);
 
 CREATE UNIQUE INDEX api_tokens_token_hash_key ON public.api_tokens USING btree (token_hash);
 
+CREATE UNIQUE INDEX card_retry_states_pk ON public.card_retry_states USING btree (merchant_id, fingerprint);
+
 CREATE UNIQUE INDEX cards_pkey ON public.cards USING btree (id);
 
 CREATE INDEX dashboard_sessions_expiry ON public.dashboard_sessions USING btree (expires_at);
 
 CREATE UNIQUE INDEX dashboard_sessions_pkey ON public.dashboard_sessions USING btree (id_hash);
+
+CREATE INDEX idempotency_keys_clock_shop ON public.idempotency_keys USING btree (clock_shop_id, expires_at);
 
 CREATE INDEX idempotency_keys_expiry ON public.idempotency_keys USING btree (expires_at);
 
@@ -323,6 +387,18 @@ CREATE UNIQUE INDEX request_log_pkey ON public.request_log USING btree (id);
 CREATE UNIQUE INDEX sandbox_ledger_pk ON public.sandbox_ledger USING btree (reference, operation);
 
 CREATE INDEX sandbox_ledger_sale ON public.sandbox_ledger USING btree (sale_reference);
+
+CREATE UNIQUE INDEX schedule_attempts_pk ON public.schedule_attempts USING btree (schedule_id, cycle, attempt);
+
+CREATE INDEX schedules_charge ON public.schedules USING btree (charge_at);
+
+CREATE INDEX schedules_merchant ON public.schedules USING btree (merchant_id, created_at);
+
+CREATE UNIQUE INDEX schedules_pkey ON public.schedules USING btree (id);
+
+CREATE INDEX schedules_shop_charge ON public.schedules USING btree (service_id, charge_at);
+
+CREATE INDEX schedules_shop_notice ON public.schedules USING btree (service_id, notice_at);
 
 CREATE INDEX shops_merchant ON public.shops USING btree (merchant_id);
 

@@ -1,10 +1,12 @@
 CREATE TABLE "api_tokens" ("id" text primary key, "merchant_id" text not null references "merchants" ("id"), "token_hash" text not null unique, "label" text not null, "created_at" bigint not null, "revoked_at" bigint);
 
+CREATE TABLE "card_retry_states" ("merchant_id" text not null, "fingerprint" text not null, "last_decline_at" bigint, "decline_class" text, "retry_after" bigint, "hard_declined_at" bigint, "declined_expiry" text, "window_started_at" bigint, "reattempts" integer default 0 not null, "modified_at" bigint not null, constraint "card_retry_states_pk" primary key ("merchant_id", "fingerprint"));
+
 CREATE TABLE "cards" ("id" text primary key, "merchant_id" text not null, "fingerprint" text not null, "key_version" integer not null, "wrapped_key" text not null, "encrypted_pan" text not null, "brand" text not null, "last4" text not null, "month" text not null, "year" text not null, "first_name" text not null, "last_name" text not null, "created_at" bigint not null);
 
 CREATE TABLE "dashboard_sessions" ("id_hash" text primary key, "merchant_id" text, "operator" integer not null, "csrf_token" text not null, "created_at" bigint not null, "expires_at" bigint not null);
 
-CREATE TABLE "idempotency_keys" ("merchant_id" text not null, "key" text not null, "request_hash" text not null, "state" text not null, "response_status" integer, "response_body" text, "transaction_id" text, "created_at" bigint not null, "expires_at" bigint not null, "lease_until" bigint not null, constraint "idempotency_keys_pk" primary key ("merchant_id", "key"));
+CREATE TABLE "idempotency_keys" ("merchant_id" text not null, "key" text not null, "request_hash" text not null, "state" text not null, "response_status" integer, "response_body" text, "transaction_id" text, "created_at" bigint not null, "expires_at" bigint not null, "lease_until" bigint not null, "clock_shop_id" text, constraint "idempotency_keys_pk" primary key ("merchant_id", "key"));
 
 CREATE TABLE "imoje_attempts" ("reference" text not null, "operation" text not null, "service_id" text not null, "sale_reference" text, "amount" bigint not null, "state" text not null, "upstream_id" text, "outcome" text, "code" text, "network_txn_id" text, "asked_at" bigint not null, "answered_at" bigint, constraint "imoje_attempts_pk" primary key ("reference", "operation"));
 
@@ -26,9 +28,13 @@ CREATE TABLE "payment_profiles" ("id" text primary key, "merchant_id" text not n
 
 CREATE TABLE "request_log" ("id" text primary key, "merchant_id" text not null, "at" bigint not null, "method" text not null, "path" text not null, "status" integer not null, "duration_ms" integer not null, "request_body" text, "response_body" text);
 
-CREATE TABLE "sandbox_ledger" ("reference" text not null, "operation" text not null, "sale_reference" text, "amount" bigint not null, "currency" text not null, "masked_pan" text, "initiator" text, "stored_credential" text, "quoted_network_txn_id" text, "three_ds" text, "captured" integer not null, "outcome" text not null, "code" text not null, "network_txn_id" text, "created_at" bigint not null, constraint "sandbox_ledger_pk" primary key ("reference", "operation"));
+CREATE TABLE "sandbox_ledger" ("reference" text not null, "operation" text not null, "sale_reference" text, "amount" bigint not null, "currency" text not null, "masked_pan" text, "initiator" text, "stored_credential" text, "quoted_network_txn_id" text, "three_ds" text, "captured" integer not null, "outcome" text not null, "code" text not null, "network_txn_id" text, "created_at" bigint not null, "merchant_advice" text, constraint "sandbox_ledger_pk" primary key ("reference", "operation"));
 
-CREATE TABLE "shops" ("id" text primary key, "merchant_id" text not null references "merchants" ("id"), "name" text not null, "service_key" text not null, "pci_enabled" integer not null, "preauth_enabled" integer not null, "notification_url" text, "created_at" bigint not null, "service_key_version" integer, "min_transaction" bigint default 1 not null, "max_transaction" bigint default 999999999 not null);
+CREATE TABLE "schedule_attempts" ("schedule_id" text not null, "cycle" integer not null, "attempt" integer not null, "transaction_id" text not null, "created_at" bigint not null, constraint "schedule_attempts_pk" primary key ("schedule_id", "cycle", "attempt"));
+
+CREATE TABLE "schedules" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "profile_id" text not null, "amount" bigint not null, "currency" text not null, "title" text not null, "interval_unit" text not null, "interval_count" integer not null, "start_at" bigint not null, "end_at" bigint, "max_cycles" integer, "status" text not null, "end_reason" text, "cycle" integer not null, "cycle_due_at" bigint not null, "attempts" integer not null, "charge_at" bigint, "notice_at" bigint, "expiry_notice_at" bigint, "blocked_card_id" text, "cycles_settled" integer not null, "last_transaction_id" text, "lease_owner" text, "lease_until" bigint, "created_at" bigint not null, "modified_at" bigint not null);
+
+CREATE TABLE "shops" ("id" text primary key, "merchant_id" text not null references "merchants" ("id"), "name" text not null, "service_key" text not null, "pci_enabled" integer not null, "preauth_enabled" integer not null, "notification_url" text, "created_at" bigint not null, "service_key_version" integer, "min_transaction" bigint default 1 not null, "max_transaction" bigint default 999999999 not null, "retry_attempts" integer default 4 not null, "retry_window_days" integer default 14 not null, "notice_days" integer default 7 not null, "test_clock_at" bigint, "test_clock_target" bigint, "test_clock_owner" text, "test_clock_lease_until" bigint);
 
 CREATE TABLE "transaction_events" ("id" text primary key, "transaction_id" text not null, "at" bigint not null, "kind" text not null, "status" text, "code" text, "detail" text);
 
@@ -39,6 +45,8 @@ CREATE TABLE "vault_canary" ("id" text primary key, "sealed" text not null, "cre
 CREATE TABLE "widget_orders" ("service_id" text not null, "order_id" text not null, "amount" bigint not null, "currency" text not null, "state" text not null, "transaction_id" text not null, "created_at" bigint not null, "modified_at" bigint not null, constraint "widget_orders_pk" primary key ("service_id", "order_id", "amount", "currency"));
 
 CREATE INDEX "dashboard_sessions_expiry" on "dashboard_sessions" ("expires_at");
+
+CREATE INDEX "idempotency_keys_clock_shop" on "idempotency_keys" ("clock_shop_id", "expires_at");
 
 CREATE INDEX "idempotency_keys_expiry" on "idempotency_keys" ("expires_at");
 
@@ -63,6 +71,14 @@ CREATE INDEX "payment_profiles_cid" on "payment_profiles" ("merchant_id", "cid")
 CREATE INDEX "request_log_merchant" on "request_log" ("merchant_id", "at", "id");
 
 CREATE INDEX "sandbox_ledger_sale" on "sandbox_ledger" ("sale_reference");
+
+CREATE INDEX "schedules_charge" on "schedules" ("charge_at");
+
+CREATE INDEX "schedules_merchant" on "schedules" ("merchant_id", "created_at");
+
+CREATE INDEX "schedules_shop_charge" on "schedules" ("service_id", "charge_at");
+
+CREATE INDEX "schedules_shop_notice" on "schedules" ("service_id", "notice_at");
 
 CREATE INDEX "shops_merchant" on "shops" ("merchant_id");
 

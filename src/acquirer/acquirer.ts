@@ -112,4 +112,9 @@ export interface AcquirerResult {
   code: string;
   /** The network's transaction id (scheme reference), issued for approved payments. */
   networkTxnId?: string | undefined;
+  /**
+   * A decline's Mastercard Merchant Advice Code (`01`, `02`, `03`, `21`, `24`–`30`), when the network sent one;
+   * it overrides the result code's class (src/domain/decline-class.ts). Connectors without it leave it out.
+   */
+  merchantAdvice?: string | undefined;
 }

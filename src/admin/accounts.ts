@@ -1,6 +1,11 @@
 import { newApiToken, newId, newMerchantId, newServiceKey } from '../domain/ids.js';
 import type { Clock } from '../domain/clock.js';
 import { hashToken } from '../domain/token-hash.js';
+import {
+  DEFAULT_RECURRING_SETTINGS,
+  recurringSettingsProblem,
+  type RecurringSettings,
+} from '../domain/dunning-policy.js';
 import { DEFAULT_LIMITS, limitsProblem, type TransactionLimits } from '../domain/transaction-limits.js';
 import type { Merchant, Shop } from '../storage/merchant-repo.js';
 import type { Storage } from '../storage/storage.js';
@@ -43,6 +48,7 @@ export class Accounts {
       notificationUrl: options.notificationUrl ?? null,
       createdAt: this.clock.now(),
       ...DEFAULT_LIMITS,
+      ...DEFAULT_RECURRING_SETTINGS,
     };
     await this.storage.repos.merchants.insertShop(shop);
     return shop;
@@ -64,6 +70,25 @@ export class Accounts {
       maxTransaction: limits.maxTransaction ?? current.maxTransaction,
     };
     const problem = limitsProblem(next);
+    if (problem) throw new Error(problem);
+    const shop = await this.storage.repos.merchants.updateShop(merchantId, shopId, next);
+    return shop!;
+  }
+
+  /** Sets a shop's recurring settings (dunning policy, pre-billing notice); an omitted one keeps its value. */
+  async setRecurring(
+    merchantId: string,
+    shopId: string,
+    settings: Partial<RecurringSettings>,
+  ): Promise<Shop> {
+    const current = await this.storage.repos.merchants.getShop(merchantId, shopId);
+    if (!current) throw new Error(`no shop ${shopId} for merchant ${merchantId}`);
+    const next: RecurringSettings = {
+      retryAttempts: settings.retryAttempts ?? current.retryAttempts,
+      retryWindowDays: settings.retryWindowDays ?? current.retryWindowDays,
+      noticeDays: settings.noticeDays ?? current.noticeDays,
+    };
+    const problem = recurringSettingsProblem(next);
     if (problem) throw new Error(problem);
     const shop = await this.storage.repos.merchants.updateShop(merchantId, shopId, next);
     return shop!;

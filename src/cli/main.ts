@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { createGateway } from '../gateway.js';
 import { adminCommands } from './admin-commands.js';
 import { banner } from './banner.js';
+import { clockCommands } from './clock-commands.js';
 import { keyCommands } from './key-commands.js';
 import { listenCommand } from './listen-command.js';
 import { notificationCommands } from './notification-commands.js';
@@ -46,6 +47,7 @@ program
 
 adminCommands(program);
 keyCommands(program);
+clockCommands(program);
 notificationCommands(program);
 resetCommand(program);
 listenCommand(program);

@@ -124,6 +124,67 @@ export const ERROR_CATALOG = {
     status: 401,
     message: "The notification's X-Imoje-Signature does not verify.",
   },
+  testClockSandboxOnly: {
+    code: 'CLK-ERROR-210403',
+    status: 403,
+    message: 'Test clocks exist in sandbox mode only.',
+  },
+  testClockNotFound: { code: 'CLK-ERROR-210404', status: 404, message: 'This service has no test clock.' },
+  testClockExists: {
+    code: 'CLK-ERROR-210409',
+    status: 409,
+    message: 'This service already has a test clock: advance it, or delete it first.',
+  },
+  testClockBusy: {
+    code: 'CLK-ERROR-210410',
+    status: 409,
+    message: 'Another advance of this test clock is running; retry when it is done.',
+  },
+  testClockBackwards: {
+    code: 'CLK-ERROR-210422',
+    status: 422,
+    message: 'A test clock only moves forward (and no later than the end of year 9999).',
+  },
+
+  // Recurring payments (docs/recurring.md): reattempts the card schemes would fine, refused before the acquirer.
+  reattemptAfterHardDecline: {
+    code: 'RCR-ERROR-210400',
+    status: 400,
+    message:
+      'Reattempt refused: this card was declined with a hard decline (never retry); the payer must register it again.',
+  },
+  reattemptNeedsCardUpdate: {
+    code: 'RCR-ERROR-210401',
+    status: 400,
+    message:
+      'Reattempt refused: this card needs an update (e.g. expired); debit it again once it is replaced.',
+  },
+  reattemptTooEarly: {
+    code: 'RCR-ERROR-210402',
+    status: 400,
+    message: "Reattempt refused: the card's last decline allows no retry before its retry-after time.",
+  },
+  reattemptLimitReached: {
+    code: 'RCR-ERROR-210403',
+    status: 400,
+    message: 'Reattempt refused: this card was already reattempted 15 times in 30 days.',
+  },
+  scheduleNotFound: { code: 'RCR-ERROR-220404', status: 404, message: 'Schedule not found.' },
+  scheduleProfileNotRecurring: {
+    code: 'RCR-ERROR-220400',
+    status: 400,
+    message: 'A schedule needs an active RECURRING payment profile of this merchant.',
+  },
+  scheduleInvalid: {
+    code: 'RCR-ERROR-220422',
+    status: 422,
+    message: 'The schedule is not valid (interval, start, end or maxCycles).',
+  },
+  scheduleStatusConflict: {
+    code: 'RCR-ERROR-220409',
+    status: 409,
+    message: 'The schedule cannot make this change from its current status.',
+  },
 } as const;
 
 export type ErrorKey = keyof typeof ERROR_CATALOG;

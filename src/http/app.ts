@@ -10,6 +10,7 @@ import { registerOpenApi } from './openapi.js';
 import { registerRequestId, requestId } from './request-id.js';
 import { registerRequestMetrics } from './request-metrics.js';
 import { registerRequestLog } from './request-log.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { landingRoutes } from './pages/landing.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { healthRoutes } from './routes/health.js';
@@ -20,6 +21,7 @@ import { methodLogoRoutes } from './routes/method-logos.js';
 import { paymentLinkRoutes } from './routes/payment-links.js';
 import { profileRoutes } from './routes/profiles.js';
 import { serviceRoutes } from './routes/services.js';
+import { testClockRoutes } from './routes/test-clock.js';
 import { transactionActionRoutes } from './routes/transaction-actions.js';
 import { transactionRoutes } from './routes/transactions.js';
 import { transactionListRoutes } from './routes/transaction-list.js';
@@ -91,6 +93,8 @@ export async function buildHttpApp(
       transactionListRoutes(extension, deps);
       notificationRoutes(extension, deps);
       if (inboxFeed) inboxRoutes(extension, deps, inboxFeed);
+      scheduleRoutes(extension, deps);
+      if (deps.testClocks) testClockRoutes(extension, deps, deps.testClocks);
     },
     { prefix: '/kartoteka/v1/merchant/:merchantId' },
   );

@@ -1,5 +1,6 @@
 import type { PaymentsDeps } from '../payments/deps.js';
 import type { Idempotency } from '../payments/idempotency.js';
+import type { TestClocks } from '../payments/test-clock.js';
 import type { Authenticator } from './auth.js';
 import type { RequestRecorder } from './request-metrics.js';
 import type { RequestLogSink } from './request-log.js';
@@ -25,4 +26,6 @@ export interface HttpDeps {
   requestLog?: RequestLogSink;
   /** The landing page at `/` (name, version, links; the sandbox credentials in sandbox mode). */
   landing?: LandingInfo;
+  /** Test clocks (sandbox; production answers 403), under the extension prefix `/kartoteka/v1/merchant/…`. */
+  testClocks?: TestClocks;
 }

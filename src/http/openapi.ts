@@ -154,6 +154,16 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             "Kartoteka's extension, sandbox mode only: the receiver the sandbox shops notify by default, and " +
             'what it received (list, read, live stream)',
         },
+        {
+          name: 'kartoteka: schedules',
+          description:
+            "Kartoteka's extension (not imoje's), under /kartoteka/v1/merchant/{merchantId}: schedules that debit a recurring profile every interval, with scheme-aware retries (docs/recurring.md)",
+        },
+        {
+          name: 'kartoteka: test clocks',
+          description:
+            "Kartoteka's extension (`/kartoteka/v1/merchant/{merchantId}/…`), sandbox only: a service's frozen time, advanced on request",
+        },
       ],
     },
   });

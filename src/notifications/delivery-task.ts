@@ -5,6 +5,8 @@ import { deliverOne, type DeliveryDeps } from './deliver.js';
 export interface DeliveryTaskOptions {
   /** How many notifications one round claims and sends concurrently. */
   batchSize?: number;
+  /** Sandbox: leave a test-clock shop's notifications to its clock (they are due at its time, not ours). */
+  skipClockShops?: boolean;
 }
 
 /**
@@ -26,7 +28,9 @@ export function deliveryTask(deps: DeliveryDeps, options: DeliveryTaskOptions = 
       // Each claim gets its own name, so overlapping rounds of one task cannot pick up each other's rows.
       const claim = `${owner}:${++claims}`;
       const now = deps.clock.now();
-      const rows = await deps.storage.repos.notifications.claimDue(claim, now, now + leaseMs, batchSize);
+      const rows = await deps.storage.repos.notifications.claimDue(claim, now, now + leaseMs, batchSize, {
+        skipClockShops: options.skipClockShops === true,
+      });
       const results = await Promise.allSettled(rows.map((row) => deliverOne(deps, row, claim)));
       for (const r of results) {
         // The row stays claimed until its lease ends, then is retried: nothing is lost, so log and go on.

@@ -3,7 +3,8 @@ import type { PaymentsDeps } from './deps.js';
 
 /** The expiry of an acquirer attempt starting now, stored on the transaction and sent with the request. */
 export function attemptDeadline(deps: PaymentsDeps): number {
-  return deps.clock.now() + deps.acquirerExpiryMs;
+  // Real time even under a test clock: the acquirer honours it by its own clock.
+  return (deps.wallClock ?? deps.clock).now() + deps.acquirerExpiryMs;
 }
 
 /**
@@ -12,5 +13,5 @@ export function attemptDeadline(deps: PaymentsDeps): number {
  */
 export function attemptEnded(deps: PaymentsDeps, t: Transaction): boolean {
   const deadline = t.acquirerDeadline ?? t.modifiedAt + deps.acquirerExpiryMs;
-  return deps.clock.now() > deadline;
+  return (deps.wallClock ?? deps.clock).now() > deadline;
 }

@@ -6,6 +6,7 @@ import { authorizeAndFinalize } from './authorize.js';
 import { challengeEvent } from './transaction-events.js';
 import type { PaymentsDeps } from './deps.js';
 import { finalize, StageChangedError } from './finalize.js';
+import { atShopTime } from './shop-time.js';
 
 export type ChallengeView =
   | { kind: 'unknown' }
@@ -42,13 +43,14 @@ async function expire(deps: PaymentsDeps, t: Transaction): Promise<Transaction> 
  * What the 3-D Secure page shows. A challenge past its expiry is ended here as the chore would end it, so the
  * page never offers an answer that can no longer be given (the worker may run in another process, or lag).
  */
-export async function viewChallenge(deps: PaymentsDeps, id: string): Promise<ChallengeView> {
-  const repos = deps.storage.repos;
+export async function viewChallenge(base: PaymentsDeps, id: string): Promise<ChallengeView> {
+  const repos = base.storage.repos;
   const t = await repos.transactions.getTransactionById(id);
   if (!t) return { kind: 'unknown' };
-  if (challengeExpired(t, deps.clock.now())) return { kind: 'final', transaction: await expire(deps, t) };
   if (t.stage !== 'challenge') return { kind: 'final', transaction: t };
   const shop = await repos.merchants.getShopById(t.serviceId);
+  const deps = shop ? atShopTime(base, shop) : base;
+  if (challengeExpired(t, deps.clock.now())) return { kind: 'final', transaction: await expire(deps, t) };
   const card = t.cardId ? await repos.cards.getCard(t.cardId) : undefined;
   if (!shop || !card) return { kind: 'unknown' };
   return { kind: 'open', transaction: t, shop, maskedCard: `****${card.last4}`, brand: card.brand };
@@ -71,17 +73,19 @@ export type ChallengeResult =
  * CODE_570 and notified, and the answer is the same as for a challenge the chore expired.
  */
 export async function completeChallenge(
-  deps: PaymentsDeps,
+  base: PaymentsDeps,
   id: string,
   passed: boolean,
 ): Promise<ChallengeResult> {
-  const repos = deps.storage.repos;
+  const repos = base.storage.repos;
   const t = await repos.transactions.getTransactionById(id);
   if (!t) return { kind: 'unknown' };
-  if (challengeExpired(t, deps.clock.now())) return { kind: 'final', transaction: await expire(deps, t) };
   if (t.stage !== 'challenge') return { kind: 'final', transaction: t };
   const shop = await repos.merchants.getShopById(t.serviceId);
   if (!shop) return { kind: 'unknown' };
+  // Expiry and what follows run at the shop's time (its test clock's, in the sandbox).
+  const deps = atShopTime(base, shop);
+  if (challengeExpired(t, deps.clock.now())) return { kind: 'final', transaction: await expire(deps, t) };
   try {
     let result: { transaction: Transaction; profile: PaymentProfile | undefined };
     if (!passed) {
@@ -124,10 +128,18 @@ export async function completeChallenge(
   }
 }
 
-/** A challenge nobody completed in time ends as rejected with CODE_570, and its notification goes out. */
-export async function expireAbandonedChallenges(deps: PaymentsDeps, limit = 100): Promise<number> {
+/**
+ * A challenge nobody completed in time ends as rejected with CODE_570, and its notification goes out. The
+ * worker runs it at the wall clock for every shop without a test clock (`skipClockShops`); a test-clock shop's
+ * challenges expire at its own time, through `shopId` (its advance, `challengeExpiryWork`).
+ */
+export async function expireAbandonedChallenges(
+  deps: PaymentsDeps,
+  limit = 100,
+  scope: { shopId?: string; skipClockShops?: boolean } = {},
+): Promise<number> {
   const now = deps.clock.now();
-  const stale = await deps.storage.repos.transactions.listInStage('challenge', now, limit);
+  const stale = await deps.storage.repos.transactions.listInStage('challenge', now, limit, scope);
   let expired = 0;
   for (const t of stale) {
     try {

@@ -18,6 +18,7 @@ import { challengeEvent } from './transaction-events.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
 import { storePending } from './store-pending.js';
+import { atShopTime } from './shop-time.js';
 
 /**
  * `POST /transaction` with a card: a one-off 3-D Secure payment (`ecom3ds`), a card registration that creates a
@@ -25,7 +26,7 @@ import { storePending } from './store-pending.js';
  * pending before the acquirer is asked, with its id as the acquirer's idempotency reference.
  */
 export async function createCardTransaction(
-  deps: PaymentsDeps,
+  base: PaymentsDeps,
   merchantId: string,
   input: CreateTransactionInput,
   ctx: RequestContext,
@@ -43,7 +44,9 @@ export async function createCardTransaction(
   if (!PAYMENT_METHOD_CODES.includes(code)) {
     throw validationError('paymentMethodCode', `Must be one of ${PAYMENT_METHOD_CODES.join(', ')}.`);
   }
-  const shop = await shopForPayment(deps, merchantId, input.serviceId, input.amount);
+  const shop = await shopForPayment(base, merchantId, input.serviceId, input.amount);
+  // From here on, the shop's time (its test clock's, in the sandbox).
+  const deps = atShopTime(base, shop);
   const card = input.card;
   if (!card) {
     throw validationError(

@@ -1,4 +1,5 @@
 import { DomainError } from '../domain/domain-error.js';
+import { assertReattemptAllowed } from '../domain/reattempt.js';
 import type { PaymentResult } from '../domain/payment-result.js';
 import { newPendingTransaction } from '../domain/pending-transaction.js';
 import { methodCodeFor, type Transaction } from '../domain/transaction.js';
@@ -8,6 +9,8 @@ import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { DebitProfileInput } from './inputs.js';
 import { shopForPayment } from './payment-shop.js';
 import type { PaymentContext } from './payment-context.js';
+import { atShopTime, keyClock } from './shop-time.js';
+import type { Shop } from './shops.js';
 import { claimOrder } from './widget-order.js';
 
 /**
@@ -15,13 +18,16 @@ import { claimOrder } from './widget-order.js';
  * quote the profile's first transaction; ONE_CLICK debits are customer-initiated without 3-D Secure.
  */
 export async function debitProfile(
-  deps: PaymentsDeps,
+  base: PaymentsDeps,
   merchantId: string,
   input: DebitProfileInput,
   ctx: RequestContext,
   source: 'api' | 'web' = 'api',
 ): Promise<PaymentResult> {
-  const { transaction, context } = await storeDebit(deps, merchantId, input, ctx, source);
+  const shop = await shopForPayment(base, merchantId, input.serviceId, input.amount);
+  // From here on, the shop's time (its test clock's, in the sandbox).
+  const deps = atShopTime(base, shop);
+  const { transaction, context } = await storeDebit(deps, shop, merchantId, input, ctx, source);
   return authorizeAndFinalize(deps, {
     transaction,
     context,
@@ -40,12 +46,12 @@ export async function debitProfile(
  */
 async function storeDebit(
   deps: PaymentsDeps,
+  shop: Shop,
   merchantId: string,
   input: DebitProfileInput,
   ctx: RequestContext,
   source: 'api' | 'web',
 ): Promise<{ transaction: Transaction; context: PaymentContext }> {
-  const shop = await shopForPayment(deps, merchantId, input.serviceId, input.amount);
   return deps.storage.transaction(async (trx) => {
     const found = await trx.profiles.getProfileWithCard(merchantId, input.paymentProfileId);
     if (!found) {
@@ -60,6 +66,8 @@ async function storeDebit(
       ]);
     }
     const now = deps.clock.now();
+    const mit = profile.type === 'RECURRING';
+    if (mit) assertReattemptAllowed(found.retry, card, now, 'paymentProfileId');
     const transaction = newPendingTransaction({
       merchantId,
       serviceId: shop.id,
@@ -89,8 +97,13 @@ async function storeDebit(
         ctx.idempotency.merchantId,
         ctx.idempotency.key,
         transaction.id,
+        keyClock(deps, shop, ctx),
       );
     if (ctx.oncePerOrder) await claimOrder(trx, transaction, transaction.createdAt);
-    return { transaction, context: { shop, profile, card } };
+    if (ctx.stored) await ctx.stored(trx, transaction);
+    const retry = mit
+      ? { fingerprint: card.fingerprint, month: card.month, year: card.year, state: found.retry }
+      : undefined;
+    return { transaction, context: { shop, profile, card, retry } };
   });
 }

@@ -1,10 +1,12 @@
 import { DomainError } from '../domain/domain-error.js';
+import { assertReattemptAllowed } from '../domain/reattempt.js';
 import type { PaymentMethodCode, TransactionSource } from '../domain/transaction.js';
 import type { Shop } from '../storage/merchant-repo.js';
 import { authorizeAndFinalize } from './authorize.js';
 import type { CreatedTransaction } from './created-transaction.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
+import type { RetryContext } from './payment-context.js';
 import { storePending } from './store-pending.js';
 
 /**
@@ -47,6 +49,13 @@ export async function debitWithoutProfile(
   }
   const code = input.paymentMethodCode as PaymentMethodCode;
   const initiator = code === 'recurring' ? 'MIT' : 'CIT';
+  let retry: RetryContext | undefined;
+  if (initiator === 'MIT') {
+    // A point read by primary key: the schemes' reattempt rules, before anything is stored or sent.
+    const state = await repos.cardRetry.get(merchantId, firstCard.fingerprint);
+    assertReattemptAllowed(state, card, deps.clock.now(), 'card.firstTransactionId');
+    retry = { fingerprint: firstCard.fingerprint, month: card.month, year: card.year, state };
+  }
   const transaction = await storePending(deps, {
     ...o,
     shape: {
@@ -60,7 +69,7 @@ export async function debitWithoutProfile(
   });
   return authorizeAndFinalize(deps, {
     transaction,
-    context: { shop },
+    context: { shop, retry },
     request: { initiator, storedCredential: 'subsequent', quotedNetworkTxnId: firstTransactionId },
   });
 }

@@ -2,7 +2,7 @@ import type { Acquirer } from '../acquirer/acquirer.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/log-port.js';
 import type { Transaction } from '../domain/transaction.js';
-import type { Storage } from '../storage/storage.js';
+import type { Repos, Storage } from '../storage/storage.js';
 import type { Vault } from '../vault/vault.js';
 
 /** What the use cases need; the composition root provides the concrete parts. */
@@ -10,7 +10,15 @@ export interface PaymentsDeps {
   storage: Storage;
   vault: Vault;
   acquirer: Acquirer;
+  /** The shop's time once a use case has read its shop (`atShopTime`: a test clock's frozen time), else real. */
   clock: Clock;
+  /**
+   * Real time, set only while `clock` is a test clock's: the acquirer lives in real time, so attempt deadlines
+   * (which it honours and recovery reads) are never a test clock's.
+   */
+  wallClock?: Clock | undefined;
+  /** How long an Idempotency-Key's answer is kept (a test-clock shop's key expires at its time + this). */
+  idempotencyTtlMs?: number | undefined;
   log: Logger;
   /** Base URL of the gateway as the payer's browser sees it (for 3-D Secure pages). */
   publicUrl(): string;
@@ -36,4 +44,9 @@ export interface RequestContext {
    * which is paid at most once; a held or paid order throws `OrderTakenError` and stores nothing.
    */
   oncePerOrder?: boolean | undefined;
+  /**
+   * Runs in the database transaction that stores a profile debit as pending, after it: a scheduled cycle
+   * records its attempt there, so the attempt and its pending transaction commit together, once.
+   */
+  stored?: ((repos: Repos, transaction: Transaction) => Promise<void>) | undefined;
 }

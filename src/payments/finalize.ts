@@ -12,12 +12,16 @@ import type { PaymentResult } from '../domain/payment-result.js';
 import type { Repos } from '../storage/storage.js';
 import type { PaymentsDeps } from './deps.js';
 import type { PaymentContext } from './payment-context.js';
+import { recordRetryState } from './reattempt-state.js';
+import { shopNow } from './shop-time.js';
 import { settleOrder } from './widget-order.js';
 
 export interface Outcome {
   status: TransactionStatus;
   statusCode: string;
   networkTxnId?: string | undefined;
+  /** A decline's Mastercard Merchant Advice Code, when the acquirer passed one (src/domain/decline-class.ts). */
+  merchantAdvice?: string | undefined;
 }
 
 /** Maps what the acquirer answered to the imoje status; pre-authorised approvals stop at `authorized`. */
@@ -29,7 +33,12 @@ export function outcomeOf(result: AcquirerResult, captured: boolean): Outcome {
       networkTxnId: result.networkTxnId,
     };
   }
-  return { status: result.outcome === 'declined' ? 'rejected' : 'error', statusCode: result.code };
+  const outcome: Outcome = {
+    status: result.outcome === 'declined' ? 'rejected' : 'error',
+    statusCode: result.code,
+  };
+  if (result.merchantAdvice) outcome.merchantAdvice = result.merchantAdvice;
+  return outcome;
 }
 
 export class StageChangedError extends Error {
@@ -57,8 +66,10 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
     // A programming error, not a client's: statuses only move forward and a final one never changes.
     throw new Error(`transaction ${t.id}: ${t.status} → ${outcome.status} is not a forward transition`);
   }
-  const now = deps.clock.now();
   const result = await deps.storage.transaction(async (repos): Promise<PaymentResult> => {
+    const shop = context?.shop ?? (await repos.merchants.getShopById(t.serviceId));
+    // The shop's time: a chore finishing a test-clock shop's payment writes that shop's (frozen) time.
+    const now = shopNow(deps, shop);
     const paid = outcome.status === 'settled' || outcome.status === 'authorized';
     let profile: PaymentProfile | undefined;
     // A registration creates its profile once, when first paid; a later capture must not re-register it.
@@ -101,9 +112,9 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
       code: updated.statusCode,
       detail: expectedStage,
     });
+    await recordRetryState(repos, updated, outcome, context?.retry, now);
     // Only the widget's payments claim an order; the API's never pay this extra statement.
     if (t.source === 'web') await settleOrder(repos, updated, now);
-    const shop = context?.shop ?? (await repos.merchants.getShopById(t.serviceId));
     if (shop) await enqueueNotification(repos, updated, profile, shop, now, deps.inboxUrl?.(shop) ?? null);
     return { transaction: updated, profile, shopNotificationUrl: shop?.notificationUrl ?? null };
   });

@@ -1,5 +1,6 @@
 import type { PaymentProfile } from '../domain/profile.js';
 import type { Shop } from '../storage/merchant-repo.js';
+import type { CardRetryState } from '../domain/reattempt.js';
 import type { SealedCard } from '../vault/sealed-card.js';
 
 /**
@@ -11,4 +12,16 @@ export interface PaymentContext {
   shop: Shop;
   profile?: PaymentProfile | undefined;
   card?: SealedCard | undefined;
+  /**
+   * A merchant-initiated debit: its card (fingerprint, expiry) and that card's retry state as read before the
+   * debit (undefined: no recent declines), so finalising an approval of a clean card writes nothing more.
+   */
+  retry?: RetryContext | undefined;
+}
+
+export interface RetryContext {
+  fingerprint: string;
+  month: string;
+  year: string;
+  state: CardRetryState | undefined;
 }

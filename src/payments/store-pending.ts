@@ -5,6 +5,7 @@ import type { Shop } from '../storage/merchant-repo.js';
 import { attemptDeadline } from './attempt.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
+import { keyClock } from './shop-time.js';
 import { claimOrder } from './widget-order.js';
 
 export interface PendingShape {
@@ -59,7 +60,12 @@ export async function storePending(
     await repos.cards.insertCard(sealed);
     await repos.transactions.insertTransaction(t);
     if (o.ctx.idempotency)
-      await repos.idempotency.attachTransaction(o.ctx.idempotency.merchantId, o.ctx.idempotency.key, t.id);
+      await repos.idempotency.attachTransaction(
+        o.ctx.idempotency.merchantId,
+        o.ctx.idempotency.key,
+        t.id,
+        keyClock(deps, o.shop, o.ctx),
+      );
     if (o.ctx.oncePerOrder) await claimOrder(repos, t, now);
   });
   return t;

@@ -71,10 +71,21 @@ export class IdempotencyRepo {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  async attachTransaction(merchantId: string, key: string, transactionId: string): Promise<void> {
+  /**
+   * With `clock` (the transaction is a test-clock shop's), the key then expires at that shop's time and only
+   * that shop's clock expires it.
+   */
+  async attachTransaction(
+    merchantId: string,
+    key: string,
+    transactionId: string,
+    clock?: { shopId: string; expiresAt: number },
+  ): Promise<void> {
     await this.db
       .updateTable('idempotencyKeys')
-      .set({ transactionId })
+      .set(
+        clock ? { transactionId, clockShopId: clock.shopId, expiresAt: clock.expiresAt } : { transactionId },
+      )
       .where('merchantId', '=', merchantId)
       .where('key', '=', key)
       .execute();
@@ -118,11 +129,16 @@ export class IdempotencyRepo {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  async deleteExpired(now: number, limit: number): Promise<number> {
+  /**
+   * Forgets keys past `expiresAt`: with `shopId`, that test-clock shop's keys (at its time); without, every
+   * other key (the wall clock's purge).
+   */
+  async deleteExpired(now: number, limit: number, shopId?: string): Promise<number> {
     const expired = this.db
       .selectFrom('idempotencyKeys')
       .select(['merchantId', 'key'])
       .where('expiresAt', '<', now)
+      .where('clockShopId', shopId === undefined ? 'is' : '=', shopId ?? null)
       .limit(limit);
     const rows = await expired.execute();
     let deleted = 0;
@@ -136,6 +152,16 @@ export class IdempotencyRepo {
       deleted += Number(r.numDeletedRows);
     }
     return deleted;
+  }
+
+  /** When the test-clock shop's first key expires (`expiresAt` is the last moment it is kept), or null. */
+  async nextExpiry(shopId: string): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('idempotencyKeys')
+      .select((eb) => eb.fn.min('expiresAt').as('at'))
+      .where('clockShopId', '=', shopId)
+      .executeTakeFirst();
+    return row?.at === null || row?.at === undefined ? null : Number(row.at);
   }
 
   /** At start-up of a single-process (SQLite) gateway every in-flight claim is an orphan of the last run. */

@@ -22,6 +22,15 @@ export interface Shop {
   createdAt: number;
   minTransaction: number;
   maxTransaction: number;
+  /** Recurring settings (src/domain/dunning-policy.ts). */
+  retryAttempts: number;
+  retryWindowDays: number;
+  noticeDays: number;
+  /**
+   * The shop's test clock (sandbox only): the frozen time its payments, expiries and notifications use, or
+   * null/absent for real time. Read with the shop row, so a shop without one costs nothing more.
+   */
+  testClockAt?: number | null;
 }
 
 export interface ApiToken {
@@ -45,7 +54,9 @@ export interface StoredServiceKey {
 export type ServiceKeys = () => ServiceKeyBox | null;
 
 function toShop(row: ShopRow, keys: ServiceKeys): Shop {
-  const { serviceKeyVersion, ...rest } = row;
+  // The advance's bookkeeping stays in the test-clock repository; a shop carries only its time.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- dropped from the shop on purpose
+  const { serviceKeyVersion, testClockTarget, testClockOwner, testClockLeaseUntil, ...rest } = row;
   let serviceKey = row.serviceKey;
   if (serviceKeyVersion !== null) {
     const box = keys();
@@ -54,6 +65,7 @@ function toShop(row: ShopRow, keys: ServiceKeys): Shop {
   }
   return {
     ...rest,
+    testClockAt: rest.testClockAt === null ? null : Number(rest.testClockAt),
     serviceKey,
     pciEnabled: row.pciEnabled === 1,
     preauthEnabled: row.preauthEnabled === 1,
@@ -156,7 +168,15 @@ export class MerchantRepo {
     patch: Partial<
       Pick<
         Shop,
-        'pciEnabled' | 'preauthEnabled' | 'notificationUrl' | 'name' | 'minTransaction' | 'maxTransaction'
+        | 'pciEnabled'
+        | 'preauthEnabled'
+        | 'notificationUrl'
+        | 'name'
+        | 'minTransaction'
+        | 'maxTransaction'
+        | 'retryAttempts'
+        | 'retryWindowDays'
+        | 'noticeDays'
       >
     >,
   ): Promise<Shop | undefined> {
@@ -167,6 +187,9 @@ export class MerchantRepo {
     if (patch.preauthEnabled !== undefined) values.preauthEnabled = patch.preauthEnabled ? 1 : 0;
     if (patch.minTransaction !== undefined) values.minTransaction = patch.minTransaction;
     if (patch.maxTransaction !== undefined) values.maxTransaction = patch.maxTransaction;
+    if (patch.retryAttempts !== undefined) values.retryAttempts = patch.retryAttempts;
+    if (patch.retryWindowDays !== undefined) values.retryWindowDays = patch.retryWindowDays;
+    if (patch.noticeDays !== undefined) values.noticeDays = patch.noticeDays;
     if (Object.keys(values).length > 0) {
       await this.db
         .updateTable('shops')

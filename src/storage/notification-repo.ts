@@ -39,6 +39,15 @@ const enqueueQuery = prepared((db, arg) =>
 export type NotificationAttemptRow = Database['notificationAttempts'];
 export type NotificationStatus = 'pending' | 'delivered' | 'failed';
 
+/**
+ * Which due rows a claim may take: `shopId`, only that shop's (a test clock's advance, at the shop's time);
+ * `skipClockShops`, none of a test-clock shop's (the wall-clock worker).
+ */
+export interface ClaimScope {
+  shopId?: string;
+  skipClockShops?: boolean;
+}
+
 export class NotificationRepo {
   constructor(
     private readonly db: Kysely<Database>,
@@ -60,7 +69,13 @@ export class NotificationRepo {
    * The claim is one UPDATE whose subquery picks the rows (skipping rows locked by a concurrent claimer on
    * PostgreSQL; SQLite runs the statement alone), so two workers never claim the same row.
    */
-  async claimDue(owner: string, now: number, lockUntil: number, limit: number): Promise<NotificationRow[]> {
+  async claimDue(
+    owner: string,
+    now: number,
+    lockUntil: number,
+    limit: number,
+    scope: ClaimScope = {},
+  ): Promise<NotificationRow[]> {
     let due = this.db
       .selectFrom('notifications as n')
       .select('n.id')
@@ -80,6 +95,20 @@ export class NotificationRepo {
       )
       .orderBy('n.nextAttemptAt')
       .limit(limit);
+    if (scope.shopId !== undefined) due = due.where('n.serviceId', '=', scope.shopId);
+    if (scope.skipClockShops) {
+      // A test-clock shop's rows are due at that shop's time, not the wall clock's (see docs/recurring.md).
+      due = due.where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('shops as s')
+              .select('s.id')
+              .whereRef('s.id', '=', 'n.serviceId')
+              .where('s.testClockAt', 'is not', null),
+          ),
+        ),
+      );
+    }
     if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
     const claimed = await this.db
       .updateTable('notifications')
@@ -95,6 +124,26 @@ export class NotificationRepo {
       .where('status', '=', 'pending')
       .orderBy('nextAttemptAt')
       .execute();
+  }
+
+  /**
+   * When the shop's next pending notification can be claimed: its next attempt, or just after the end of
+   * the claim holding it (a delivery that died mid-attempt), whichever is later. Null when it has none pending.
+   */
+  async nextDueAt(shopId: string): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('notifications')
+      .select(
+        sql<
+          number | string | null
+        >`min(case when locked_until is not null and locked_until >= next_attempt_at then locked_until + 1 else next_attempt_at end)`.as(
+          'due',
+        ),
+      )
+      .where('serviceId', '=', shopId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return row?.due === null || row?.due === undefined ? null : Number(row.due);
   }
 
   async recordAttempt(attempt: NotificationAttemptRow): Promise<void> {

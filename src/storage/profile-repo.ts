@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { CardBrand } from '../domain/card.js';
 import type { PaymentProfile } from '../domain/profile.js';
 import type { ProfileType } from '../domain/transaction.js';
+import type { CardRetryState } from '../domain/reattempt.js';
 import type { SealedCard } from '../vault/sealed-card.js';
+import { toRetryState } from './card-retry-repo.js';
 import type { Dialect } from './connect.js';
 import { prepared } from './prepared.js';
 import type { Database } from './schema.js';
@@ -21,10 +23,24 @@ const getProfileQuery = prepared((db, arg) =>
   selectProfiles(db).where('p.merchantId', '=', arg(0)).where('p.id', '=', arg(1)),
 );
 
-/** The profile and its whole sealed card in one read: what a debit needs, without a second lookup. */
+/**
+ * The profile and its whole sealed card in one read: what a debit needs, without a second lookup. The card's
+ * retry state (its recent declines, if any) comes with it, so the reattempt rules cost no extra round trip.
+ */
 const getProfileWithCardQuery = prepared((db, arg) =>
   selectProfiles(db)
+    .leftJoin('cardRetryStates as r', (j) =>
+      j.onRef('r.merchantId', '=', 'p.merchantId').onRef('r.fingerprint', '=', 'p.fingerprint'),
+    )
     .select([
+      'r.modifiedAt as retryModifiedAt',
+      'r.lastDeclineAt as retryLastDeclineAt',
+      'r.declineClass as retryDeclineClass',
+      'r.retryAfter as retryRetryAfter',
+      'r.hardDeclinedAt as retryHardDeclinedAt',
+      'r.declinedExpiry as retryDeclinedExpiry',
+      'r.windowStartedAt as retryWindowStartedAt',
+      'r.reattempts as retryReattempts',
       'c.merchantId as cardMerchantId',
       'c.fingerprint as cardFingerprint',
       'c.keyVersion as cardKeyVersion',
@@ -87,11 +103,23 @@ export class ProfileRepo {
   async getProfileWithCard(
     merchantId: string,
     id: string,
-  ): Promise<{ profile: PaymentProfile; card: SealedCard } | undefined> {
+  ): Promise<{ profile: PaymentProfile; card: SealedCard; retry: CardRetryState | undefined } | undefined> {
     const [row] = (await getProfileWithCardQuery.execute(this.db, this.dialect, [merchantId, id])).rows;
     if (!row) return undefined;
     return {
       profile: this.toProfile(row),
+      retry:
+        row.retryModifiedAt === null
+          ? undefined
+          : toRetryState({
+              lastDeclineAt: row.retryLastDeclineAt,
+              declineClass: row.retryDeclineClass,
+              retryAfter: row.retryRetryAfter,
+              hardDeclinedAt: row.retryHardDeclinedAt,
+              declinedExpiry: row.retryDeclinedExpiry,
+              windowStartedAt: row.retryWindowStartedAt,
+              reattempts: row.retryReattempts ?? 0,
+            }),
       card: {
         id: row.cardId,
         merchantId: row.cardMerchantId,

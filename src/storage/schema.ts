@@ -21,6 +21,9 @@ export interface Database {
   requestLog: RequestLogTable;
   dashboardSessions: DashboardSessionsTable;
   inboxMessages: InboxMessagesTable;
+  cardRetryStates: CardRetryStatesTable;
+  schedules: SchedulesTable;
+  scheduleAttempts: ScheduleAttemptsTable;
 }
 
 /**
@@ -91,6 +94,17 @@ export interface ShopsTable {
   /** Inclusive amount limits per payment, minor units. */
   minTransaction: number;
   maxTransaction: number;
+  /** Dunning: retries of a declined scheduled cycle, spread over `retryWindowDays` (0011). */
+  retryAttempts: number;
+  retryWindowDays: number;
+  /** The pre-billing notice goes this many days before each scheduled cycle. */
+  noticeDays: number;
+  /** The shop's test clock (sandbox only, migration 0012): its frozen time, or null for real time. */
+  testClockAt: number | null;
+  /** An advance in progress: where it goes, who runs it, until when (wall clock) its lease holds. */
+  testClockTarget: number | null;
+  testClockOwner: string | null;
+  testClockLeaseUntil: number | null;
 }
 
 export interface ApiTokensTable {
@@ -182,6 +196,8 @@ export interface IdempotencyKeysTable {
   createdAt: number;
   expiresAt: number;
   leaseUntil: number;
+  /** Set when the key's transaction is a test-clock shop's: `expiresAt` is then that shop's time (0012). */
+  clockShopId?: string | null;
 }
 
 export interface NotificationsTable {
@@ -249,6 +265,64 @@ export interface SandboxLedgerTable {
   outcome: string;
   code: string;
   networkTxnId: string | null;
+  merchantAdvice: string | null;
+  createdAt: number;
+}
+
+/** Per merchant and card fingerprint: the last merchant-initiated debits' outcome (src/domain/reattempt.ts). */
+export interface CardRetryStatesTable {
+  merchantId: string;
+  fingerprint: string;
+  lastDeclineAt: number | null;
+  declineClass: string | null;
+  retryAfter: number | null;
+  hardDeclinedAt: number | null;
+  /** `MM/YYYY` of the card an update-needed decline refused. */
+  declinedExpiry: string | null;
+  windowStartedAt: number | null;
+  reattempts: number;
+  modifiedAt: number;
+}
+
+/** A recurring schedule and its next due work (src/domain/schedule.ts). */
+export interface SchedulesTable {
+  id: string;
+  merchantId: string;
+  serviceId: string;
+  profileId: string;
+  amount: number;
+  currency: string;
+  title: string;
+  intervalUnit: string;
+  intervalCount: number;
+  startAt: number;
+  endAt: number | null;
+  maxCycles: number | null;
+  status: string;
+  endReason: string | null;
+  /** The cycle being worked on (1-based), due at `cycleDueAt`; `attempts` debits of it were made. */
+  cycle: number;
+  cycleDueAt: number;
+  attempts: number;
+  /** When the next debit of the cycle is due; null when none is (paused, ended, waiting for a new card). */
+  chargeAt: number | null;
+  noticeAt: number | null;
+  expiryNoticeAt: number | null;
+  blockedCardId: string | null;
+  cyclesSettled: number;
+  lastTransactionId: string | null;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+/** One debit of a scheduled cycle: unique per (schedule, cycle, attempt), stored with its pending transaction. */
+export interface ScheduleAttemptsTable {
+  scheduleId: string;
+  cycle: number;
+  attempt: number;
+  transactionId: string;
   createdAt: number;
 }
 

@@ -15,6 +15,9 @@ import { PaymentLinkRepo } from './payment-link-repo.js';
 import { EventRepo } from './event-repo.js';
 import { RequestLogRepo } from './request-log-repo.js';
 import { DashboardSessionRepo } from './dashboard-session-repo.js';
+import { CardRetryRepo } from './card-retry-repo.js';
+import { ScheduleRepo } from './schedule-repo.js';
+import { TestClockRepo } from './test-clock-repo.js';
 
 /** The repositories, bound either to the pool or to one database transaction. */
 export interface Repos {
@@ -30,6 +33,9 @@ export interface Repos {
   requestLog: RequestLogRepo;
   dashboardSessions: DashboardSessionRepo;
   inbox: InboxRepo;
+  cardRetry: CardRetryRepo;
+  schedules: ScheduleRepo;
+  testClocks: TestClockRepo;
 }
 
 function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Repos {
@@ -46,6 +52,9 @@ function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Re
     requestLog: new RequestLogRepo(db),
     dashboardSessions: new DashboardSessionRepo(db),
     inbox: new InboxRepo(db),
+    cardRetry: new CardRetryRepo(db, dialect),
+    schedules: new ScheduleRepo(db, dialect),
+    testClocks: new TestClockRepo(db),
   };
 }
 

@@ -258,16 +258,36 @@ export class TransactionRepo {
   }
 
   /** Transactions stuck in a stage since before `before` (crash recovery, abandoned challenges). */
-  async listInStage(stage: TransactionStage, before: number, limit: number): Promise<Transaction[]> {
+  /**
+   * Transactions in `stage` since before `before` (a challenge: expiring before it). `scope.shopId`: only
+   * that shop's (a test clock's advance); `scope.skipClockShops`: none of a test-clock shop's (the wall clock).
+   */
+  async listInStage(
+    stage: TransactionStage,
+    before: number,
+    limit: number,
+    scope: { shopId?: string; skipClockShops?: boolean } = {},
+  ): Promise<Transaction[]> {
     const column = stage === 'challenge' ? 'challengeExpiresAt' : 'modifiedAt';
-    const rows = await this.db
+    let q = this.db
       .selectFrom('transactions')
       .selectAll()
       .where('stage', '=', stage)
-      .where(column, '<', before)
-      .orderBy(column)
-      .limit(limit)
-      .execute();
+      .where(column, '<', before);
+    if (scope.shopId !== undefined) q = q.where('serviceId', '=', scope.shopId);
+    if (scope.skipClockShops) {
+      q = q.where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('shops as s')
+              .select('s.id')
+              .whereRef('s.id', '=', 'transactions.serviceId')
+              .where('s.testClockAt', 'is not', null),
+          ),
+        ),
+      );
+    }
+    const rows = await q.orderBy(column).limit(limit).execute();
     return rows.map(toTransaction);
   }
 
@@ -334,5 +354,16 @@ export class TransactionRepo {
         paidAmount: Number(r.paidAmount ?? 0),
       }))
       .sort((a, b) => a.day - b.day || a.currency.localeCompare(b.currency));
+  }
+
+  /** The earliest challenge expiry among the shop's open challenges, or null. */
+  async nextChallengeExpiry(shopId: string): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('transactions')
+      .select((eb) => eb.fn.min('challengeExpiresAt').as('at'))
+      .where('serviceId', '=', shopId)
+      .where('stage', '=', 'challenge')
+      .executeTakeFirst();
+    return row?.at === null || row?.at === undefined ? null : Number(row.at);
   }
 }

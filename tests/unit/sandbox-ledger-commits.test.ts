@@ -28,6 +28,7 @@ function entry(reference: string, operation: LedgerEntry['operation'], amount = 
     outcome: 'approved',
     code: 'CODE_000',
     networkTxnId: operation === 'authorize' ? '123456789012345' : null,
+    merchantAdvice: null,
     createdAt: 1,
   };
 }

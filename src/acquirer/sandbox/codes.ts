@@ -14,6 +14,15 @@ export interface TestCard {
    * there is none), and its answer never arrives.
    */
   latency?: 'slow' | 'hang';
+  /** The result code of a declined later payment (default: `declineCode(amount)`). */
+  laterCode?: string;
+  /** The Mastercard Merchant Advice Code a declined later payment carries (docs/recurring.md). */
+  merchantAdvice?: string;
+  /**
+   * Declines this many later payments of one stored credential (counted in the ledger by the first payment's
+   * network id), then approves: a schedule that recovers.
+   */
+  declinesBeforeSuccess?: number;
 }
 
 /** imoje-api.md §9. Any other valid number behaves like 4111111111111111. */
@@ -30,6 +39,46 @@ export const TEST_CARDS: Readonly<Record<string, TestCard>> = {
   '5454545454545454': { threeDSecure: 'challenge', first: 'approved', later: 'approved' },
   '4000000000003535': { threeDSecure: 'frictionless', first: 'approved', later: 'approved', latency: 'slow' },
   '4000000000009995': { threeDSecure: 'frictionless', first: 'approved', later: 'approved', latency: 'hang' },
+  // One card per decline class (docs/recurring.md, "Retries and decline classes").
+  '4000000000000515': {
+    threeDSecure: 'frictionless',
+    first: 'approved',
+    later: 'declined',
+    laterCode: 'CODE_51',
+  },
+  '4000000000000432': {
+    threeDSecure: 'frictionless',
+    first: 'approved',
+    later: 'declined',
+    laterCode: 'CODE_43',
+  },
+  '4000000000000549': {
+    threeDSecure: 'frictionless',
+    first: 'approved',
+    later: 'declined',
+    laterCode: 'CODE_54',
+  },
+  '5555000000000032': {
+    threeDSecure: 'frictionless',
+    first: 'approved',
+    later: 'declined',
+    laterCode: 'CODE_AC',
+    merchantAdvice: '03',
+  },
+  '5555000000000214': {
+    threeDSecure: 'frictionless',
+    first: 'approved',
+    later: 'declined',
+    laterCode: 'CODE_PF',
+    merchantAdvice: '21',
+  },
+  '4000000000000226': {
+    threeDSecure: 'frictionless',
+    first: 'approved',
+    later: 'approved',
+    laterCode: 'CODE_05',
+    declinesBeforeSuccess: 2,
+  },
 };
 
 export const DEFAULT_TEST_CARD: TestCard = TEST_CARDS['4111111111111111']!;

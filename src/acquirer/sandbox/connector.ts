@@ -35,7 +35,13 @@ function networkTxnId(): string {
 }
 
 function toResult(entry: LedgerEntry): AcquirerResult {
-  return { outcome: entry.outcome, code: entry.code, networkTxnId: entry.networkTxnId ?? undefined };
+  const result: AcquirerResult = {
+    outcome: entry.outcome,
+    code: entry.code,
+    networkTxnId: entry.networkTxnId ?? undefined,
+  };
+  if (entry.merchantAdvice) result.merchantAdvice = entry.merchantAdvice;
+  return result;
 }
 
 /**
@@ -85,19 +91,40 @@ export class SandboxAcquirer implements Acquirer {
     // A reference seen before keeps its first entry: `record` inserts only when there is none and returns
     // whichever is stored, so a repeated reference never charges twice.
     const latency = testCardFor(request.card.pan.reveal()).latency;
-    return this.operate(latency, request, () => this.ledger.record(this.decideAuthorization(request)));
+    return this.operate(latency, request, async () =>
+      this.ledger.record(this.decideAuthorization(request, await this.earlierLaterPayments(request))),
+    );
   }
 
-  private decideAuthorization(request: AuthorizeRequest): LedgerEntry {
+  /** For the decline-twice card only: how many later payments of this stored credential came before. */
+  private async earlierLaterPayments(request: AuthorizeRequest): Promise<number> {
+    const card = testCardFor(request.card.pan.reveal());
+    if (card.declinesBeforeSuccess === undefined || request.storedCredential !== 'subsequent') return 0;
+    if (!request.quotedNetworkTxnId) return 0;
+    return this.ledger.countQuoting(request.quotedNetworkTxnId);
+  }
+
+  private decideAuthorization(request: AuthorizeRequest, earlier: number): LedgerEntry {
     const pan = request.card.pan.reveal();
     const behaviour = testCardFor(pan);
     const later = request.storedCredential === 'subsequent';
     let outcome = later ? behaviour.later : behaviour.first;
+    if (later && behaviour.declinesBeforeSuccess !== undefined && earlier < behaviour.declinesBeforeSuccess) {
+      outcome = 'declined';
+    }
     let code =
-      outcome === 'approved' ? 'CODE_000' : outcome === 'error' ? 'CODE_99' : declineCode(request.amount);
+      outcome === 'approved'
+        ? 'CODE_000'
+        : outcome === 'error'
+          ? 'CODE_99'
+          : later && behaviour.laterCode
+            ? behaviour.laterCode
+            : declineCode(request.amount);
+    let merchantAdvice = outcome === 'declined' && later ? (behaviour.merchantAdvice ?? null) : null;
     if (outcome === 'approved' && isExpired(request.card, this.now())) {
       outcome = 'declined';
       code = 'CODE_54';
+      merchantAdvice = null;
     }
     if (outcome === 'approved' && later && request.initiator === 'MIT' && !request.quotedNetworkTxnId) {
       // A merchant-initiated payment must quote the first payment; networks refuse it otherwise.
@@ -119,6 +146,7 @@ export class SandboxAcquirer implements Acquirer {
       outcome,
       code,
       networkTxnId: outcome === 'approved' ? networkTxnId() : null,
+      merchantAdvice,
       createdAt: this.now().getTime(),
     };
   }
@@ -169,6 +197,7 @@ export class SandboxAcquirer implements Acquirer {
       outcome: ok ? 'approved' : 'declined',
       code: ok ? 'CODE_000' : 'CODE_12',
       networkTxnId: null,
+      merchantAdvice: null,
       createdAt: this.now().getTime(),
     };
   }
@@ -197,6 +226,7 @@ export class SandboxAcquirer implements Acquirer {
       outcome: 'approved',
       code: 'CODE_000',
       networkTxnId: null,
+      merchantAdvice: null,
       createdAt: this.now().getTime(),
     };
     return this.ledger.recordRefund(entry, charged);

@@ -21,6 +21,8 @@ export interface LedgerEntry {
   outcome: 'approved' | 'declined' | 'error';
   code: string;
   networkTxnId: string | null;
+  /** The Mastercard Merchant Advice Code of a decline, when the test card sets one. */
+  merchantAdvice: string | null;
   createdAt: number;
 }
 
@@ -34,4 +36,6 @@ export interface SandboxLedger {
   recordRefund(entry: LedgerEntry, charged: number): Promise<LedgerEntry>;
   find(reference: string, operation: AcquirerOperation): Promise<LedgerEntry | undefined>;
   list(): Promise<LedgerEntry[]>;
+  /** How many later authorisations quoted this first payment's network id (the decline-twice card's memory). */
+  countQuoting(quotedNetworkTxnId: string): Promise<number>;
 }

@@ -22,6 +22,7 @@ const COLUMNS = [
   'outcome',
   'code',
   'networkTxnId',
+  'merchantAdvice',
   'createdAt',
 ] as const satisfies ReadonlyArray<keyof Row>;
 
@@ -164,6 +165,16 @@ export class SandboxLedgerStore implements SandboxLedger {
   ): Promise<LedgerEntry | undefined> {
     const [row] = (await findQuery.execute(db, this.dialect, [reference, operation])).rows;
     return row && toEntry(row);
+  }
+
+  async countQuoting(quotedNetworkTxnId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('sandboxLedger')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('quotedNetworkTxnId', '=', quotedNetworkTxnId)
+      .where('operation', '=', 'authorize')
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   async list(): Promise<LedgerEntry[]> {

@@ -8,6 +8,8 @@ import * as m0006 from './0006_shop_limits.js';
 import * as m0007 from './0007_authorized_amount.js';
 import * as m0008 from './0008_payment_links.js';
 import * as m0009 from './0009_imoje_attempts.js';
+import * as m0011 from './0011_schedules.js';
+import * as m0012 from './0012_test_clocks.js';
 import * as m0014 from './0014_webhook_inbox.js';
 import * as m0015 from './0015_dashboard.js';
 
@@ -22,6 +24,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007_authorized_amount': m0007,
   '0008_payment_links': m0008,
   '0009_imoje_attempts': m0009,
+  '0011_schedules': m0011,
+  '0012_test_clocks': m0012,
   '0014_webhook_inbox': m0014,
   '0015_dashboard': m0015,
 };

@@ -1,0 +1,84 @@
+import { Transport, type RequestOptions } from './transport.js';
+import type {
+  AdvanceTestClockRequest,
+  AdvanceTestClockResponse,
+  TestClockResponse,
+} from './types/test-clock.js';
+import type { ClientOptions } from './client.js';
+
+export type TestClocksOptions = Omit<ClientOptions, 'baseUrl'> & {
+  /**
+   * The Kartoteka gateway, e.g. `http://127.0.0.1:8080` (a `KartotekaClient` base URL ending in
+   * `/v1/merchant` works too). Test clocks are Kartoteka's, not imoje's: there is no imoje default.
+   */
+  baseUrl: string;
+  /** Per attempt of an advance, which answers only when everything due in between has run. Default 10 min. */
+  advanceTimeoutMs?: number;
+};
+
+const seg = encodeURIComponent;
+
+/**
+ * A service's test clock (sandbox only): freeze its time, advance it — running everything due in between,
+ * in time order — read it, and return it to real time. Kartoteka's extension, under
+ * `/kartoteka/v1/merchant/{merchantId}/test-clock/{serviceId}`. Production gateways answer 403
+ * (`PermissionError`, code `CLK-ERROR-210403`).
+ */
+export class TestClocks {
+  private readonly http: Transport;
+  private readonly advanceTimeoutMs: number;
+
+  constructor(options: TestClocksOptions) {
+    if (!options.merchantId) throw new TypeError('TestClocks: merchantId is required');
+    if (!options.token) throw new TypeError('TestClocks: token is required');
+    if (!options.baseUrl)
+      throw new TypeError("TestClocks: baseUrl (the Kartoteka gateway's address) is required");
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    if (typeof fetchImpl !== 'function') {
+      throw new TypeError('TestClocks: no global fetch; pass options.fetch (Node 20+ has one built in)');
+    }
+    const origin = options.baseUrl.replace(/\/+$/, '').replace(/\/v1\/merchant$/, '');
+    this.http = new Transport({
+      root: `${origin}/kartoteka/v1/merchant/${seg(options.merchantId)}`,
+      token: options.token,
+      fetch: options.fetch ?? fetchImpl.bind(globalThis),
+      maxRetries: options.maxRetries ?? 2,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
+      retryMaxDelayMs: options.retryMaxDelayMs ?? 8000,
+      timeoutMs: options.timeoutMs ?? 30_000,
+    });
+    this.advanceTimeoutMs = options.advanceTimeoutMs ?? 600_000;
+  }
+
+  /** `GET …/test-clock/{serviceId}`; `NotFoundError` (`CLK-ERROR-210404`) when the service has none. */
+  get(serviceId: string, options?: RequestOptions): Promise<TestClockResponse> {
+    return this.http.request('GET', `/test-clock/${seg(serviceId)}`, undefined, options);
+  }
+
+  /** `POST …/test-clock/{serviceId}`: starts the clock frozen at `frozenAt` (ISO 8601; default now). */
+  freeze(serviceId: string, frozenAt?: string, options?: RequestOptions): Promise<TestClockResponse> {
+    return this.http.request('POST', `/test-clock/${seg(serviceId)}`, frozenAt ? { frozenAt } : {}, options);
+  }
+
+  /**
+   * `POST …/test-clock/{serviceId}/advance`: `{ by: '1mo' }` or `{ to: '2028-01-01' }`; resolves when
+   * everything due in between has run. Retried attempts carry the same Idempotency-Key, so a lost answer
+   * never advances twice. Without a request, finishes an interrupted advance. `ConflictError`
+   * (`CLK-ERROR-210410`) while another advance of the service runs.
+   */
+  advance(
+    serviceId: string,
+    request?: AdvanceTestClockRequest,
+    options: RequestOptions = {},
+  ): Promise<AdvanceTestClockResponse> {
+    return this.http.request('POST', `/test-clock/${seg(serviceId)}/advance`, request ?? {}, {
+      timeoutMs: this.advanceTimeoutMs,
+      ...options,
+    });
+  }
+
+  /** `DELETE …/test-clock/{serviceId}`: the service returns to real time. */
+  delete(serviceId: string, options?: RequestOptions): Promise<{ testClock: null }> {
+    return this.http.request('DELETE', `/test-clock/${seg(serviceId)}`, undefined, options);
+  }
+}

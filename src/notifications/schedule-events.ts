@@ -1,0 +1,97 @@
+import { unixSeconds } from '../domain/clock.js';
+import { newId } from '../domain/ids.js';
+import type { Schedule } from '../domain/schedule.js';
+import type { Shop } from '../storage/merchant-repo.js';
+import type { Repos } from '../storage/storage.js';
+import { scheduleView, type ScheduleView } from '../wire/schedule-view.js';
+
+/** Kartoteka's own events about schedules (docs/recurring.md, "Events"); imoje has none of these. */
+export type ScheduleEventName =
+  | 'schedule.cycle.upcoming'
+  | 'schedule.cycle.settled'
+  | 'schedule.cycle.declined'
+  | 'schedule.past_due'
+  | 'schedule.recovered'
+  | 'schedule.ended'
+  | 'schedule.card.expiring'
+  | 'schedule.card.expired';
+
+export interface CycleDetail {
+  number: number;
+  /** Unix seconds. */
+  dueAt: number;
+  attempt?: number | undefined;
+  transactionId?: string | undefined;
+  status?: string | undefined;
+  statusCode?: string | undefined;
+  declineClass?: string | undefined;
+  /** A retry's planned moment (unix seconds), or null when the schedule will not retry. */
+  nextAttemptAt?: number | null | undefined;
+}
+
+/**
+ * The body of a Kartoteka event: one top-level key, `kartoteka`, which no imoje notification has, so a shop's
+ * imoje handler can tell the two apart by shape. Signed and delivered like every notification.
+ */
+export interface ScheduleEventPayload {
+  kartoteka: {
+    event: ScheduleEventName;
+    id: string;
+    /** Unix seconds, in the schedule's time (a shop's test clock, if it runs one). */
+    created: number;
+    schedule: ScheduleView;
+    cycle?: CycleDetail | undefined;
+    card?: { maskedNumber: string; month: string; year: string } | undefined;
+  };
+}
+
+export interface ScheduleEvent {
+  event: ScheduleEventName;
+  cycle?: CycleDetail | undefined;
+  card?: ScheduleEventPayload['kartoteka']['card'];
+}
+
+/**
+ * Queues schedule events in the database transaction that changes the schedule (transactional outbox). They
+ * are numbered under the schedule's id, so one schedule's events are delivered in the order they happened.
+ */
+export async function enqueueScheduleEvents(
+  repos: Repos,
+  schedule: Schedule,
+  shop: Shop,
+  events: ScheduleEvent[],
+  now: number,
+  wallNow: number,
+): Promise<void> {
+  const url = shop.notificationUrl;
+  if (!url) return;
+  for (const e of events) {
+    const id = newId();
+    const payload: ScheduleEventPayload = {
+      kartoteka: {
+        event: e.event,
+        id,
+        created: unixSeconds(now),
+        schedule: scheduleView(schedule),
+        ...(e.cycle ? { cycle: e.cycle } : {}),
+        ...(e.card ? { card: e.card } : {}),
+      },
+    };
+    await repos.notifications.enqueue({
+      id,
+      transactionId: schedule.id,
+      merchantId: schedule.merchantId,
+      serviceId: schedule.serviceId,
+      url,
+      body: JSON.stringify(payload),
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: wallNow,
+      lastError: null,
+      createdAt: wallNow,
+      deliveredAt: null,
+      lockedBy: null,
+      lockedUntil: null,
+    });
+  }
+}

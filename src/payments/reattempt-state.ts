@@ -1,0 +1,52 @@
+import { stateAfter } from '../domain/reattempt.js';
+import type { Transaction } from '../domain/transaction.js';
+import type { Repos } from '../storage/storage.js';
+import type { Outcome } from './finalize.js';
+import type { RetryContext } from './payment-context.js';
+
+/**
+ * Keeps the card's retry state (src/domain/reattempt.ts) in step with a finalised payment, inside the
+ * finalising database transaction. A merchant-initiated debit records its decline or ends a run of declines;
+ * a paid registration (a profile or `FIRST`) forgets the card's declines: the payer is back. A clean card's
+ * approval, the common case, writes nothing.
+ */
+export async function recordRetryState(
+  repos: Repos,
+  t: Transaction,
+  outcome: Outcome,
+  retry: RetryContext | undefined,
+  now: number,
+): Promise<void> {
+  if (t.type !== 'sale' || !t.cardId) return;
+  const paid = outcome.status === 'settled' || outcome.status === 'authorized';
+  if (t.initiator !== 'MIT') {
+    if (paid && (t.registers !== null || t.profileVariant === 'FIRST'))
+      await repos.cardRetry.clearForCard(t.merchantId, t.cardId);
+    return;
+  }
+  const declined = outcome.status === 'rejected';
+  // An acquirer error is not the issuer's decline: nothing to learn from it.
+  if (!declined && !paid) return;
+  if (paid && retry && !retry.state) return;
+  let card = retry;
+  if (!card) {
+    // A finaliser without the request (recovery): read what the request knew.
+    const sealed = await repos.cards.getCard(t.cardId);
+    if (!sealed) return;
+    card = {
+      fingerprint: sealed.fingerprint,
+      month: sealed.month,
+      year: sealed.year,
+      state: await repos.cardRetry.get(t.merchantId, sealed.fingerprint),
+    };
+  }
+  const next = stateAfter(
+    card.state,
+    declined
+      ? { declined: true, code: outcome.statusCode, merchantAdvice: outcome.merchantAdvice }
+      : { declined: false },
+    card,
+    now,
+  );
+  if (next) await repos.cardRetry.put(t.merchantId, card.fingerprint, next, now);
+}

@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import type { DeclineClassKind } from '../domain/decline-class.js';
+import type { CardRetryState } from '../domain/reattempt.js';
+import type { Dialect } from './connect.js';
+import { prepared } from './prepared.js';
+import type { Database } from './schema.js';
+
+type Row = Database['cardRetryStates'];
+
+const getQuery = prepared((db, arg) =>
+  db
+    .selectFrom('cardRetryStates')
+    .selectAll()
+    .where('merchantId', '=', arg(0))
+    .where('fingerprint', '=', arg(1)),
+);
+
+/** A new registration of the card (payer present, authenticated) forgets its declines: one statement. */
+const clearForCardQuery = prepared((db, arg) =>
+  db
+    .deleteFrom('cardRetryStates')
+    .where('merchantId', '=', arg(0))
+    .where('fingerprint', '=', (eb) => eb.selectFrom('cards').select('fingerprint').where('id', '=', arg(1))),
+);
+
+export function toRetryState(row: Omit<Row, 'merchantId' | 'fingerprint' | 'modifiedAt'>): CardRetryState {
+  return {
+    lastDeclineAt: row.lastDeclineAt === null ? null : Number(row.lastDeclineAt),
+    declineClass: row.declineClass as DeclineClassKind | null,
+    retryAfter: row.retryAfter === null ? null : Number(row.retryAfter),
+    hardDeclinedAt: row.hardDeclinedAt === null ? null : Number(row.hardDeclinedAt),
+    declinedExpiry: row.declinedExpiry,
+    windowStartedAt: row.windowStartedAt === null ? null : Number(row.windowStartedAt),
+    reattempts: Number(row.reattempts),
+  };
+}
+
+/** Per merchant and card fingerprint, what its merchant-initiated debits came to (src/domain/reattempt.ts). */
+export class CardRetryRepo {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async get(merchantId: string, fingerprint: string): Promise<CardRetryState | undefined> {
+    const [row] = (await getQuery.execute(this.db, this.dialect, [merchantId, fingerprint])).rows;
+    return row && toRetryState(row);
+  }
+
+  async put(merchantId: string, fingerprint: string, state: CardRetryState, now: number): Promise<void> {
+    const values = { ...state, modifiedAt: now };
+    await this.db
+      .insertInto('cardRetryStates')
+      .values({ merchantId, fingerprint, ...values })
+      .onConflict((oc) => oc.columns(['merchantId', 'fingerprint']).doUpdateSet(values))
+      .execute();
+  }
+
+  async clearForCard(merchantId: string, cardId: string): Promise<void> {
+    await clearForCardQuery.execute(this.db, this.dialect, [merchantId, cardId]);
+  }
+}

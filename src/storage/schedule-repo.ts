@@ -1,0 +1,262 @@
+import type { Kysely } from 'kysely';
+import type { EndReason, IntervalUnit, Schedule, ScheduleStatus } from '../domain/schedule.js';
+import type { Dialect } from './connect.js';
+import type { Database } from './schema.js';
+
+type Row = Database['schedules'];
+export type ScheduleAttemptRow = Database['scheduleAttempts'];
+
+/** The two kinds of due work on a schedule row: a debit of its cycle, or a notice (pre-billing, card expiry). */
+export type ScheduleWork = 'charge' | 'notice';
+
+/** Statuses whose schedules have work due; a paused, ended or cancelled one has none. */
+const RUNNING: ScheduleStatus[] = ['active', 'past_due'];
+
+function toSchedule(row: Row): Schedule {
+  const { leaseOwner: _owner, leaseUntil: _until, ...rest } = row;
+  return {
+    ...rest,
+    intervalUnit: row.intervalUnit as IntervalUnit,
+    status: row.status as ScheduleStatus,
+    endReason: row.endReason as EndReason | null,
+  };
+}
+
+/** The columns a runner or a status change writes (everything but identity and terms). */
+export type ScheduleProgress = Pick<
+  Schedule,
+  | 'status'
+  | 'endReason'
+  | 'cycle'
+  | 'cycleDueAt'
+  | 'attempts'
+  | 'chargeAt'
+  | 'noticeAt'
+  | 'expiryNoticeAt'
+  | 'blockedCardId'
+  | 'cyclesSettled'
+  | 'lastTransactionId'
+  | 'modifiedAt'
+>;
+
+export function progressOf(s: Schedule): ScheduleProgress {
+  return {
+    status: s.status,
+    endReason: s.endReason,
+    cycle: s.cycle,
+    cycleDueAt: s.cycleDueAt,
+    attempts: s.attempts,
+    chargeAt: s.chargeAt,
+    noticeAt: s.noticeAt,
+    expiryNoticeAt: s.expiryNoticeAt,
+    blockedCardId: s.blockedCardId,
+    cyclesSettled: s.cyclesSettled,
+    lastTransactionId: s.lastTransactionId,
+    modifiedAt: s.modifiedAt,
+  };
+}
+
+/**
+ * Schedules and their cycles' attempts. Work is claimed with a lease (`lease_owner`, `lease_until`, wall-clock
+ * time) in one UPDATE whose subquery skips rows locked by a concurrent claimer on PostgreSQL; SQLite runs the
+ * statement alone. A runner writes only while it holds the lease (compare-and-set on the owner).
+ */
+export class ScheduleRepo {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async insert(s: Schedule): Promise<void> {
+    await this.db
+      .insertInto('schedules')
+      .values({ ...s, leaseOwner: null, leaseUntil: null })
+      .execute();
+  }
+
+  async get(merchantId: string, id: string): Promise<Schedule | undefined> {
+    const row = await this.db
+      .selectFrom('schedules')
+      .selectAll()
+      .where('merchantId', '=', merchantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toSchedule(row);
+  }
+
+  async list(
+    merchantId: string,
+    filter: { profileId?: string | undefined; status?: ScheduleStatus | undefined; limit: number },
+  ): Promise<Schedule[]> {
+    let q = this.db
+      .selectFrom('schedules')
+      .selectAll()
+      .where('merchantId', '=', merchantId)
+      .orderBy('createdAt', 'desc')
+      .orderBy('id');
+    if (filter.profileId) q = q.where('profileId', '=', filter.profileId);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    return (await q.limit(filter.limit).execute()).map(toSchedule);
+  }
+
+  /** Claims up to `limit` schedules of a shop (or of every shop: null) with `work` due at or before `now`. */
+  async claimDue(
+    work: ScheduleWork,
+    shopId: string | null,
+    now: number,
+    lease: { owner: string; until: number; wallNow: number },
+    limit: number,
+    skipClockShops = false,
+  ): Promise<Schedule[]> {
+    let due = this.db
+      .selectFrom('schedules')
+      .select('id')
+      .where('status', 'in', RUNNING)
+      .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', lease.wallNow)]))
+      .limit(limit);
+    if (shopId !== null) due = due.where('serviceId', '=', shopId);
+    if (skipClockShops) {
+      // A test-clock shop's schedules are due at its time, not the wall clock's (its advance runs them).
+      due = due.where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('shops as s')
+              .select('s.id')
+              .whereRef('s.id', '=', 'schedules.serviceId')
+              .where('s.testClockAt', 'is not', null),
+          ),
+        ),
+      );
+    }
+    due =
+      work === 'charge'
+        ? due.where('chargeAt', '<=', now).orderBy('chargeAt')
+        : due.where((eb) => eb.or([eb('noticeAt', '<=', now), eb('expiryNoticeAt', '<=', now)]));
+    if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
+    const claimed = await this.db
+      .updateTable('schedules')
+      .set({ leaseOwner: lease.owner, leaseUntil: lease.until })
+      .where('id', 'in', due)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) return [];
+    const rows = await this.db
+      .selectFrom('schedules')
+      .selectAll()
+      .where('leaseOwner', '=', lease.owner)
+      .where('leaseUntil', '=', lease.until)
+      .execute();
+    return rows.map(toSchedule);
+  }
+
+  /** The earliest due moment of `work` for a shop's running schedules; null when none has any. */
+  async nextDue(work: ScheduleWork, shopId: string): Promise<number | null> {
+    const base = this.db
+      .selectFrom('schedules')
+      .where('serviceId', '=', shopId)
+      .where('status', 'in', RUNNING);
+    const columns = work === 'charge' ? (['chargeAt'] as const) : (['noticeAt', 'expiryNoticeAt'] as const);
+    let next: number | null = null;
+    for (const column of columns) {
+      const row = await base.select((eb) => eb.fn.min<number | null>(column).as('at')).executeTakeFirst();
+      const at = row?.at === null || row?.at === undefined ? null : Number(row.at);
+      if (at !== null && (next === null || at < next)) next = at;
+    }
+    return next;
+  }
+
+  /**
+   * Writes a runner's progress while it holds the lease and the status is still `expected` (a pause or cancel
+   * through the API in between wins); returns whether it did.
+   */
+  async saveLeased(
+    id: string,
+    owner: string,
+    expected: ScheduleStatus,
+    p: ScheduleProgress,
+  ): Promise<boolean> {
+    const r = await this.db
+      .updateTable('schedules')
+      .set(p)
+      .where('id', '=', id)
+      .where('leaseOwner', '=', owner)
+      .where('status', '=', expected)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** The status changed under the runner (paused, cancelled): record the cycle's progress, keep the status. */
+  async saveProgressOnly(
+    id: string,
+    owner: string,
+    p: Pick<ScheduleProgress, 'cycle' | 'attempts' | 'cyclesSettled' | 'lastTransactionId' | 'modifiedAt'>,
+  ): Promise<boolean> {
+    const r = await this.db
+      .updateTable('schedules')
+      .set(p)
+      .where('id', '=', id)
+      .where('leaseOwner', '=', owner)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async release(id: string, owner: string): Promise<void> {
+    await this.db
+      .updateTable('schedules')
+      .set({ leaseOwner: null, leaseUntil: null })
+      .where('id', '=', id)
+      .where('leaseOwner', '=', owner)
+      .execute();
+  }
+
+  /** A status change through the API: compare-and-set on the status it was read with. */
+  async transition(
+    merchantId: string,
+    id: string,
+    from: ScheduleStatus,
+    p: ScheduleProgress,
+  ): Promise<boolean> {
+    const r = await this.db
+      .updateTable('schedules')
+      .set(p)
+      .where('merchantId', '=', merchantId)
+      .where('id', '=', id)
+      .where('status', '=', from)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Records an attempt unless (schedule, cycle, attempt) exists: then it was made already, and false. */
+  async insertAttemptIfNew(a: ScheduleAttemptRow): Promise<boolean> {
+    const r = await this.db
+      .insertInto('scheduleAttempts')
+      .values(a)
+      .onConflict((oc) => oc.columns(['scheduleId', 'cycle', 'attempt']).doNothing())
+      .returning('scheduleId')
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
+  async getAttempt(
+    scheduleId: string,
+    cycle: number,
+    attempt: number,
+  ): Promise<ScheduleAttemptRow | undefined> {
+    return this.db
+      .selectFrom('scheduleAttempts')
+      .selectAll()
+      .where('scheduleId', '=', scheduleId)
+      .where('cycle', '=', cycle)
+      .where('attempt', '=', attempt)
+      .executeTakeFirst();
+  }
+
+  async listAttempts(scheduleId: string): Promise<ScheduleAttemptRow[]> {
+    return this.db
+      .selectFrom('scheduleAttempts')
+      .selectAll()
+      .where('scheduleId', '=', scheduleId)
+      .orderBy('cycle')
+      .orderBy('attempt')
+      .execute();
+  }
+}
