@@ -301,6 +301,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
                   worker.poke();
                 },
                 sandboxToken: () => sandbox?.token ?? null,
+                ...(config.mode === 'sandbox' ? { testClocks } : {}),
                 secure: () => payments.publicUrl().startsWith('https:'),
               }),
             ]

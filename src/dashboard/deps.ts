@@ -1,5 +1,6 @@
 import type { DomainError } from '../domain/domain-error.js';
 import type { PaymentsDeps } from '../payments/deps.js';
+import type { TestClocks } from '../payments/test-clock.js';
 
 /** The failed-authentication budget the API and /admin share (http/auth-failures.ts), seen as a port. */
 export interface FailureBudget {
@@ -20,4 +21,6 @@ export interface DashboardDeps {
   sandboxToken: () => string | null;
   /** Whether browsers reach the gateway over https (then the cookie is `Secure`). */
   secure: () => boolean;
+  /** The shops' test clocks (sandbox mode only); unset: no test clock page. */
+  testClocks?: Pick<TestClocks, 'show' | 'freeze' | 'advance' | 'remove'>;
 }

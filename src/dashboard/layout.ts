@@ -9,14 +9,16 @@ export interface DashboardSection {
 }
 
 /**
- * The navigation. A page joins it only once its data exists (schedules and the test clock come with their own
- * branches: each adds its section here and its routes in routes.ts).
+ * The navigation: a page is listed here with its routes in routes.ts; sandbox-only ones (their data exists only
+ * there) are left out in production.
  */
 export const SECTIONS: readonly DashboardSection[] = [
   { path: '/dashboard/overview', label: 'Overview' },
   { path: '/dashboard/transactions', label: 'Transactions' },
   { path: '/dashboard/profiles', label: 'Profiles' },
   { path: '/dashboard/requests', label: 'API requests' },
+  { path: '/dashboard/schedules', label: 'Schedules' },
+  { path: '/dashboard/test-clock', label: 'Test clock', sandboxOnly: true },
   { path: '/dashboard/inbox', label: 'Webhook inbox', sandboxOnly: true },
 ];
 

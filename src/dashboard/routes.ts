@@ -14,6 +14,9 @@ import { listTransactions, type TransactionFilter } from '../payments/list-trans
 import { deactivateProfile, listProfilesByCid } from '../payments/profiles.js';
 import { latestRequests } from '../payments/request-log.js';
 import { listInboxMessages } from '../payments/inbox.js';
+import { changeSchedule, listSchedules, type ScheduleChange } from '../payments/schedules.js';
+import { listServices } from '../payments/services.js';
+import { schedulesPage, testClockPage, type ShopClock } from './recurring-pages.js';
 import { transactionTimeline } from '../payments/transaction-timeline.js';
 import { volumeChart } from './chart.js';
 import type { DashboardDeps } from './deps.js';
@@ -389,6 +392,105 @@ export function dashboardRoutes(deps: DashboardDeps) {
             );
           }),
         );
+      }
+
+      const merchantOf = (viewer: Viewer, fields: Record<string, unknown>): string =>
+        viewer.operator ? (text(fields, 'merchant', 64) ?? '') : (viewer.merchantId ?? '');
+      const back = (path: string, viewer: Viewer, merchant: string, note: string) => {
+        const q = new URLSearchParams({ done: note });
+        if (viewer.operator) q.set('merchant', merchant);
+        return `${path}?${q.toString()}`;
+      };
+
+      scope.get(
+        '/dashboard/schedules',
+        hidden,
+        guarded('GET', async (viewer, request, reply) => {
+          const q = request.query as Record<string, unknown>;
+          const merchant = merchantOf(viewer, q);
+          const list = merchant ? await listSchedules(p, merchant, { limit: 100 }) : null;
+          const done = text(q, 'done', 20);
+          const notice = done ? `The schedule is ${done}.` : null;
+          return html(
+            reply,
+            200,
+            layout(
+              'Schedules',
+              '/dashboard/schedules',
+              viewer,
+              schedulesPage(viewer, merchant, list, notice),
+            ),
+          );
+        }),
+      );
+
+      for (const change of ['pause', 'resume', 'cancel'] as const satisfies readonly ScheduleChange[]) {
+        scope.post(
+          `/dashboard/schedules/:id/${change}`,
+          hidden,
+          guarded('POST', async (viewer, request, reply) => {
+            const { id } = request.params as { id: string };
+            const merchant = merchantOf(viewer, formFields(request));
+            const s = await changeSchedule(p, merchant, id, change);
+            return reply.redirect(back('/dashboard/schedules', viewer, merchant, s.status), 303);
+          }),
+        );
+      }
+
+      const clocks = deps.testClocks;
+      if (clocks && deps.mode === 'sandbox') {
+        scope.get(
+          '/dashboard/test-clock',
+          hidden,
+          guarded('GET', async (viewer, request, reply) => {
+            const q = request.query as Record<string, unknown>;
+            const merchant = merchantOf(viewer, q);
+            let shops: ShopClock[] | null = null;
+            if (merchant) {
+              shops = [];
+              for (const shop of await listServices(p, merchant)) {
+                const clock = await clocks.show(merchant, shop.id).catch((err: unknown) => {
+                  if (err instanceof DomainError && err.key === 'testClockNotFound') return null;
+                  throw err;
+                });
+                shops.push({ serviceId: shop.id, name: shop.name, clock });
+              }
+            }
+            const done = text(q, 'done', 40);
+            return html(
+              reply,
+              200,
+              layout(
+                'Test clock',
+                '/dashboard/test-clock',
+                viewer,
+                testClockPage(viewer, merchant, shops, done ? `Done: ${done}.` : null),
+              ),
+            );
+          }),
+        );
+        const clockAction = (what: 'freeze' | 'advance' | 'remove') =>
+          guarded('POST', async (viewer, request, reply) => {
+            const { serviceId } = request.params as { serviceId: string };
+            const fields = formFields(request);
+            const merchant = merchantOf(viewer, fields);
+            let note: string;
+            if (what === 'freeze') {
+              const at = text(fields, 'at', 40);
+              await clocks.freeze(merchant, serviceId, at);
+              note = 'frozen';
+            } else if (what === 'advance') {
+              const report = await clocks.advance(merchant, serviceId, { by: text(fields, 'by', 20) ?? '' });
+              note = `advanced to ${new Date(report.to).toISOString()}`;
+            } else {
+              await clocks.remove(merchant, serviceId);
+              note = 'back to real time';
+            }
+            return reply.redirect(back('/dashboard/test-clock', viewer, merchant, note), 303);
+          });
+        for (const what of ['freeze', 'advance', 'remove'] as const) {
+          scope.post(`/dashboard/test-clock/:serviceId/${what}`, hidden, clockAction(what));
+        }
       }
 
       scope.get(

@@ -122,6 +122,9 @@ describe.skipIf(NO_BROWSER)('dashboard in Chromium', () => {
         ['transaction', `/dashboard/transactions/${s.registrationId}`],
         ['profiles', `/dashboard/profiles?cid=${encodeURIComponent(s.cid)}`],
         ['requests', '/dashboard/requests'],
+        ['schedules', '/dashboard/schedules'],
+        ['test-clock', '/dashboard/test-clock'],
+        ['inbox', '/dashboard/inbox'],
       ] as const) {
         await page.goto(gw.url + path);
         const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
