@@ -20,6 +20,8 @@ export interface BenchOptions {
   cpuProf: boolean;
   keep: boolean;
   build: boolean;
+  /** Schedules due at one instant for the `cycles` run (0 skips it). */
+  cycles: number;
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -37,7 +39,8 @@ const USAGE = `usage: npm run bench -- [options]
   --log-level <level>   gateway and floor log level (default info, the gateway's default)
   --cpu-prof            write V8 CPU profiles of the gateway to bench/results/profiles/
   --keep                keep the data directories (printed) instead of deleting them
-  --no-build            use the existing dist/ instead of compiling it first`;
+  --no-build            use the existing dist/ instead of compiling it first
+  --cycles <n>          schedules due at one instant for the cycles run (default 100000, quick 5000; 0 skips)`;
 
 function list<T extends string>(raw: string | undefined, allowed: readonly T[], fallback: T[]): T[] {
   if (!raw) return fallback;
@@ -74,6 +77,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'cpu-prof': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
+      cycles: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -115,5 +119,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     cpuProf: values['cpu-prof'] ?? false,
     keep: values.keep ?? false,
     build: !(values['no-build'] ?? false),
+    cycles: Math.floor(count(values.cycles, quick ? 5_000 : 100_000, 'cycles')),
   };
 }

@@ -1,3 +1,4 @@
+import type { CyclesRun } from './cycles.js';
 import { cpus, totalmem, release } from 'node:os';
 import type { Measurement } from './load.js';
 import type { BenchOptions, ConfigName } from './options.js';
@@ -24,6 +25,8 @@ export interface ConfigResult {
   growth?: Growth;
   /** Largest VmHWM of any gateway process of this configuration. */
   gatewayPeakRssBytes: number;
+  /** The `cycles` runs (bench/cycles.ts): one instance, and two on PostgreSQL. */
+  cycles?: CyclesRun[];
 }
 
 export interface BenchReport {
@@ -66,6 +69,22 @@ export function targetsOf(c: ConfigResult): BenchReport['targets'] {
       target: 'debit p99 ≤ 25 ms',
       value: `${ms(debit.latencyMs.p99)} ms`,
       met: debit.latencyMs.p99 <= 25,
+    });
+  }
+  for (const r of c.cycles ?? []) {
+    const who = `cycles, ${r.instances} instance${r.instances > 1 ? 's' : ''}`;
+    if (r.vsDebit !== null)
+      out.push({
+        config: c.name,
+        target: `${who} ≥ 0.8× debit`,
+        value: `${r.vsDebit.toFixed(2)}×`,
+        met: r.vsDebit >= 0.8,
+      });
+    out.push({
+      config: c.name,
+      target: `${who}: no duplicate, none left`,
+      value: `${r.duplicates} duplicates, ${r.unfinished} left`,
+      met: r.duplicates === 0 && r.unfinished === 0,
     });
   }
   if (c.growth) {
@@ -141,6 +160,15 @@ export function markdown(report: BenchReport): string {
         `Growth: debit p99 ${ms(g.small.latencyMs.p99)} ms at ${g.smallProfiles} profiles → ` +
           `${ms(g.large.latencyMs.p99)} ms at ${g.largeProfiles} (${g.p99Ratio.toFixed(2)}×); ` +
           `throughput ${g.small.rps.toFixed(0)} → ${g.large.rps.toFixed(0)} req/s; seeding took ${g.seedSeconds.toFixed(0)} s.`,
+      );
+    }
+    for (const r of c.cycles ?? []) {
+      lines.push(
+        '',
+        `Cycles (${r.instances} instance${r.instances > 1 ? 's' : ''}): ${r.schedules} schedules due at one instant, ` +
+          `${r.cyclesPerSecond.toFixed(0)} cycles/s (${r.seconds.toFixed(1)} s), ` +
+          `${r.vsDebit === null ? 'no debit run to compare' : `${r.vsDebit.toFixed(2)}× the debit scenario`}; ` +
+          `duplicates in the sandbox ledger: ${r.duplicates}; unfinished: ${r.unfinished}.`,
       );
     }
     lines.push('', `Gateway peak RSS (VmHWM): ${mb(c.gatewayPeakRssBytes)}.`, '');

@@ -17,6 +17,7 @@ import { createTemporaryDatabase, postgresSettings } from './pg-database.js';
 import { machine, markdown, targetsOf, type BenchReport, type ConfigResult } from './report.js';
 import { requestsFor, type ScenarioName, type Target } from './scenarios.js';
 import { seedProfiles } from './seed-profiles.js';
+import { runCycles } from './cycles.js';
 import { startServer, type ServerProcess } from './server-process.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -159,6 +160,24 @@ async function runConfig(o: BenchOptions, name: ConfigName, workDir: string): Pr
     for (const scenario of gatewayScenarios) {
       const m = result.scenarios[scenario];
       if (m && floorRps) result.vsFloor[scenario] = m.rps / floorRps;
+    }
+
+    if (o.cycles > 0) {
+      const instances = name === 'pg' ? [1, 2] : [1];
+      result.cycles = [];
+      for (const n of instances) {
+        result.cycles.push(
+          await runCycles({
+            config,
+            target,
+            schedules: o.cycles,
+            instances: n,
+            debitRps: result.scenarios.debit?.rps,
+            start: () => start('bin/kartoteka.js', ['serve']),
+            log,
+          }),
+        );
+      }
     }
 
     const small = result.scenarios.debit;

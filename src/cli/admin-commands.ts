@@ -33,6 +33,11 @@ const minorUnits = (value: string): number => {
   return Number(value);
 };
 
+const wholeNumber = (value: string): number => {
+  if (!/^[0-9]{1,3}$/.test(value)) throw new Error(`expected a whole number, got ${value}`);
+  return Number(value);
+};
+
 const onOff = (value: string): boolean => {
   if (!/^(on|off)$/.test(value)) throw new Error(`expected on or off, got ${value}`);
   return value === 'on';
@@ -154,6 +159,40 @@ export function adminCommands(program: Command): void {
         const { serviceKey: _hidden, ...shown } = updated;
         print(shown, !!opts.json);
       }),
+    );
+  shop
+    .command('recurring')
+    .description(
+      "set the shop's dunning policy for scheduled cycles and the pre-billing notice (docs/recurring.md)",
+    )
+    .requiredOption('--merchant <merchantId>', 'merchant id')
+    .requiredOption('--shop <serviceId>', 'shop id')
+    .option('--retries <n>', 'retries of a declined cycle, 0–8 (default 4)', wholeNumber)
+    .option('--retry-days <n>', 'the retries are spread over this many days, 1–30 (default 14)', wholeNumber)
+    .option(
+      '--notice-days <n>',
+      'days before each cycle the payer is notified, 0–30 (default 7)',
+      wholeNumber,
+    )
+    .option('--json', 'print JSON')
+    .action(
+      async (opts: {
+        merchant: string;
+        shop: string;
+        retries?: number;
+        retryDays?: number;
+        noticeDays?: number;
+        json?: boolean;
+      }) =>
+        withStorage(async (_s, accounts) => {
+          const updated = await accounts.setRecurring(opts.merchant, opts.shop, {
+            retryAttempts: opts.retries,
+            retryWindowDays: opts.retryDays,
+            noticeDays: opts.noticeDays,
+          });
+          const { serviceKey: _hidden, ...shown } = updated;
+          print(shown, !!opts.json);
+        }),
     );
   shop
     .command('list')

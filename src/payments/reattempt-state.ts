@@ -1,7 +1,6 @@
 import { stateAfter } from '../domain/reattempt.js';
-import type { Transaction } from '../domain/transaction.js';
+import type { Transaction, TransactionStatus } from '../domain/transaction.js';
 import type { Repos } from '../storage/storage.js';
-import type { Outcome } from './finalize.js';
 import type { RetryContext } from './payment-context.js';
 
 /**
@@ -13,7 +12,7 @@ import type { RetryContext } from './payment-context.js';
 export async function recordRetryState(
   repos: Repos,
   t: Transaction,
-  outcome: Outcome,
+  outcome: { status: TransactionStatus; statusCode: string; merchantAdvice?: string | undefined },
   retry: RetryContext | undefined,
   now: number,
 ): Promise<void> {

@@ -406,8 +406,11 @@ const due = (s: Schedule, work: ScheduleWork, now: number): boolean => {
   return (s.noticeAt !== null && s.noticeAt <= now) || (s.expiryNoticeAt !== null && s.expiryNoticeAt <= now);
 };
 
-/** Works one claimed schedule until nothing of `work` is due at `now`, then lets it go. */
-async function work(run: Run, s: Schedule, kind: ScheduleWork): Promise<void> {
+/**
+ * Works one claimed schedule until nothing is due on it at `now`, in time order — notices and charges alike,
+ * whichever runner claimed it (the other could not take it meanwhile) — then lets it go.
+ */
+async function work(run: Run, s: Schedule): Promise<void> {
   const shop = await shopOf(run, s.serviceId);
   if (!shop) {
     run.deps.log.error({ scheduleId: s.id }, 'schedule of a shop that no longer exists');
@@ -415,8 +418,15 @@ async function work(run: Run, s: Schedule, kind: ScheduleWork): Promise<void> {
   }
   let current: Schedule | Halt = s;
   // Bounded: every step moves the schedule on (a cycle, an attempt, a later retry time, a sent notice).
-  for (let i = 0; i < 1000 && typeof current !== 'string' && due(current, kind, run.now); i++) {
-    current = kind === 'charge' ? await chargeStep(run, current, shop) : await noticeStep(run, current, shop);
+  for (let i = 0; i < 1000 && typeof current !== 'string'; i++) {
+    const charge = due(current, 'charge', run.now);
+    const notice = due(current, 'notice', run.now);
+    if (!charge && !notice) break;
+    const noticeFirst: boolean =
+      notice &&
+      (!charge ||
+        Math.min(current.noticeAt ?? Infinity, current.expiryNoticeAt ?? Infinity) < current.chargeAt!);
+    current = noticeFirst ? await noticeStep(run, current, shop) : await chargeStep(run, current, shop);
   }
   if (current !== 'waiting' && current !== 'lost')
     await run.deps.storage.repos.schedules.release(s.id, run.owner);
@@ -453,7 +463,7 @@ async function runBatch(
   );
   await pooled(claimed, options.concurrency, async (s) => {
     try {
-      await work(run, s, kind);
+      await work(run, s);
     } catch (err) {
       // The lease runs out and another round takes the schedule again; its attempts are rows, nothing is lost.
       deps.log.error({ err, scheduleId: s.id }, 'schedule run failed');

@@ -103,6 +103,29 @@ describe('admin CLI: merchants, shops, tokens', () => {
     }
   }, 60_000);
 
+  it('shop recurring sets the dunning policy and the pre-billing notice; bad values are refused', async () => {
+    const json = async (args: string[]) => {
+      const res = await runCli([...args, '--json'], env);
+      expect(res.code, res.output).toBe(0);
+      return JSON.parse(res.output) as Record<string, unknown>;
+    };
+    const merchantId = (await json(['merchant', 'create', '--name', 'Recurring'])).id as string;
+    const created = await json(['shop', 'create', '--merchant', merchantId, '--pci', 'on']);
+    expect(created).toMatchObject({ retryAttempts: 4, retryWindowDays: 14, noticeDays: 7 });
+    const recurring = ['shop', 'recurring', '--merchant', merchantId, '--shop', created.id as string];
+    expect(await json([...recurring, '--retries', '2', '--notice-days', '3'])).toMatchObject({
+      retryAttempts: 2,
+      retryWindowDays: 14,
+      noticeDays: 3,
+    });
+    const tooMany = await runCli([...recurring, '--retries', '9'], env);
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.output).toContain('retry attempts must be an integer from 0 to 8');
+    const zeroWindow = await runCli([...recurring, '--retry-days', '0'], env);
+    expect(zeroWindow.code).toBe(1);
+    expect(zeroWindow.output).toContain('retry window must be an integer from 1 to 30 days');
+  }, 60_000);
+
   it('shop limits sets the amount limits GET /service shows and every payment must meet', async () => {
     const json = async (args: string[]) => {
       const res = await runCli([...args, '--json'], env);

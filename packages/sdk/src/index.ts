@@ -1,6 +1,7 @@
 export { KartotekaClient, IMOJE_BASE_URL, type ClientOptions } from './client.js';
 export { TransactionSearch, type TransactionSearchOptions } from './transaction-search.js';
 export { TestClocks, type TestClocksOptions } from './test-clocks.js';
+export { SchedulesClient, isScheduleEvent, type KartotekaExtensionOptions } from './schedules.js';
 export type { RequestOptions } from './transport.js';
 export {
   KartotekaError,
@@ -39,3 +40,4 @@ export { Notifications } from './notifications.js';
 export { Inbox } from './inbox.js';
 export type * from './types/kartoteka-notifications.js';
 export type * from './types/test-clock.js';
+export type * from './types/schedule.js';
