@@ -40,6 +40,7 @@ table dashboard_sessions (
   id_hash text not null,
   merchant_id text,
   operator integer not null,
+  token_hash text,
   csrf_token text not null,
   created_at bigint not null,
   expires_at bigint not null

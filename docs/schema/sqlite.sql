@@ -4,7 +4,7 @@ CREATE TABLE "card_retry_states" ("merchant_id" text not null, "fingerprint" tex
 
 CREATE TABLE "cards" ("id" text primary key, "merchant_id" text not null, "fingerprint" text not null, "key_version" integer not null, "wrapped_key" text not null, "encrypted_pan" text not null, "brand" text not null, "last4" text not null, "month" text not null, "year" text not null, "first_name" text not null, "last_name" text not null, "created_at" bigint not null);
 
-CREATE TABLE "dashboard_sessions" ("id_hash" text primary key, "merchant_id" text, "operator" integer not null, "csrf_token" text not null, "created_at" bigint not null, "expires_at" bigint not null);
+CREATE TABLE "dashboard_sessions" ("id_hash" text primary key, "merchant_id" text, "operator" integer not null, "token_hash" text, "csrf_token" text not null, "created_at" bigint not null, "expires_at" bigint not null);
 
 CREATE TABLE "idempotency_keys" ("merchant_id" text not null, "key" text not null, "request_hash" text not null, "state" text not null, "response_status" integer, "response_body" text, "transaction_id" text, "created_at" bigint not null, "expires_at" bigint not null, "lease_until" bigint not null, "clock_shop_id" text, constraint "idempotency_keys_pk" primary key ("merchant_id", "key"));
 

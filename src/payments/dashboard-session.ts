@@ -33,11 +33,13 @@ export async function signInToDashboard(
 ): Promise<{ cookie: string; session: DashboardSession } | null> {
   const now = deps.clock.now();
   let merchantId: string | null = null;
+  let tokenHash: string | null = null;
   let operator = false;
   if (adminToken !== null && token.length > 0 && sameSecret(token, adminToken)) {
     operator = true;
   } else if (token.length > 0) {
-    const owner = await deps.storage.repos.merchants.findTokenByHash(hashToken(token));
+    tokenHash = hashToken(token);
+    const owner = await deps.storage.repos.merchants.findTokenByHash(tokenHash);
     if (!owner) return null;
     merchantId = owner.merchantId;
   } else {
@@ -56,6 +58,7 @@ export async function signInToDashboard(
     idHash: sha256(cookie),
     merchantId,
     operator: operator ? 1 : 0,
+    tokenHash,
     csrfToken: session.csrfToken,
     createdAt: now,
     expiresAt: session.expiresAt,

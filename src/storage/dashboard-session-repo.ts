@@ -11,12 +11,26 @@ export class DashboardSessionRepo {
     await this.db.insertInto('dashboardSessions').values(row).execute();
   }
 
+  /** A live session; a merchant's only while the token it was opened with is not revoked (one query). */
   async find(idHash: string, now: number): Promise<DashboardSessionRow | undefined> {
     return this.db
-      .selectFrom('dashboardSessions')
-      .selectAll()
-      .where('idHash', '=', idHash)
-      .where('expiresAt', '>', now)
+      .selectFrom('dashboardSessions as s')
+      .selectAll('s')
+      .where('s.idHash', '=', idHash)
+      .where('s.expiresAt', '>', now)
+      .where((eb) =>
+        eb.or([
+          eb('s.operator', '=', 1),
+          eb.exists(
+            eb
+              .selectFrom('apiTokens as t')
+              .select('t.id')
+              .whereRef('t.tokenHash', '=', 's.tokenHash')
+              .whereRef('t.merchantId', '=', 's.merchantId')
+              .where('t.revokedAt', 'is', null),
+          ),
+        ]),
+      )
       .executeTakeFirst();
   }
 

@@ -375,6 +375,8 @@ export interface DashboardSessionsTable {
   idHash: string;
   merchantId: string | null;
   operator: number;
+  /** The merchant token it was opened with: revoking the token ends the session. Null for operators. */
+  tokenHash: string | null;
   csrfToken: string;
   createdAt: number;
   expiresAt: number;

@@ -201,6 +201,19 @@ for (const db of DB_KINDS) {
       expect((await op.get(`/dashboard/transactions/${s.debitId}`)).status).toBe(200);
     });
 
+    it('revoking the token a session was opened with ends that session', async () => {
+      const other = await gw.newMerchant();
+      const extra = await gw.gateway.accounts.createToken(other.merchantId, 'dashboard');
+      const c = await DashboardClient.signIn(gw.url, extra.token);
+      expect((await c.get('/dashboard/transactions')).status).toBe(200);
+      expect(await gw.gateway.accounts.revokeToken(extra.id)).toBe(true);
+      expect((await c.get('/dashboard/transactions')).status).toBe(303);
+      // Refused (401, or 429: the failed sign-ins above spent this address's budget).
+      const again = await DashboardClient.trySignIn(gw.url, extra.token);
+      expect(again).toBeInstanceOf(Response);
+      expect([401, 429]).toContain((again as Response).status);
+    });
+
     it('signing out ends the session', async () => {
       const c = await DashboardClient.signIn(gw.url, gw.merchant.token);
       expect((await c.post('/dashboard/sign-out', { csrf: c.csrf })).status).toBe(303);

@@ -82,6 +82,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id_hash', 'text', (c) => c.primaryKey())
     .addColumn('merchant_id', 'text')
     .addColumn('operator', 'integer', (c) => c.notNull())
+    .addColumn('token_hash', 'text')
     .addColumn('csrf_token', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
