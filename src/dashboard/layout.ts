@@ -60,7 +60,7 @@ ol.timeline{list-style:none;margin:0;padding:0}ol.timeline li{border-left:3px so
 svg text{font-size:11px;fill:#3d4555}
 @media (max-width:600px){main{padding:8px}section.card{padding:12px}dl.facts{grid-template-columns:1fr}dd{margin-bottom:6px}
 table.stack thead{position:absolute;left:-9999px}table.stack tr{display:block;border-bottom:1px solid #d0d4dc;padding:6px 0}
-table.stack td{display:grid;grid-template-columns:9em 1fr;border:0;padding:2px 4px}table.stack td::before{content:attr(data-label);color:#3d4555;font-weight:600}
+table.stack td{display:flex;flex-wrap:wrap;gap:0 6px;align-items:baseline;border:0;padding:2px 4px}table.stack td::before{content:attr(data-label);flex:0 0 8.5em;color:#3d4555;font-weight:600}
 table.stack td.num{text-align:left}}`;
 
 export interface Viewer {
