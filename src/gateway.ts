@@ -370,6 +370,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
 export interface WorkerProcess {
   worker: Worker;
   storage: Storage;
+  payments: PaymentsDeps;
   log: Logger;
   close(): Promise<void>;
 }
@@ -386,6 +387,7 @@ export async function createWorkerProcess(
   return {
     worker: core.worker,
     storage: core.storage,
+    payments: core.payments,
     log: core.log,
     async close() {
       await core.worker.stop();

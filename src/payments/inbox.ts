@@ -97,8 +97,10 @@ function described(body: Buffer): { transactionId: string | null; event: string 
 /**
  * Stores a notification that arrived at the sandbox's inbox for `shopId`, verifying its signature with the
  * shop's key. Whatever arrives is kept (an unverified body too: that is what a developer wants to see), but
- * never a card number in clear: a body or header that carries one is stored masked, after the signature was
- * checked on the bytes as they came (the gateway's own notifications never carry one, so theirs are kept exact).
+ * never a card number in clear. A verified body is kept byte for byte: only the gateway's outbox and the shop
+ * hold the key, and the gateway's bodies carry masked numbers only (masking them again would mangle their
+ * Luhn-valid ids, such as a 15-digit `firstTransactionId`). Anything unverified, and every header but the
+ * signature (a hex digest), is stored masked.
  */
 export async function receiveInboxMessage(
   deps: PaymentsDeps,
@@ -112,13 +114,17 @@ export async function receiveInboxMessage(
   for (const [name, value] of Object.entries(rawHeaders)) {
     const lower = name.toLowerCase();
     if (value === undefined || DROPPED_HEADERS.has(lower)) continue;
-    headers[lower] = maskCardNumbers(Array.isArray(value) ? value.join(', ') : value);
+    const joined = Array.isArray(value) ? value.join(', ') : value;
+    headers[lower] = lower === 'x-imoje-signature' ? joined : maskCardNumbers(joined);
   }
   const signature = headers['x-imoje-signature'] ?? null;
   const verified = verify(signature, body, shop);
-  const text = body.toString('utf8');
-  const masked = maskCardNumbers(text);
-  const stored = masked === text ? body : Buffer.from(masked, 'utf8');
+  let stored = body;
+  if (!verified) {
+    const text = body.toString('utf8');
+    const masked = maskCardNumbers(text);
+    if (masked !== text) stored = Buffer.from(masked, 'utf8');
+  }
   const row: InboxRow = {
     id: newId(),
     merchantId: shop.merchantId,

@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/config.js';
+import { createWorkerProcess } from '../../src/gateway.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS } from '../support/databases.js';
+import { DB_KINDS, freshPostgresDatabase } from '../support/databases.js';
 import { answerChallenge } from '../support/challenge.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { Http } from '../support/http.js';
 import { debitBody, saleBody } from '../support/payloads.js';
 import { Receiver } from '../notifications/receiver.js';
+import { EventStreamParser, type ServerEvent } from '../../src/cli/sse.js';
 
 interface InboxMessage {
   id: string;
@@ -155,6 +161,21 @@ for (const db of DB_KINDS) {
       expect(all.filter((m) => m.verified)).toHaveLength(1);
     });
 
+    it('keeps a verified body byte for byte, even with a Luhn-valid id in it (masking would break its signature)', async () => {
+      // 300730088161624 passes the Luhn check, as 1 in 10 of the acquirer's 15-digit ids does.
+      const body =
+        '{"transaction":{"id":"luhn-id","status":"settled","firstTransactionId":"300730088161624"}}';
+      const sig = createHash('sha256').update(body).update(sandbox.serviceKey).digest('hex');
+      await gw.http.post(`/kartoteka/inbox/${sandbox.serviceId}`, body, {
+        'content-type': 'application/json',
+        'x-imoje-signature': `merchantid=${sandbox.merchantId};serviceid=${sandbox.serviceId};signature=${sig};alg=sha256`,
+      });
+      const [m] = (await inbox()).filter((x) => x.transactionId === 'luhn-id');
+      expect(m!.verified).toBe(true);
+      expect(Buffer.from(m!.bodyBase64, 'base64').toString('utf8')).toBe(body);
+      expect(m!.signature).toContain(sig);
+    });
+
     it('never keeps a card number in clear, and keeps no credentials', async () => {
       const body = '{"transaction":{"id":"pan-echo","status":"x"},"card":"4111111111111111"}';
       await gw.http.post(`/kartoteka/inbox/${sandbox.serviceId}`, body, {
@@ -214,6 +235,148 @@ for (const db of DB_KINDS) {
       } finally {
         await receiver.close();
       }
+    });
+  });
+
+  describe(`${db}: an existing sandbox data directory`, () => {
+    it('gets the inbox on its next start (its shop still has no URL), also from a separate worker process', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'kartoteka-inbox-restart-'));
+      const pgDb = db === 'postgres' ? await freshPostgresDatabase() : null;
+      const same = { db, dataDir, ...(pgDb ? { databaseUrl: pgDb.url } : {}) };
+      try {
+        // A first start creates the sandbox; nothing about the inbox is stored anywhere.
+        const first = await startGateway({ ...same, env: { KARTOTEKA_BOOTSTRAP: 'on' } });
+        const sandbox = first.gateway.sandbox!;
+        await first.close();
+        const shop = await (async () => {
+          const again = await startGateway({ ...same, env: { KARTOTEKA_BOOTSTRAP: 'on' } });
+          try {
+            expect(again.gateway.sandbox?.merchantId).toBe(sandbox.merchantId);
+            const api = new Http(`${again.url}/v1/merchant/${sandbox.merchantId}`, {
+              authorization: `Bearer ${sandbox.token}`,
+            });
+            const sale = await api.post<{ transaction: { id: string } }>(
+              '/transaction',
+              saleBody(sandbox.serviceId),
+            );
+            const [n] = await again.gateway.storage.repos.notifications.list({
+              transactionId: sale.body.transaction.id,
+              limit: 1,
+            });
+            expect(n!.url).toBe(`${again.url}/kartoteka/inbox/${sandbox.serviceId}`);
+            return (await again.gateway.storage.repos.merchants.getShopById(sandbox.serviceId))!;
+          } finally {
+            await again.close();
+          }
+        })();
+        expect(shop.notificationUrl).toBeNull();
+        // The worker of `kartoteka worker` knows the sandbox merchant from the data directory alone.
+        const config = loadConfig(
+          {},
+          {
+            KARTOTEKA_DATA_DIR: dataDir,
+            KARTOTEKA_LOG_LEVEL: 'silent',
+            ...(pgDb ? { KARTOTEKA_DATABASE_URL: pgDb.url } : {}),
+          },
+        );
+        const worker = await createWorkerProcess(config);
+        try {
+          expect(worker.payments.inboxUrl?.(shop)).toBe(`http://127.0.0.1:8080/kartoteka/inbox/${shop.id}`);
+          expect(worker.payments.inboxUrl?.({ id: shop.id, merchantId: 'someoneelse000000000' })).toBeNull();
+        } finally {
+          await worker.close();
+        }
+      } finally {
+        await pgDb?.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe(`${db}: the inbox's live stream`, () => {
+    let gw: TestGateway;
+    let sandbox: { merchantId: string; serviceId: string; token: string };
+    beforeAll(async () => {
+      gw = await startGateway({ db, env: { KARTOTEKA_BOOTSTRAP: 'on' } });
+      sandbox = gw.gateway.sandbox!;
+    });
+    afterAll(async () => {
+      await gw?.close();
+    });
+
+    /** Opens the stream and hands back its events as they come. */
+    async function open(lastEventId?: string) {
+      const abort = new AbortController();
+      const headers: Record<string, string> = { authorization: `Bearer ${sandbox.token}` };
+      if (lastEventId) headers['last-event-id'] = lastEventId;
+      const res = await fetch(`${gw.url}/kartoteka/v1/merchant/${sandbox.merchantId}/inbox/stream`, {
+        headers,
+        signal: abort.signal,
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const reader = res.body!.getReader();
+      const parser = new EventStreamParser();
+      const queue: ServerEvent[] = [];
+      return {
+        async next(): Promise<ServerEvent> {
+          while (queue.length === 0) {
+            const { value, done } = await reader.read();
+            if (done) throw new Error('stream ended');
+            queue.push(...parser.push(value));
+          }
+          return queue.shift()!;
+        },
+        close: () => abort.abort(),
+        reader,
+      };
+    }
+
+    const post = (id: string) =>
+      gw.http.post(
+        `/kartoteka/inbox/${sandbox.serviceId}`,
+        `{"transaction":{"id":"${id}","status":"settled"}}`,
+        {
+          'content-type': 'application/json',
+        },
+      );
+
+    it('sends each arrival once, as it comes, and resumes after Last-Event-ID', async () => {
+      await post('before-connect');
+      const stream = await open();
+      await post('live-1');
+      const first = await stream.next();
+      expect(first.event).toBe('notification');
+      const m1 = JSON.parse(first.data) as InboxMessage;
+      // Only what arrives from now on: the earlier message is not replayed.
+      expect(m1.transactionId).toBe('live-1');
+      expect(first.id).toBe(m1.id);
+      stream.close();
+      await post('live-2');
+      await post('live-3');
+      const resumed = await open(m1.id);
+      const got = [
+        JSON.parse((await resumed.next()).data),
+        JSON.parse((await resumed.next()).data),
+      ] as InboxMessage[];
+      expect(got.map((m) => m.transactionId).sort()).toEqual(['live-2', 'live-3']);
+      resumed.close();
+    });
+
+    it('a stream still open does not hold the gateway up when it closes', async () => {
+      // A gateway of its own: the client's other (pooled, spare) connections to the first one would hold a
+      // server's close() until their own timeouts, whatever the streams do.
+      await gw.close();
+      gw = await startGateway({ db, env: { KARTOTEKA_BOOTSTRAP: 'on' } });
+      sandbox = gw.gateway.sandbox!;
+      const stream = await open();
+      await gw.close();
+      // The server ended the stream rather than waiting for the client.
+      for (;;) {
+        const { done } = await stream.reader.read();
+        if (done) break;
+      }
+      gw = undefined as unknown as TestGateway;
     });
   });
 

@@ -3,6 +3,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatOpenApi, generateOpenApi, OPENAPI_FILE } from '../../scripts/generate-openapi.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
+import { Http } from '../support/http.js';
 import { debitBody, saleBody } from '../support/payloads.js';
 
 interface Operation {
@@ -43,9 +44,11 @@ describe('OpenAPI document', () => {
     const key = `${method} ${path} ${status}`;
     let v = validators.get(key);
     if (!v) {
+      // Kartoteka's extensions are named by their whole path; imoje's below the merchant prefix.
+      const full = path.startsWith('/kartoteka/') ? path : `/v1/merchant/{merchantId}${path}`;
       const schema =
-        doc.paths[`/v1/merchant/{merchantId}${path}`]?.[method.toLowerCase()]?.responses[String(status)]
-          ?.content?.['application/json']?.schema;
+        doc.paths[full]?.[method.toLowerCase()]?.responses[String(status)]?.content?.['application/json']
+          ?.schema;
       if (!schema) throw new Error(`${key} is not documented`);
       v = ajv.compile(closed(schema) as object);
       validators.set(key, v);
@@ -243,6 +246,46 @@ describe('OpenAPI document', () => {
     const voided = await pre.api.post(`/transaction/${b.body.transaction.id}/void`, []);
     expect(voided.status).toBe(200);
     expectDocumented('POST', '/transaction/{transactionId}/void', 200, voided.body);
+  });
+
+  it("Kartoteka's notification and inbox responses validate against the documented schemas", async () => {
+    const m = gw.merchant;
+    const ext = new Http(`${gw.url}/kartoteka/v1/merchant/${m.merchantId}`, {
+      authorization: `Bearer ${m.token}`,
+    });
+    const x = '/kartoteka/v1/merchant/{merchantId}';
+    // A notification delivered to the inbox receiver, so both sides have something to show.
+    const inboxUrl = `${gw.url}/kartoteka/inbox/${m.serviceId}`;
+    const sale = await m.api.post<{ transaction: { id: string } }>(
+      '/transaction',
+      saleBody(m.serviceId, { notificationUrl: inboxUrl }),
+    );
+    await gw.gateway.worker.tick();
+    const list = await ext.get<{ notifications: Array<{ id: string }> }>(
+      `/notifications?transactionId=${sale.body.transaction.id}`,
+    );
+    expect(list.body.notifications).toHaveLength(1);
+    expectDocumented('GET', `${x}/notifications`, 200, list.body);
+    const id = list.body.notifications[0]!.id;
+    expectDocumented(
+      'GET',
+      `${x}/notifications/{notificationId}`,
+      200,
+      (await ext.get(`/notifications/${id}`)).body,
+    );
+    const resent = await ext.post(`/notifications/${id}/resend`);
+    expectDocumented('POST', `${x}/notifications/{notificationId}/resend`, 200, resent.body);
+    const bad = await ext.get('/notifications?limit=1000');
+    expectDocumented('GET', `${x}/notifications`, 422, bad.body);
+    const inbox = await ext.get<{ messages: Array<{ id: string }> }>('/inbox');
+    expect(inbox.body.messages.length).toBeGreaterThan(0);
+    expectDocumented('GET', `${x}/inbox`, 200, inbox.body);
+    const one = await ext.get(`/inbox/${inbox.body.messages[0]!.id}`);
+    expectDocumented('GET', `${x}/inbox/{messageId}`, 200, one.body);
+    const received = await gw.http.post(`/kartoteka/inbox/${m.serviceId}`, '{}', {
+      'content-type': 'application/json',
+    });
+    expectDocumented('POST', `/kartoteka/inbox/{shopId}`, 200, received.body);
   });
 
   it('error responses validate against the documented error envelope', async () => {

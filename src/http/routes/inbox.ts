@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
@@ -9,6 +9,7 @@ import {
   type InboxMessageView,
 } from '../../payments/inbox.js';
 import type { HttpDeps } from '../http-deps.js';
+import { OpenStreams, serveEventStream } from '../event-stream.js';
 import type { InboxFeed } from '../inbox-feed.js';
 import { sendJson } from '../respond.js';
 import { ErrorResponse, Uuid } from '../schemas/common.js';
@@ -28,18 +29,6 @@ const STREAM_HEARTBEAT_MS = 15_000;
 /** Server-sent event of one message: `id` is the message id (a reconnect's Last-Event-ID resumes after it). */
 function sseEvent(m: InboxMessageView): string {
   return `id: ${m.id}\nevent: notification\ndata: ${JSON.stringify(m)}\n\n`;
-}
-
-/** Ends every open stream when the server closes (an open stream is never idle, so it would hold close()). */
-class OpenStreams {
-  private readonly ends = new Set<() => void>();
-  add(end: () => void): () => void {
-    this.ends.add(end);
-    return () => this.ends.delete(end);
-  }
-  endAll(): void {
-    for (const end of [...this.ends]) end();
-  }
 }
 
 /** The merchant's side: `/kartoteka/v1/merchant/{merchantId}/inbox…` (sandbox mode only). */
@@ -92,74 +81,38 @@ export function inboxRoutes(app: FastifyInstance, deps: HttpDeps, feed: InboxFee
       const merchantId = request.merchantId;
       let horizon = p.clock.now();
       const sent = new Map<string, number>();
+      // What the client has already: everything received so far, or (resuming) up to its last message. The
+      // window the stream re-reads is seeded with it, so it is not sent again.
+      let seen = (m: InboxMessageView) => Date.parse(m.receivedAt) <= horizon;
       const lastId = request.headers['last-event-id'];
       if (typeof lastId === 'string' && lastId !== '') {
         const last = await getInboxMessage(p, merchantId, lastId).catch(() => null);
         if (last) {
-          horizon = Date.parse(last.receivedAt);
-          sent.set(last.id, horizon);
+          const lastAt = Date.parse(last.receivedAt);
+          horizon = lastAt;
+          seen = (m) => m.id === last.id || Date.parse(m.receivedAt) < lastAt;
         }
       }
-      stream(reply, async (write) => {
-        const messages = await inboxMessagesSince(p, merchantId, horizon - STREAM_WINDOW_MS, 1000);
-        for (const m of messages) {
-          if (sent.has(m.id)) continue;
-          const at = Date.parse(m.receivedAt);
-          sent.set(m.id, at);
-          horizon = Math.max(horizon, at);
-          write(sseEvent(m));
-        }
-        for (const [id, at] of sent) if (at < horizon - STREAM_WINDOW_MS) sent.delete(id);
-      });
-
-      function stream(reply: FastifyReply, pump: (write: (chunk: string) => void) => Promise<void>) {
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache',
-          'x-accel-buffering': 'no',
-        });
-        res.write('retry: 1000\n: kartoteka inbox stream\n\n');
-        let running = false;
-        let again = false;
-        let closed = false;
-        const write = (chunk: string) => {
-          if (!closed) res.write(chunk);
-        };
-        const run = () => {
-          if (closed) return;
-          if (running) {
-            again = true;
-            return;
+      for (const m of await inboxMessagesSince(p, merchantId, horizon - STREAM_WINDOW_MS, 1000)) {
+        if (seen(m)) sent.set(m.id, Date.parse(m.receivedAt));
+      }
+      serveEventStream(reply, request.log, {
+        streams,
+        subscribe: (wake) => feed.subscribe(merchantId, wake),
+        pollMs: STREAM_POLL_MS,
+        heartbeatMs: STREAM_HEARTBEAT_MS,
+        pump: async (write) => {
+          const messages = await inboxMessagesSince(p, merchantId, horizon - STREAM_WINDOW_MS, 1000);
+          for (const m of messages) {
+            if (sent.has(m.id)) continue;
+            const at = Date.parse(m.receivedAt);
+            sent.set(m.id, at);
+            horizon = Math.max(horizon, at);
+            write(sseEvent(m));
           }
-          running = true;
-          pump(write)
-            .catch((err: unknown) => request.log.warn({ err }, 'inbox stream read failed; retrying'))
-            .finally(() => {
-              running = false;
-              if (again) {
-                again = false;
-                run();
-              }
-            });
-        };
-        const unsubscribe = feed.subscribe(merchantId, run);
-        const poll = setInterval(run, STREAM_POLL_MS);
-        const heartbeat = setInterval(() => write(': ping\n\n'), STREAM_HEARTBEAT_MS);
-        const close = () => {
-          if (closed) return;
-          closed = true;
-          clearInterval(poll);
-          clearInterval(heartbeat);
-          unsubscribe();
-          forget();
-          res.end();
-        };
-        const forget = streams.add(close);
-        res.on('close', close);
-        run();
-      }
+          for (const [id, at] of sent) if (at < horizon - STREAM_WINDOW_MS) sent.delete(id);
+        },
+      });
     },
   );
 

@@ -17,7 +17,7 @@ export const InboxMessage = Type.Object(
     transactionId: Type.Union([Type.String(), Type.Null()]),
     event: Type.Union([Type.String(), Type.Null()], { description: 'the notified `transaction.status`' }),
   },
-  { $id: 'KartotekaInboxMessage' },
+  { title: 'KartotekaInboxMessage' },
 );
 
 export const InboxListQuery = Type.Object(

@@ -40,7 +40,7 @@ export const Notification = Type.Object(
     body: Type.String({ description: 'the exact JSON signed and sent' }),
     deliveryAttempts: Type.Array(DeliveryAttempt),
   },
-  { $id: 'KartotekaNotification' },
+  { title: 'KartotekaNotification' },
 );
 
 /** A query string value: digits, 1…MAX_PAGE_SIZE (checked by the route; the validator doesn't coerce). */
