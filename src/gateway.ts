@@ -334,12 +334,14 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     sandbox,
     async listen() {
       if (storage.dialect === 'sqlite') {
-        // An advance in progress belongs to the run that died too: the next advance finishes it at once.
+        // An advance in progress, and the schedules it held, belong to the run that died too: the next
+        // advance finishes it at once.
         await storage.repos.testClocks.expireAllLeases();
+        await storage.repos.schedules.expireAllLeases();
         // SQLite has one writer process: anything left mid-flight belongs to a previous run that died, so it
         // is reconciled now, before serving (PostgreSQL instances leave that to the chore's grace period).
         await storage.repos.idempotency.expireAllLeases();
-        await recoverStuckPayments(payments, 0);
+        await recoverStuckPayments(payments, 0, 100, { clockShops: config.mode === 'sandbox' });
       }
       const address = await app.listen({ host: config.host, port: config.port });
       if (!config.publicUrl) {

@@ -13,7 +13,7 @@ interface Target {
 }
 
 interface ClockOptions {
-  url?: string;
+  gateway?: string;
   merchant?: string;
   service?: string;
   token?: string;
@@ -31,7 +31,7 @@ function target(opts: ClockOptions): Target {
     ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<SandboxCredentials>)
     : {};
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = (opts.url ?? config.publicUrl ?? `http://${host}:${config.port}`).replace(/\/+$/, '');
+  const url = (opts.gateway ?? config.publicUrl ?? `http://${host}:${config.port}`).replace(/\/+$/, '');
   const merchantId = opts.merchant ?? sandbox.merchantId;
   const serviceId = opts.service ?? sandbox.serviceId;
   const token = opts.token ?? sandbox.token;
@@ -68,7 +68,9 @@ async function call(
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
   } catch (err) {
-    throw new Error(`no gateway answering at ${t.url} (${(err as Error).message}); start it, or pass --url`);
+    throw new Error(
+      `no gateway answering at ${t.url} (${(err as Error).message}); start it, or pass --gateway`,
+    );
   }
   const text = await res.text();
   let parsed: Record<string, unknown> = {};
@@ -104,7 +106,10 @@ const out = (text: string): void => {
 
 function connection(cmd: Command): Command {
   return cmd
-    .option('--url <url>', "the gateway's address (default: the configured one, or http://127.0.0.1:8080)")
+    .option(
+      '--gateway <url>',
+      "the running gateway's base URL (default: the sandbox's, from KARTOTEKA_* settings)",
+    )
     .option('--merchant <merchantId>', 'default: the sandbox merchant of this data directory')
     .option('--service <serviceId>', 'default: the sandbox shop')
     .option('--token <token>', "the merchant's API token (default: the sandbox token)")

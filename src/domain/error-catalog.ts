@@ -125,23 +125,29 @@ export const ERROR_CATALOG = {
     message: "The notification's X-Imoje-Signature does not verify.",
   },
   testClockSandboxOnly: {
-    code: 'CLK-ERROR-210403',
+    code: 'CLK-ERROR-230403',
     status: 403,
     message: 'Test clocks exist in sandbox mode only.',
   },
-  testClockNotFound: { code: 'CLK-ERROR-210404', status: 404, message: 'This service has no test clock.' },
+  testClockNotFound: { code: 'CLK-ERROR-230404', status: 404, message: 'This service has no test clock.' },
   testClockExists: {
-    code: 'CLK-ERROR-210409',
+    code: 'CLK-ERROR-230409',
     status: 409,
     message: 'This service already has a test clock: advance it, or delete it first.',
   },
   testClockBusy: {
-    code: 'CLK-ERROR-210410',
+    code: 'CLK-ERROR-230410',
     status: 409,
     message: 'Another advance of this test clock is running; retry when it is done.',
   },
+  testClockWorkHeld: {
+    code: 'CLK-ERROR-230411',
+    status: 409,
+    message:
+      "Work due at the test clock's time is held by another process (a payment still with the acquirer, or a runner that died); the clock stopped there: advance again shortly.",
+  },
   testClockBackwards: {
-    code: 'CLK-ERROR-210422',
+    code: 'CLK-ERROR-230422',
     status: 422,
     message: 'A test clock only moves forward (and no later than the end of year 9999).',
   },

@@ -78,10 +78,20 @@ export async function recoverStuckPayments(
   deps: PaymentsDeps,
   graceMs: number,
   limit = 100,
+  options: { clockShops?: boolean } = {},
 ): Promise<number> {
   let recovered = 0;
+  const repo = deps.storage.repos.transactions;
+  const now = deps.clock.now();
   for (const stage of ['authorizing', 'capturing', 'voiding'] as const) {
-    const stuck = await deps.storage.repos.transactions.listInStage(stage, deps.clock.now() - graceMs, limit);
+    const stuck = await repo.listInStage(stage, now - graceMs, limit, { skipClockShops: options.clockShops });
+    // Sandbox: a test-clock shop's modifiedAt is its frozen time, so its attempts are aged by their deadline
+    // (real time): started more than `graceMs` ago means a deadline before now - graceMs + the expiry.
+    if (options.clockShops) {
+      stuck.push(
+        ...(await repo.listInStageOfClockShops(stage, now - graceMs + deps.acquirerExpiryMs, limit)),
+      );
+    }
     for (const t of stuck) {
       const after = await recoverTransaction(deps, t);
       if (after.stage === 'done') recovered++;

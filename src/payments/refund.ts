@@ -8,6 +8,8 @@ import type { PaymentResult } from '../domain/payment-result.js';
 import { finalize, outcomeOf } from './finalize.js';
 import { currentResult } from './payment-result.js';
 import { recoverTransaction } from './recover.js';
+import { keyClock, shopNow } from './shop-time.js';
+import type { Shop } from './shops.js';
 
 export interface RefundInput {
   serviceId: string;
@@ -55,12 +57,15 @@ export async function refundTransaction(
   input: RefundInput,
   ctx: RequestContext,
 ): Promise<PaymentResult> {
-  const now = deps.clock.now();
+  let shop: Shop | undefined;
   const refund = await deps.storage.transaction(async (repos) => {
     const { sale, balance } = await refundBalance(repos, merchantId, saleId, true);
     if (sale.serviceId !== input.serviceId) {
       throw validationError('serviceId', 'Must be the service (shop) of the refunded transaction.');
     }
+    // Read here rather than when finalising (it is passed on): the refund is created at the shop's time.
+    shop = await repos.merchants.getShopById(sale.serviceId);
+    const now = shopNow(deps, shop);
     if (sale.type !== 'sale' || sale.status !== 'settled') throw new DomainError('notRefundable');
     if (input.amount > balance) {
       throw new DomainError('refundExceedsBalance', [
@@ -92,7 +97,12 @@ export async function refundTransaction(
     };
     await repos.transactions.insertTransaction(r);
     if (ctx.idempotency)
-      await repos.idempotency.attachTransaction(ctx.idempotency.merchantId, ctx.idempotency.key, r.id);
+      await repos.idempotency.attachTransaction(
+        ctx.idempotency.merchantId,
+        ctx.idempotency.key,
+        r.id,
+        shop && keyClock(deps, shop, ctx),
+      );
     return r;
   });
   let finalized: PaymentResult;
@@ -115,6 +125,7 @@ export async function refundTransaction(
       transaction: refund,
       outcome: outcomeOf(result, true),
       expectedStage: 'authorizing',
+      context: shop && { shop },
     });
   } else {
     const after = await recoverTransaction(deps, refund);

@@ -109,13 +109,9 @@ async function save(
   const saved = await run.deps.storage.transaction(async (repos): Promise<Schedule | Halt> => {
     let stored: Schedule | undefined = next;
     if (!(await repos.schedules.saveLeased(next.id, run.owner, before.status, progressOf(next)))) {
-      const ok = await repos.schedules.saveProgressOnly(next.id, run.owner, {
-        cycle: next.cycle,
-        attempts: next.attempts,
-        cyclesSettled: next.cyclesSettled,
-        lastTransactionId: next.lastTransactionId,
-        modifiedAt: next.modifiedAt,
-      });
+      // Harmless for a paused or cancelled schedule (neither is claimed); a resume starts from it.
+      const { status: _status, endReason: _reason, ...progress } = progressOf(next);
+      const ok = await repos.schedules.saveProgressOnly(next.id, run.owner, progress);
       if (!ok) return 'lost';
       stored = await repos.schedules.get(next.merchantId, next.id);
       if (!stored) return 'lost';
@@ -231,7 +227,7 @@ async function applyOutcome(
   attempt: number,
   t: Transaction,
 ): Promise<Schedule | Halt> {
-  const base: Schedule = { ...s, attempts: attempt, lastTransactionId: t.id, modifiedAt: run.wallNow };
+  const base: Schedule = { ...s, attempts: attempt, lastTransactionId: t.id, modifiedAt: run.now };
   const detail = cycleDetail(s, {
     attempt,
     transactionId: t.id,
@@ -266,14 +262,14 @@ async function notSent(
   cardId: string,
   extra: ScheduleEvent[],
 ): Promise<Schedule | Halt> {
-  const base: Schedule = { ...s, attempts: s.attempts + 1, modifiedAt: run.wallNow };
+  const base: Schedule = { ...s, attempts: s.attempts + 1, modifiedAt: run.now };
   const next = afterDecline(base, shop, 'update_needed', null, cardId);
   return save(run, s, next, shop, [...extra, ...statusEvents(s, next)]);
 }
 
 /** Sends the pre-billing notice of the current cycle. */
 async function sendUpcoming(run: Run, s: Schedule, shop: Shop): Promise<Schedule | Halt> {
-  const next: Schedule = { ...s, noticeAt: null, modifiedAt: run.wallNow };
+  const next: Schedule = { ...s, noticeAt: null, modifiedAt: run.now };
   return save(run, s, next, shop, [{ event: 'schedule.cycle.upcoming', cycle: cycleDetail(s) }]);
 }
 
@@ -322,8 +318,8 @@ async function chargeStep(run: Run, s: Schedule, shop: Shop): Promise<Schedule |
       // Too early, or the card's 30-day reattempt count is spent: wait for it, within the retry window.
       const next: Schedule =
         refusal.until <= retryDeadline(s, shop)
-          ? { ...s, chargeAt: refusal.until, modifiedAt: run.wallNow }
-          : ended({ ...s, modifiedAt: run.wallNow }, 'retries_exhausted');
+          ? { ...s, chargeAt: refusal.until, modifiedAt: run.now }
+          : ended({ ...s, modifiedAt: run.now }, 'retries_exhausted');
       return save(run, s, next, shop, statusEvents(s, next));
     }
     try {
@@ -361,7 +357,7 @@ async function chargeStep(run: Run, s: Schedule, shop: Shop): Promise<Schedule |
           { scheduleId: s.id, code: err.code },
           'scheduled cycle refused before the acquirer',
         );
-        const base: Schedule = { ...s, attempts: s.attempts + 1, modifiedAt: run.wallNow };
+        const base: Schedule = { ...s, attempts: s.attempts + 1, modifiedAt: run.now };
         const next = afterDecline(base, shop, 'soft', null, null);
         return save(run, s, next, shop, statusEvents(s, next));
       }
@@ -376,7 +372,7 @@ async function chargeStep(run: Run, s: Schedule, shop: Shop): Promise<Schedule |
 
 /** The notices due on a schedule: the cycle's pre-billing notice, the card's expiry notice. */
 async function noticeStep(run: Run, s: Schedule, shop: Shop): Promise<Schedule | Halt> {
-  let next: Schedule = { ...s, modifiedAt: run.wallNow };
+  let next: Schedule = { ...s, modifiedAt: run.now };
   const events: ScheduleEvent[] = [];
   if (s.noticeAt !== null && s.noticeAt <= run.now) {
     events.push({ event: 'schedule.cycle.upcoming', cycle: cycleDetail(s) });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../domain/clock.js';
 import { DomainError, validationError } from '../domain/domain-error.js';
 import { addDuration, LATEST_TIME, parseDuration, parseInstant } from '../domain/duration.js';
@@ -44,10 +45,17 @@ export interface TestClocksOptions {
   log: Logger;
   /** How long an advance holds a shop's clock without renewing (renewed every third of it). */
   leaseMs?: number;
+  /**
+   * How long an advance waits for work due at its clock that another process holds (a schedule whose runner
+   * died holds it for its lease) before it answers 409 `testClockWorkHeld`, its clock stopped there.
+   */
+  heldWaitMs?: number;
 }
 
 /** Past this many rounds at one moment, a kind of work that still reports work due then is left for later. */
 const MAX_ROUNDS_AT_ONE_MOMENT = 1000;
+/** How often an advance looks again at work due now that another process holds. */
+const HELD_POLL_MS = 250;
 
 /**
  * Test clocks (sandbox only): per shop, a frozen time its payments carry, advanced on request. An advance runs,
@@ -59,9 +67,11 @@ const MAX_ROUNDS_AT_ONE_MOMENT = 1000;
  */
 export class TestClocks {
   private readonly leaseMs: number;
+  private readonly heldWaitMs: number;
 
   constructor(private readonly o: TestClocksOptions) {
     this.leaseMs = o.leaseMs ?? 15_000;
+    this.heldWaitMs = o.heldWaitMs ?? 120_000;
   }
 
   async show(merchantId: string, serviceId: string): Promise<TestClockState> {
@@ -150,7 +160,10 @@ export class TestClocks {
     // Kinds of work that found nothing to do at `clock` although they report something due: not asked again
     // until the clock moves (their item is held elsewhere, or not theirs to finish yet).
     let idle = new Set<string>();
+    // Kinds of work that found nothing to claim although something is due: held by another process.
+    let held = new Set<string>();
     let rounds = 0;
+    let waitedMs = 0;
     for (;;) {
       lease.check();
       const dues: Array<number | null> = [];
@@ -161,11 +174,23 @@ export class TestClocks {
         if (due === null || due === undefined || due > clock || idle.has(work.name)) continue;
         const n = await work.runDue(shopId, clock);
         handled[work.name] = (handled[work.name] ?? 0) + n;
+        if (n === 0) held.add(work.name);
         if (n === 0 || rounds >= MAX_ROUNDS_AT_ONE_MOMENT) idle.add(work.name);
         ran = true;
       }
       rounds++;
       if (ran) continue;
+      // Something due now is held elsewhere (a payment still with the acquirer, a runner that died with its
+      // lease): wait for it rather than move past it, so the order in time holds; give up after a while.
+      const stillHeld = works.some((w, i) => held.has(w.name) && dues[i] !== null && dues[i]! <= clock);
+      if (stillHeld) {
+        if (waitedMs >= this.heldWaitMs) throw new DomainError('testClockWorkHeld');
+        await sleep(HELD_POLL_MS);
+        waitedMs += HELD_POLL_MS;
+        idle = new Set();
+        held = new Set();
+        continue;
+      }
       let next = Infinity;
       for (const due of dues) if (due !== null && due > clock && due < next) next = due;
       if (next > target) {
@@ -177,7 +202,9 @@ export class TestClocks {
       clock = next;
       steps++;
       idle = new Set();
+      held = new Set();
       rounds = 0;
+      waitedMs = 0;
     }
     this.o.log.info({ serviceId: shopId, from, to: target, steps, handled }, 'test clock advanced');
     return { from, to: target, steps, handled };
@@ -221,6 +248,7 @@ function instant(property: string, text: string): number {
     );
   }
   if (at > LATEST_TIME) throw new DomainError('testClockBackwards', [{ property, message: 'After 9999.' }]);
+  if (at < 0) throw validationError(property, 'Must be 1970-01-01 or later (times are Unix milliseconds).');
   return at;
 }
 

@@ -188,7 +188,7 @@ export class ScheduleRepo {
   async saveProgressOnly(
     id: string,
     owner: string,
-    p: Pick<ScheduleProgress, 'cycle' | 'attempts' | 'cyclesSettled' | 'lastTransactionId' | 'modifiedAt'>,
+    p: Omit<ScheduleProgress, 'status' | 'endReason'>,
   ): Promise<boolean> {
     const r = await this.db
       .updateTable('schedules')
@@ -197,6 +197,18 @@ export class ScheduleRepo {
       .where('leaseOwner', '=', owner)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
+  }
+
+  /**
+   * At start-up of a single-process (SQLite) gateway, every held schedule belongs to the run that died (a test
+   * clock's advance then resumes it at once, instead of waiting its lease out). Added with the test clock.
+   */
+  async expireAllLeases(): Promise<void> {
+    await this.db
+      .updateTable('schedules')
+      .set({ leaseUntil: 0 })
+      .where('leaseOwner', 'is not', null)
+      .execute();
   }
 
   async release(id: string, owner: string): Promise<void> {

@@ -356,6 +356,35 @@ export class TransactionRepo {
       .sort((a, b) => a.day - b.day || a.currency.localeCompare(b.currency));
   }
 
+  /**
+   * Test-clock shops' transactions in `stage` whose acquirer attempt has a deadline (real time) before
+   * `deadlineBefore`: their `modifiedAt` is the shop's frozen time, so how long they have waited on the
+   * acquirer is read from the deadline instead (the recovery chore, which works in real time).
+   */
+  async listInStageOfClockShops(
+    stage: TransactionStage,
+    deadlineBefore: number,
+    limit: number,
+  ): Promise<Transaction[]> {
+    const rows = await this.db
+      .selectFrom('transactions')
+      .selectAll()
+      .where('stage', '=', stage)
+      .where('acquirerDeadline', '<', deadlineBefore)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('shops as s')
+            .select('s.id')
+            .whereRef('s.id', '=', 'transactions.serviceId')
+            .where('s.testClockAt', 'is not', null),
+        ),
+      )
+      .orderBy('acquirerDeadline')
+      .limit(limit)
+      .execute();
+    return rows.map(toTransaction);
+  }
+
   /** The earliest challenge expiry among the shop's open challenges, or null. */
   async nextChallengeExpiry(shopId: string): Promise<number | null> {
     const row = await this.db

@@ -8,7 +8,10 @@ export interface ChoreDeps {
   idempotency: Idempotency;
   /** A payment still `authorizing` after this long is presumed orphaned by a crash and reconciled. */
   recoveryGraceMs: number;
-  /** Sandbox: a test-clock shop's challenges expire at its own time (its advance), not the wall clock's. */
+  /**
+   * Sandbox: a test-clock shop's challenges expire at its own time (its advance), not the wall clock's, and its
+   * stuck payments are aged by their (real-time) attempt deadline, not their frozen modification time.
+   */
   skipClockShops?: boolean;
 }
 
@@ -19,7 +22,9 @@ export async function runChores(
   const expired = await expireAbandonedChallenges(deps.payments, 100, {
     skipClockShops: deps.skipClockShops === true,
   });
-  const recovered = await recoverStuckPayments(deps.payments, deps.recoveryGraceMs);
+  const recovered = await recoverStuckPayments(deps.payments, deps.recoveryGraceMs, 100, {
+    clockShops: deps.skipClockShops === true,
+  });
   const purged = await deps.idempotency.purgeExpired();
   return { expired, recovered, purged };
 }

@@ -22,7 +22,7 @@ for (const db of DB_KINDS) {
     });
 
     it('reads 404 without a clock, freezes at a given time, refuses a second one', async () => {
-      expectError(await ext.get(path), 404, 'CLK-ERROR-210404');
+      expectError(await ext.get(path), 404, 'CLK-ERROR-230404');
       const frozen = await ext.post<ClockBody>(path, { frozenAt: '2030-01-31T10:00:00Z' });
       expect(frozen.status).toBe(200);
       expect(frozen.body.testClock).toEqual({
@@ -32,7 +32,26 @@ for (const db of DB_KINDS) {
         advancing: false,
       });
       expect((await ext.get<ClockBody>(path)).body).toEqual(frozen.body);
-      expectError(await ext.post(path, {}), 409, 'CLK-ERROR-210409');
+      expectError(await ext.post(path, {}), 409, 'CLK-ERROR-230409');
+      const other = await gw.newMerchant();
+      const otherPath = `/test-clock/${other.serviceId}`;
+      expectError(
+        await extensionApi(gw, other).post(otherPath, { frozenAt: '1969-12-31' }),
+        422,
+        'API-ERROR-100422',
+        'frozenAt',
+      );
+      expectError(
+        await extensionApi(gw, other).post(otherPath, { frozenAt: 'tomorrow' }),
+        422,
+        'API-ERROR-100422',
+        'frozenAt',
+      );
+      expectError(
+        await extensionApi(gw, other).post(otherPath, { frozenAt: '2030-01-01', later: 1 }),
+        422,
+        'API-ERROR-100422',
+      );
     });
 
     it('advances by calendar months (clamped to the month end), by ISO 8601 durations, and to a date', async () => {
@@ -59,7 +78,7 @@ for (const db of DB_KINDS) {
       expectError(
         await ext.post(`${path}/advance`, { to: '2031-06-01T00:00:00Z' }),
         422,
-        'CLK-ERROR-210422',
+        'CLK-ERROR-230422',
         'to',
       );
       expectError(await ext.post(`${path}/advance`, { by: '1m' }), 422, 'API-ERROR-100422', 'by');
@@ -71,7 +90,7 @@ for (const db of DB_KINDS) {
         'to',
       );
       expectError(await ext.post(`${path}/advance`, { by: '1d', to: '2040-01-01' }), 422, 'API-ERROR-100422');
-      expectError(await ext.post(`${path}/advance`, { by: '100000y' }), 422, 'CLK-ERROR-210422');
+      expectError(await ext.post(`${path}/advance`, { by: '100000y' }), 422, 'CLK-ERROR-230422');
       expectError(await ext.post(`${path}/advance`, { later: '1d' }), 422, 'API-ERROR-100422');
       expect((await ext.get<ClockBody>(path)).body.testClock.frozenAt).toBe('2032-01-18T04:05:06.000Z');
     });
@@ -92,8 +111,8 @@ for (const db of DB_KINDS) {
       const deleted = await ext.delete(path);
       expect(deleted.status).toBe(200);
       expect(deleted.body).toEqual({ testClock: null });
-      expectError(await ext.get(path), 404, 'CLK-ERROR-210404');
-      expectError(await ext.delete(path), 404, 'CLK-ERROR-210404');
+      expectError(await ext.get(path), 404, 'CLK-ERROR-230404');
+      expectError(await ext.delete(path), 404, 'CLK-ERROR-230404');
       const sale = await gw.merchant.api.post<TransactionResponse>(
         '/transaction',
         saleBody(gw.merchant.serviceId),
@@ -166,6 +185,26 @@ for (const db of DB_KINDS) {
         unixSeconds(frozenAt) + 86_400,
       ]);
 
+      // A refund too (and its Idempotency-Key expires at the shop's time).
+      const refund = await m.api.post<TransactionResponse>(
+        `/transaction/${debit.body.transaction.id}/refund`,
+        { type: 'refund', serviceId: m.serviceId, amount: 100 },
+        { 'idempotency-key': 'refund-under-the-clock' },
+      );
+      expect(refund.status, refund.text).toBe(200);
+      expect(refund.body.transaction).toMatchObject({
+        type: 'refund',
+        status: 'settled',
+        created: unixSeconds(frozenAt) + 86_400,
+        modified: unixSeconds(frozenAt) + 86_400,
+      });
+      expect(
+        await gw.gateway.storage.repos.idempotency.getKey(m.merchantId, 'refund-under-the-clock'),
+      ).toMatchObject({
+        clockShopId: m.serviceId,
+        expiresAt: at + 86_400_000 + gw.gateway.config.idempotencyTtlMs,
+      });
+
       // A shop without a clock is untouched.
       const other = await gw.newMerchant();
       const real = await other.api.post<TransactionResponse>('/transaction', saleBody(other.serviceId));
@@ -199,13 +238,13 @@ for (const db of DB_KINDS) {
       await gw?.close();
     });
 
-    it('every test-clock endpoint answers 403 CLK-ERROR-210403, and nothing is stored', async () => {
+    it('every test-clock endpoint answers 403 CLK-ERROR-230403, and nothing is stored', async () => {
       const ext = extensionApi(gw, gw.merchant);
       const path = `/test-clock/${gw.merchant.serviceId}`;
-      expectError(await ext.post(path, { frozenAt: '2030-01-01' }), 403, 'CLK-ERROR-210403');
-      expectError(await ext.get(path), 403, 'CLK-ERROR-210403');
-      expectError(await ext.post(`${path}/advance`, { by: '1mo' }), 403, 'CLK-ERROR-210403');
-      expectError(await ext.delete(path), 403, 'CLK-ERROR-210403');
+      expectError(await ext.post(path, { frozenAt: '2030-01-01' }), 403, 'CLK-ERROR-230403');
+      expectError(await ext.get(path), 403, 'CLK-ERROR-230403');
+      expectError(await ext.post(`${path}/advance`, { by: '1mo' }), 403, 'CLK-ERROR-230403');
+      expectError(await ext.delete(path), 403, 'CLK-ERROR-230403');
       const row = await gw.gateway.storage.repos.testClocks.get(
         gw.merchant.merchantId,
         gw.merchant.serviceId,

@@ -29,7 +29,7 @@ describe("kartoteka clock: the sandbox shop's test clock, against a running gate
   it('show without a clock fails with the catalogued code; freeze, advance 1mo, advance --to, show, delete', async () => {
     const none = await runCli(['clock', 'show'], env);
     expect(none.code).toBe(1);
-    expect(none.output).toContain('CLK-ERROR-210404');
+    expect(none.output).toContain('CLK-ERROR-230404');
 
     const frozen = await runCli(['clock', 'freeze', '--at', '2027-01-31T09:00:00Z'], env);
     expect(frozen.code, frozen.output).toBe(0);
@@ -52,17 +52,17 @@ describe("kartoteka clock: the sandbox shop's test clock, against a running gate
     expect(bad.output).toContain('mo for months');
     const back = await runCli(['clock', 'advance', '--to', '2027-06-01'], env);
     expect(back.code).toBe(1);
-    expect(back.output).toContain('CLK-ERROR-210422');
+    expect(back.output).toContain('CLK-ERROR-230422');
 
     const shown = await runCli(['clock', 'show'], env);
     expect(shown.output).toContain('frozenAt: 2028-01-01T00:00:00.000Z');
     const deleted = await runCli(['clock', 'delete'], env);
     expect(deleted.code).toBe(0);
-    expect((await runCli(['clock', 'show'], env)).output).toContain('CLK-ERROR-210404');
+    expect((await runCli(['clock', 'show'], env)).output).toContain('CLK-ERROR-230404');
   });
 
   it('says plainly when no gateway answers', async () => {
-    const res = await runCli(['clock', 'show', '--url', `http://127.0.0.1:${await freePort()}`], env);
+    const res = await runCli(['clock', 'show', '--gateway', `http://127.0.0.1:${await freePort()}`], env);
     expect(res.code).toBe(1);
     expect(res.output).toMatch(/no gateway answering at http:\/\/127\.0\.0\.1:\d+/);
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isScheduleEvent, verifyNotification } from '../../packages/sdk/src/index.js';
 import { DB_KINDS } from '../support/databases.js';
 import { attemptTransactions, DAY, recurringRig, type RecurringRig } from './support.js';
 
@@ -69,6 +70,25 @@ for (const db of DB_KINDS) {
         const notice = events[2 * (n - 1)]!;
         expect(notice.created * 1000).toBe(expectedDue[n - 1]! - 7 * DAY);
       }
+      // Signed like every notification: the SDK verifies each with the shop's serviceKey.
+      const raw = rig.receiver.received.filter((r) => r.body.toString('utf8').startsWith('{"kartoteka"'));
+      expect(raw).toHaveLength(26);
+      for (const r of raw) {
+        const verified = await verifyNotification(
+          r.body,
+          r.headers['x-imoje-signature'] as string,
+          rig.merchant.serviceKey,
+        );
+        expect(isScheduleEvent(verified)).toBe(true);
+      }
+      // Each cycle's own imoje transaction notification went out as for any debit, unchanged in shape.
+      const imoje = rig.receiver.received
+        .map(
+          (r) => JSON.parse(r.body.toString('utf8')) as { transaction?: { id: string }; kartoteka?: unknown },
+        )
+        .filter((b) => b.transaction && ids.has(b.transaction.id));
+      expect(imoje).toHaveLength(13);
+      expect(imoje.every((b) => b.kartoteka === undefined)).toBe(true);
       // Another run at the same moment charges nothing more.
       await rig.advanceTo(end);
       expect((await rig.ledgerFor(await attemptTransactions(rig, created.id))).length).toBe(13);

@@ -136,9 +136,9 @@ for (const db of DB_KINDS) {
         ext.delete(path),
         ext.post(`${path}/advance`, { by: '1mo' }),
       ]);
-      expectError(second, 409, 'CLK-ERROR-210410');
-      expectError(deleted, 409, 'CLK-ERROR-210410');
-      expectError(third, 409, 'CLK-ERROR-210410');
+      expectError(second, 409, 'CLK-ERROR-230410');
+      expectError(deleted, 409, 'CLK-ERROR-230410');
+      expectError(third, 409, 'CLK-ERROR-230410');
       const running = await ext.get<ClockBody>(path);
       expect(running.body.testClock).toMatchObject({
         advancing: true,

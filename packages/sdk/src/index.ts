@@ -1,7 +1,7 @@
 export { KartotekaClient, IMOJE_BASE_URL, type ClientOptions } from './client.js';
 export { TransactionSearch, type TransactionSearchOptions } from './transaction-search.js';
-export { TestClocks, type TestClocksOptions } from './test-clocks.js';
 export { SchedulesClient, isScheduleEvent, type KartotekaExtensionOptions } from './schedules.js';
+export { TestClocksClient, type TestClocksOptions } from './test-clocks.js';
 export type { RequestOptions } from './transport.js';
 export {
   KartotekaError,
@@ -39,5 +39,5 @@ export type * from './types/transaction-list.js';
 export { Notifications } from './notifications.js';
 export { Inbox } from './inbox.js';
 export type * from './types/kartoteka-notifications.js';
-export type * from './types/test-clock.js';
 export type * from './types/schedule.js';
+export type * from './types/test-clock.js';

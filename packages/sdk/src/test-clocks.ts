@@ -4,17 +4,12 @@ import type {
   AdvanceTestClockResponse,
   TestClockResponse,
 } from './types/test-clock.js';
-import type { ClientOptions } from './client.js';
+import type { KartotekaExtensionOptions } from './schedules.js';
 
-export type TestClocksOptions = Omit<ClientOptions, 'baseUrl'> & {
-  /**
-   * The Kartoteka gateway, e.g. `http://127.0.0.1:8080` (a `KartotekaClient` base URL ending in
-   * `/v1/merchant` works too). Test clocks are Kartoteka's, not imoje's: there is no imoje default.
-   */
-  baseUrl: string;
+export interface TestClocksOptions extends KartotekaExtensionOptions {
   /** Per attempt of an advance, which answers only when everything due in between has run. Default 10 min. */
   advanceTimeoutMs?: number;
-};
+}
 
 const seg = encodeURIComponent;
 
@@ -22,22 +17,23 @@ const seg = encodeURIComponent;
  * A service's test clock (sandbox only): freeze its time, advance it — running everything due in between,
  * in time order — read it, and return it to real time. Kartoteka's extension, under
  * `/kartoteka/v1/merchant/{merchantId}/test-clock/{serviceId}`. Production gateways answer 403
- * (`PermissionError`, code `CLK-ERROR-210403`).
+ * (`PermissionError`, code `CLK-ERROR-230403`).
  */
-export class TestClocks {
+export class TestClocksClient {
   private readonly http: Transport;
   private readonly advanceTimeoutMs: number;
 
   constructor(options: TestClocksOptions) {
-    if (!options.merchantId) throw new TypeError('TestClocks: merchantId is required');
-    if (!options.token) throw new TypeError('TestClocks: token is required');
-    if (!options.baseUrl)
-      throw new TypeError("TestClocks: baseUrl (the Kartoteka gateway's address) is required");
+    if (!options.merchantId) throw new TypeError('TestClocksClient: merchantId is required');
+    if (!options.token) throw new TypeError('TestClocksClient: token is required');
+    if (!options.gatewayUrl) throw new TypeError('TestClocksClient: gatewayUrl is required');
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== 'function') {
-      throw new TypeError('TestClocks: no global fetch; pass options.fetch (Node 20+ has one built in)');
+      throw new TypeError(
+        'TestClocksClient: no global fetch; pass options.fetch (Node 20+ has one built in)',
+      );
     }
-    const origin = options.baseUrl.replace(/\/+$/, '').replace(/\/v1\/merchant$/, '');
+    const origin = options.gatewayUrl.replace(/\/+$/, '');
     this.http = new Transport({
       root: `${origin}/kartoteka/v1/merchant/${seg(options.merchantId)}`,
       token: options.token,
@@ -50,7 +46,7 @@ export class TestClocks {
     this.advanceTimeoutMs = options.advanceTimeoutMs ?? 600_000;
   }
 
-  /** `GET …/test-clock/{serviceId}`; `NotFoundError` (`CLK-ERROR-210404`) when the service has none. */
+  /** `GET …/test-clock/{serviceId}`; `NotFoundError` (`CLK-ERROR-230404`) when the service has none. */
   get(serviceId: string, options?: RequestOptions): Promise<TestClockResponse> {
     return this.http.request('GET', `/test-clock/${seg(serviceId)}`, undefined, options);
   }
@@ -64,7 +60,7 @@ export class TestClocks {
    * `POST …/test-clock/{serviceId}/advance`: `{ by: '1mo' }` or `{ to: '2028-01-01' }`; resolves when
    * everything due in between has run. Retried attempts carry the same Idempotency-Key, so a lost answer
    * never advances twice. Without a request, finishes an interrupted advance. `ConflictError`
-   * (`CLK-ERROR-210410`) while another advance of the service runs.
+   * (`CLK-ERROR-230410`) while another advance of the service runs.
    */
   advance(
     serviceId: string,

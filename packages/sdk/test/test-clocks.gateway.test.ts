@@ -4,7 +4,7 @@ import {
   ConflictError,
   NotFoundError,
   PermissionError,
-  TestClocks,
+  TestClocksClient,
   ValidationError,
   type KartotekaClient,
 } from '../src/index.js';
@@ -12,14 +12,13 @@ import { clientFor, saleRequest } from './support.js';
 
 describe('TestClocks against the real gateway (sandbox)', () => {
   let gw: TestGateway;
-  let clocks: TestClocks;
+  let clocks: TestClocksClient;
   let client: KartotekaClient;
 
   beforeAll(async () => {
     gw = await startGateway();
-    // The same options as KartotekaClient's (its /v1/merchant base URL) work.
-    clocks = new TestClocks({
-      baseUrl: `${gw.url}/v1/merchant`,
+    clocks = new TestClocksClient({
+      gatewayUrl: gw.url,
       merchantId: gw.merchant.merchantId,
       token: gw.merchant.token,
       retryBaseDelayMs: 10,
@@ -60,7 +59,7 @@ describe('TestClocks against the real gateway (sandbox)', () => {
 
   it('a retried advance with the same Idempotency-Key advances once and answers the same', async () => {
     const m = await gw.newMerchant();
-    const own = new TestClocks({ baseUrl: gw.url, merchantId: m.merchantId, token: m.token });
+    const own = new TestClocksClient({ gatewayUrl: gw.url, merchantId: m.merchantId, token: m.token });
     await own.freeze(m.serviceId, '2030-01-01T00:00:00Z');
     const first = await own.advance(m.serviceId, { by: '7d' }, { idempotencyKey: 'advance-once' });
     const again = await own.advance(m.serviceId, { by: '7d' }, { idempotencyKey: 'advance-once' });
@@ -80,14 +79,14 @@ describe('TestClocks against a production gateway', () => {
     await gw?.close();
   });
 
-  it('is refused with PermissionError CLK-ERROR-210403', async () => {
-    const clocks = new TestClocks({
-      baseUrl: gw.url,
+  it('is refused with PermissionError CLK-ERROR-230403', async () => {
+    const clocks = new TestClocksClient({
+      gatewayUrl: gw.url,
       merchantId: gw.merchant.merchantId,
       token: gw.merchant.token,
     });
     const err = await clocks.freeze(gw.merchant.serviceId).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermissionError);
-    expect((err as PermissionError).code).toBe('CLK-ERROR-210403');
+    expect((err as PermissionError).code).toBe('CLK-ERROR-230403');
   });
 });

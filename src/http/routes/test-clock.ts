@@ -22,7 +22,7 @@ const errors = {
   422: ErrorResponse,
 };
 const tags = ['kartoteka: test clocks'];
-const sandboxOnly = 'Sandbox only: production mode answers 403 `CLK-ERROR-210403`.';
+const sandboxOnly = 'Sandbox only: production mode answers 403 `CLK-ERROR-230403`.';
 
 /** A missing body is `null` (as for capture), so `{}`, `null` and nothing mean the same. */
 const bodyMayBeAbsent = async (request: { body: unknown }) => {
@@ -57,7 +57,7 @@ export function testClockRoutes(app: FastifyInstance, deps: HttpDeps, clocks: Te
         summary: 'Start a test clock: the service runs at a frozen time (default now) until advanced',
         description:
           `${sandboxOnly} From then on the service's payments, challenge and Idempotency-Key expiries and ` +
-          'notification retries carry its frozen time. 409 `CLK-ERROR-210409` when it already has one.',
+          'notification retries carry its frozen time. 409 `CLK-ERROR-230409` when it already has one.',
         tags,
         params: TestClockParams,
         body: FreezeTestClockBody,
@@ -82,7 +82,7 @@ export function testClockRoutes(app: FastifyInstance, deps: HttpDeps, clocks: Te
           `${sandboxOnly} \`by\` a duration (\`1mo\`, \`P1M\`, \`7d\`, …) or \`to\` a date-time. The clock ` +
           'stops at each moment something of the service is due (challenge expiry, notification retry, ' +
           'Idempotency-Key expiry, …), stores that time and runs it, then goes on; it never goes back. ' +
-          'A second advance of the same service while one runs: 409 `CLK-ERROR-210410`. An advance that was ' +
+          'A second advance of the same service while one runs: 409 `CLK-ERROR-230410`. An advance that was ' +
           'interrupted (the process died) is finished by the next one, which then goes on from its target; ' +
           'with neither `by` nor `to`, only that is done. With an `Idempotency-Key`, a retry answers what the ' +
           'first request did instead of advancing again.',
@@ -116,7 +116,7 @@ export function testClockRoutes(app: FastifyInstance, deps: HttpDeps, clocks: Te
     {
       schema: {
         summary: 'Delete a test clock: the service returns to real time',
-        description: `${sandboxOnly} Refused (409 \`CLK-ERROR-210410\`) while an advance runs.`,
+        description: `${sandboxOnly} Refused (409 \`CLK-ERROR-230410\`) while an advance runs.`,
         tags,
         params: TestClockParams,
         response: { 200: DeletedTestClockResponse, ...errors },
