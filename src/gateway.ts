@@ -40,6 +40,8 @@ import { Vault } from './vault/vault.js';
 import { recoverStuckPayments } from './payments/recover.js';
 import { widgetPlugins } from './widget/plugins.js';
 import { paywallRoutes } from './paywall/routes.js';
+import { dashboardRoutes } from './dashboard/routes.js';
+import { RequestLogWriter } from './payments/request-log.js';
 import { runChores } from './worker/chores.js';
 import { Worker } from './worker/worker.js';
 import { scheduleTask } from './worker/schedule-task.js';
@@ -250,6 +252,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   let sandbox: SandboxCredentials | null = null;
 
   const widget = widgetPlugins(payments, config.mode, () => sandbox?.serviceId);
+  const desk = notificationDesk(storage, clock);
+  // The dashboard's request log: only kept while the dashboard is on (nothing would show it otherwise).
+  const requestLog = config.dashboard ? new RequestLogWriter(payments, log) : null;
   const app = await buildHttpApp(
     {
       payments,
@@ -261,6 +266,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       trustProxy: config.trustProxy,
       challengeFramer: widget.challengeFramer,
       requests: metrics,
+      ...(requestLog ? { requestLog } : {}),
       testClocks,
       landing: {
         name: 'Kartoteka',
@@ -268,13 +274,14 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
         mode: config.mode,
         sandbox: () => sandbox,
         demo: config.mode === 'sandbox',
+        dashboard: config.dashboard,
       },
     },
     log,
     {
       plugins: [
         adminRoutes({
-          notifications: notificationDesk(storage, clock),
+          notifications: desk,
           adminToken: config.adminToken,
           failures: authFailures,
           poke: () => worker.poke(),
@@ -282,6 +289,23 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
         metricsRoute({ metrics, adminToken: config.adminToken, failures: authFailures }),
         ...widget.plugins,
         paywallRoutes({ payments, sessions: widget.sessions }),
+        ...(config.dashboard
+          ? [
+              dashboardRoutes({
+                payments,
+                mode: config.mode,
+                adminToken: config.adminToken,
+                failures: authFailures,
+                resend: async (id) => {
+                  await desk.resend(id);
+                  worker.poke();
+                },
+                sandboxToken: () => sandbox?.token ?? null,
+                ...(config.mode === 'sandbox' ? { testClocks } : {}),
+                secure: () => payments.publicUrl().startsWith('https:'),
+              }),
+            ]
+          : []),
       ],
     },
   );
@@ -331,6 +355,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     url: () => payments.publicUrl(),
     async close() {
       await worker.stop();
+      await requestLog?.close();
       // Node closes the connections idle at close() time only; a keep-alive connection whose request was still in
       // flight then would hold the server open until its keep-alive timeout. Sweep them as they become idle.
       const sweep = setInterval(() => app.server.closeIdleConnections(), 50);

@@ -61,6 +61,16 @@ table cards (
   created_at bigint not null
 );
 
+table dashboard_sessions (
+  id_hash text not null,
+  merchant_id text,
+  operator integer not null,
+  token_hash text,
+  csrf_token text not null,
+  created_at bigint not null,
+  expires_at bigint not null
+);
+
 table idempotency_keys (
   merchant_id text not null,
   key text not null,
@@ -192,6 +202,18 @@ table payment_profiles (
   modified_at bigint not null
 );
 
+table request_log (
+  id text not null,
+  merchant_id text not null,
+  at bigint not null,
+  method text not null,
+  path text not null,
+  status integer not null,
+  duration_ms integer not null,
+  request_body text,
+  response_body text
+);
+
 table sandbox_ledger (
   reference text not null,
   operation text not null,
@@ -272,6 +294,16 @@ table shops (
   test_clock_lease_until bigint
 );
 
+table transaction_events (
+  id text not null,
+  transaction_id text not null,
+  at bigint not null,
+  kind text not null,
+  status text,
+  code text,
+  detail text
+);
+
 table transactions (
   id text not null,
   merchant_id text not null,
@@ -302,7 +334,8 @@ table transactions (
   modified_at bigint not null,
   challenge_expires_at bigint,
   acquirer_deadline bigint,
-  authorized_amount bigint
+  authorized_amount bigint,
+  cid text
 );
 
 table vault_canary (
@@ -351,6 +384,10 @@ CREATE UNIQUE INDEX card_retry_states_pk ON public.card_retry_states USING btree
 
 CREATE UNIQUE INDEX cards_pkey ON public.cards USING btree (id);
 
+CREATE INDEX dashboard_sessions_expiry ON public.dashboard_sessions USING btree (expires_at);
+
+CREATE UNIQUE INDEX dashboard_sessions_pkey ON public.dashboard_sessions USING btree (id_hash);
+
 CREATE INDEX idempotency_keys_clock_shop ON public.idempotency_keys USING btree (clock_shop_id, expires_at);
 
 CREATE INDEX idempotency_keys_expiry ON public.idempotency_keys USING btree (expires_at);
@@ -393,6 +430,10 @@ CREATE INDEX payment_profiles_cid ON public.payment_profiles USING btree (mercha
 
 CREATE UNIQUE INDEX payment_profiles_pkey ON public.payment_profiles USING btree (id);
 
+CREATE INDEX request_log_merchant ON public.request_log USING btree (merchant_id, at, id);
+
+CREATE UNIQUE INDEX request_log_pkey ON public.request_log USING btree (id);
+
 CREATE UNIQUE INDEX sandbox_ledger_pk ON public.sandbox_ledger USING btree (reference, operation);
 
 CREATE INDEX sandbox_ledger_sale ON public.sandbox_ledger USING btree (sale_reference);
@@ -412,6 +453,18 @@ CREATE INDEX schedules_shop_notice ON public.schedules USING btree (service_id, 
 CREATE INDEX shops_merchant ON public.shops USING btree (merchant_id);
 
 CREATE UNIQUE INDEX shops_pkey ON public.shops USING btree (id);
+
+CREATE UNIQUE INDEX transaction_events_pkey ON public.transaction_events USING btree (id);
+
+CREATE INDEX transaction_events_transaction ON public.transaction_events USING btree (transaction_id, at);
+
+CREATE INDEX transactions_merchant_cid ON public.transactions USING btree (merchant_id, cid, created_at);
+
+CREATE INDEX transactions_merchant_created ON public.transactions USING btree (merchant_id, created_at, id);
+
+CREATE INDEX transactions_merchant_order ON public.transactions USING btree (merchant_id, order_id);
+
+CREATE INDEX transactions_merchant_status ON public.transactions USING btree (merchant_id, status, created_at, id);
 
 CREATE INDEX transactions_network ON public.transactions USING btree (merchant_id, network_txn_id);
 

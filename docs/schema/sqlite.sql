@@ -8,6 +8,8 @@ CREATE TABLE "card_retry_states" ("merchant_id" text not null, "fingerprint" tex
 
 CREATE TABLE "cards" ("id" text primary key, "merchant_id" text not null, "fingerprint" text not null, "key_version" integer not null, "wrapped_key" text not null, "encrypted_pan" text not null, "brand" text not null, "last4" text not null, "month" text not null, "year" text not null, "first_name" text not null, "last_name" text not null, "created_at" bigint not null);
 
+CREATE TABLE "dashboard_sessions" ("id_hash" text primary key, "merchant_id" text, "operator" integer not null, "token_hash" text, "csrf_token" text not null, "created_at" bigint not null, "expires_at" bigint not null);
+
 CREATE TABLE "idempotency_keys" ("merchant_id" text not null, "key" text not null, "request_hash" text not null, "state" text not null, "response_status" integer, "response_body" text, "transaction_id" text, "created_at" bigint not null, "expires_at" bigint not null, "lease_until" bigint not null, "clock_shop_id" text, constraint "idempotency_keys_pk" primary key ("merchant_id", "key"));
 
 CREATE TABLE "imoje_attempts" ("reference" text not null, "operation" text not null, "service_id" text not null, "sale_reference" text, "amount" bigint not null, "state" text not null, "upstream_id" text, "outcome" text, "code" text, "network_txn_id" text, "asked_at" bigint not null, "answered_at" bigint, constraint "imoje_attempts_pk" primary key ("reference", "operation"));
@@ -28,6 +30,8 @@ CREATE TABLE "payment_links" ("id" text primary key, "merchant_id" text not null
 
 CREATE TABLE "payment_profiles" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "cid" text not null, "type" text not null, "is_active" integer not null, "card_id" text not null, "fingerprint" text not null, "first_name" text not null, "last_name" text not null, "email" text not null, "first_transaction_id" text not null, "created_at" bigint not null, "modified_at" bigint not null);
 
+CREATE TABLE "request_log" ("id" text primary key, "merchant_id" text not null, "at" bigint not null, "method" text not null, "path" text not null, "status" integer not null, "duration_ms" integer not null, "request_body" text, "response_body" text);
+
 CREATE TABLE "sandbox_ledger" ("reference" text not null, "operation" text not null, "sale_reference" text, "amount" bigint not null, "currency" text not null, "masked_pan" text, "initiator" text, "stored_credential" text, "quoted_network_txn_id" text, "three_ds" text, "captured" integer not null, "outcome" text not null, "code" text not null, "network_txn_id" text, "created_at" bigint not null, "recurring" text, "merchant_advice" text, constraint "sandbox_ledger_pk" primary key ("reference", "operation"));
 
 CREATE TABLE "schedule_attempts" ("schedule_id" text not null, "cycle" integer not null, "attempt" integer not null, "transaction_id" text not null, "created_at" bigint not null, constraint "schedule_attempts_pk" primary key ("schedule_id", "cycle", "attempt"));
@@ -36,7 +40,9 @@ CREATE TABLE "schedules" ("id" text primary key, "merchant_id" text not null, "s
 
 CREATE TABLE "shops" ("id" text primary key, "merchant_id" text not null references "merchants" ("id"), "name" text not null, "service_key" text not null, "pci_enabled" integer not null, "preauth_enabled" integer not null, "notification_url" text, "created_at" bigint not null, "service_key_version" integer, "min_transaction" bigint default 1 not null, "max_transaction" bigint default 999999999 not null, "agreement_required" integer default 0 not null, "retry_attempts" integer default 4 not null, "retry_window_days" integer default 14 not null, "notice_days" integer default 7 not null, "test_clock_at" bigint, "test_clock_target" bigint, "test_clock_owner" text, "test_clock_lease_until" bigint);
 
-CREATE TABLE "transactions" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "type" text not null, "status" text not null, "stage" text not null, "source" text not null, "amount" bigint not null, "currency" text not null, "order_id" text not null, "title" text not null, "payment_method_code" text not null, "notification_url" text, "success_return_url" text, "failure_return_url" text, "customer" text, "card_id" text, "profile_id" text, "registers" text, "profile_variant" text, "initiator" text not null, "status_code" text, "network_txn_id" text, "quoted_network_txn_id" text, "parent_id" text, "created_at" bigint not null, "modified_at" bigint not null, "challenge_expires_at" bigint, "acquirer_deadline" bigint, "authorized_amount" bigint);
+CREATE TABLE "transaction_events" ("id" text primary key, "transaction_id" text not null, "at" bigint not null, "kind" text not null, "status" text, "code" text, "detail" text);
+
+CREATE TABLE "transactions" ("id" text primary key, "merchant_id" text not null, "service_id" text not null, "type" text not null, "status" text not null, "stage" text not null, "source" text not null, "amount" bigint not null, "currency" text not null, "order_id" text not null, "title" text not null, "payment_method_code" text not null, "notification_url" text, "success_return_url" text, "failure_return_url" text, "customer" text, "card_id" text, "profile_id" text, "registers" text, "profile_variant" text, "initiator" text not null, "status_code" text, "network_txn_id" text, "quoted_network_txn_id" text, "parent_id" text, "created_at" bigint not null, "modified_at" bigint not null, "challenge_expires_at" bigint, "acquirer_deadline" bigint, "authorized_amount" bigint, "cid" text);
 
 CREATE TABLE "vault_canary" ("id" text primary key, "sealed" text not null, "created_at" bigint not null);
 
@@ -47,6 +53,8 @@ CREATE TABLE "widget_sessions" ("id_hash" text not null primary key, "service_id
 CREATE INDEX "agreement_debits_agreement" on "agreement_debits" ("agreement_id", "created_at");
 
 CREATE UNIQUE INDEX "agreements_network" on "agreements" ("merchant_id", "network_txn_id");
+
+CREATE INDEX "dashboard_sessions_expiry" on "dashboard_sessions" ("expires_at");
 
 CREATE INDEX "idempotency_keys_clock_shop" on "idempotency_keys" ("clock_shop_id", "expires_at");
 
@@ -70,6 +78,8 @@ CREATE UNIQUE INDEX payment_profiles_active_type on payment_profiles (merchant_i
 
 CREATE INDEX "payment_profiles_cid" on "payment_profiles" ("merchant_id", "cid");
 
+CREATE INDEX "request_log_merchant" on "request_log" ("merchant_id", "at", "id");
+
 CREATE INDEX "sandbox_ledger_sale" on "sandbox_ledger" ("sale_reference");
 
 CREATE INDEX "schedules_charge" on "schedules" ("charge_at");
@@ -81,6 +91,16 @@ CREATE INDEX "schedules_shop_charge" on "schedules" ("service_id", "charge_at");
 CREATE INDEX "schedules_shop_notice" on "schedules" ("service_id", "notice_at");
 
 CREATE INDEX "shops_merchant" on "shops" ("merchant_id");
+
+CREATE INDEX "transaction_events_transaction" on "transaction_events" ("transaction_id", "at");
+
+CREATE INDEX "transactions_merchant_cid" on "transactions" ("merchant_id", "cid", "created_at");
+
+CREATE INDEX "transactions_merchant_created" on "transactions" ("merchant_id", "created_at", "id");
+
+CREATE INDEX "transactions_merchant_order" on "transactions" ("merchant_id", "order_id");
+
+CREATE INDEX "transactions_merchant_status" on "transactions" ("merchant_id", "status", "created_at", "id");
 
 CREATE INDEX "transactions_network" on "transactions" ("merchant_id", "network_txn_id");
 

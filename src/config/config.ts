@@ -51,6 +51,8 @@ export interface Config {
   readonly sandboxFixed: SandboxFixed;
   /** `auto`: pretty one-line logs in a terminal in sandbox mode, JSON otherwise. */
   readonly logFormat: LogFormatSetting;
+  /** The dashboard at /dashboard: on by default in sandbox mode, off in production unless asked for. */
+  readonly dashboard: boolean;
   /** Things worth a warning at start-up (mistyped variable names); the server logs them. */
   readonly warnings: readonly string[];
 }
@@ -127,6 +129,8 @@ export const SETTINGS: Readonly<Record<string, string>> = {
   KARTOTEKA_SANDBOX_TOKEN:
     "the sandbox merchant's API token on first start: 48 letters and digits (`openssl rand -hex 24`)",
   KARTOTEKA_LOG_FORMAT: 'auto (default: pretty in a terminal in sandbox mode, else JSON), json or pretty',
+  KARTOTEKA_DASHBOARD:
+    'on (default in sandbox mode) or off: the dashboard at /dashboard (production: off unless on)',
   ...Object.assign({}, ...CONNECTORS.map((c) => c.settings)),
 };
 
@@ -393,6 +397,7 @@ export function loadConfig(processEnv: Env = process.env, overrides: Env = {}): 
     ...acquirerTiming(env),
     sandboxFixed: Object.freeze(sandboxFixed(env)),
     logFormat: oneOf(env, 'KARTOTEKA_LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
+    dashboard: flag(env, 'KARTOTEKA_DASHBOARD', mode === 'sandbox'),
     warnings: Object.freeze(unknownVariableWarnings(processEnv)),
   };
   return Object.freeze(config);

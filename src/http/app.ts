@@ -9,6 +9,7 @@ import { registerInputGuards } from './input-guards.js';
 import { registerOpenApi } from './openapi.js';
 import { registerRequestId, requestId } from './request-id.js';
 import { registerRequestMetrics } from './request-metrics.js';
+import { registerRequestLog } from './request-log.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { landingRoutes } from './pages/landing.js';
 import { agreementRoutes } from './routes/agreements.js';
@@ -24,6 +25,7 @@ import { serviceRoutes } from './routes/services.js';
 import { testClockRoutes } from './routes/test-clock.js';
 import { transactionActionRoutes } from './routes/transaction-actions.js';
 import { transactionRoutes } from './routes/transactions.js';
+import { transactionListRoutes } from './routes/transaction-list.js';
 import { upstreamNotificationRoutes } from './routes/upstream-notifications.js';
 import { processorReturnRoutes } from './routes/processor-return.js';
 
@@ -73,6 +75,7 @@ export async function buildHttpApp(
   await app.register(
     async (merchant) => {
       merchant.addHook('onRequest', (request) => deps.auth.authenticate(request));
+      if (deps.requestLog) registerRequestLog(merchant, deps.requestLog, () => deps.payments.clock.now());
       transactionRoutes(merchant, deps);
       transactionActionRoutes(merchant, deps);
       profileRoutes(merchant, deps);
@@ -86,13 +89,15 @@ export async function buildHttpApp(
   // The webhook inbox exists in sandbox mode only.
   const inboxFeed = deps.mode === 'sandbox' ? new InboxFeed() : null;
   await app.register(
-    async (merchant) => {
-      merchant.addHook('onRequest', (request) => deps.auth.authenticate(request));
-      notificationRoutes(merchant, deps);
-      agreementRoutes(merchant, deps);
-      scheduleRoutes(merchant, deps);
-      if (deps.testClocks) testClockRoutes(merchant, deps, deps.testClocks);
-      if (inboxFeed) inboxRoutes(merchant, deps, inboxFeed);
+    async (extension) => {
+      extension.addHook('onRequest', (request) => deps.auth.authenticate(request));
+      if (deps.requestLog) registerRequestLog(extension, deps.requestLog, () => deps.payments.clock.now());
+      transactionListRoutes(extension, deps);
+      notificationRoutes(extension, deps);
+      agreementRoutes(extension, deps);
+      if (inboxFeed) inboxRoutes(extension, deps, inboxFeed);
+      scheduleRoutes(extension, deps);
+      if (deps.testClocks) testClockRoutes(extension, deps, deps.testClocks);
     },
     { prefix: '/kartoteka/v1/merchant/:merchantId' },
   );

@@ -3,6 +3,7 @@ import type { Idempotency } from '../payments/idempotency.js';
 import type { TestClocks } from '../payments/test-clock.js';
 import type { Authenticator } from './auth.js';
 import type { RequestRecorder } from './request-metrics.js';
+import type { RequestLogSink } from './request-log.js';
 import type { LandingInfo } from './pages/landing.js';
 
 export interface HttpDeps {
@@ -21,6 +22,8 @@ export interface HttpDeps {
   challengeFramer?: (transactionId: string) => Promise<string | null>;
   /** Records every answered request (metrics); unset: nothing is recorded. */
   requests?: RequestRecorder;
+  /** The merchants' request log the dashboard shows (masked, batched); unset: not kept. */
+  requestLog?: RequestLogSink;
   /** The landing page at `/` (name, version, links; the sandbox credentials in sandbox mode). */
   landing?: LandingInfo;
   /** Test clocks (sandbox; production answers 403), under the extension prefix `/kartoteka/v1/merchant/…`. */

@@ -138,6 +138,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'services', description: 'Services (shops): their payment methods and amount limits' },
         { name: 'payment links', description: 'Payment links, paid by the payer on the hosted paywall' },
         {
+          name: 'kartoteka: transaction search',
+          description:
+            "Kartoteka's extension, not imoje's (/kartoteka/v1/merchant/{merchantId}/…, the same token): list and search transactions, a transaction's timeline",
+        },
+        {
           name: 'kartoteka: notifications',
           description:
             "Kartoteka's extension, not imoje's: the notifications of the merchant's shops with every delivery " +

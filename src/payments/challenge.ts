@@ -3,6 +3,7 @@ import type { Transaction } from '../domain/transaction.js';
 import type { Shop } from '../storage/merchant-repo.js';
 import { attemptDeadline } from './attempt.js';
 import { authorizeAndFinalize } from './authorize.js';
+import { challengeEvent } from './transaction-events.js';
 import type { PaymentsDeps } from './deps.js';
 import { declaresAgreements, finalize, StageChangedError } from './finalize.js';
 import { recurringData } from './declare-agreement.js';
@@ -106,6 +107,7 @@ export async function completeChallenge(
   try {
     let result: { transaction: Transaction; profile: PaymentProfile | undefined };
     if (!passed) {
+      await repos.events.record(challengeEvent(t.id, deps.clock.now(), 'challenge-answered', 'failed'));
       result = await finalize(deps, {
         transaction: t,
         outcome: { status: 'rejected', statusCode: 'CODE_570' },
@@ -115,11 +117,15 @@ export async function completeChallenge(
     } else {
       const now = deps.clock.now();
       const acquirerDeadline = attemptDeadline(deps);
-      const claimed = await repos.transactions.updateTransaction(
-        t.id,
-        { stage: 'authorizing', modifiedAt: now, challengeExpiresAt: null, acquirerDeadline },
-        { stage: 'challenge' },
-      );
+      const claimed = await deps.storage.transaction(async (trx) => {
+        const won = await trx.transactions.updateTransaction(
+          t.id,
+          { stage: 'authorizing', modifiedAt: now, challengeExpiresAt: null, acquirerDeadline },
+          { stage: 'challenge' },
+        );
+        if (won) await trx.events.record(challengeEvent(t.id, now, 'challenge-answered', 'passed'));
+        return won;
+      });
       if (!claimed) throw new StageChangedError(t.id);
       const agreement = declaresAgreements(t) ? await repos.agreements.findByTransaction(t.id) : undefined;
       result = await authorizeAndFinalize(deps, {

@@ -14,6 +14,7 @@ import { challengeRedirect } from './challenge-redirect.js';
 import type { CreatedTransaction } from './created-transaction.js';
 import { debitWithoutProfile } from './debit-without-profile.js';
 import { shopForPayment } from './payment-shop.js';
+import { challengeEvent } from './transaction-events.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
 import { storePending } from './store-pending.js';
@@ -114,11 +115,14 @@ export async function createCardTransaction(
       stage: 'challenge',
       challengeExpiresAt: now + deps.challengeTtlMs,
     };
-    await deps.storage.repos.transactions.updateTransaction(
-      t.id,
-      { stage: 'challenge', challengeExpiresAt: challenged.challengeExpiresAt },
-      { stage: 'authorizing' },
-    );
+    await deps.storage.transaction(async (trx) => {
+      const moved = await trx.transactions.updateTransaction(
+        t.id,
+        { stage: 'challenge', challengeExpiresAt: challenged.challengeExpiresAt },
+        { stage: 'authorizing' },
+      );
+      if (moved) await trx.events.record(challengeEvent(t.id, now, 'challenge', null));
+    });
     return {
       transaction: challenged,
       profile: undefined,

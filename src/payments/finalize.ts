@@ -110,6 +110,16 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
       expectedStage,
     );
     if (!changed) throw new StageChangedError(t.id);
+    // The timeline's record of the change and of the acquirer's answer to the stage's operation.
+    await repos.events.record({
+      id: newId(),
+      transactionId: t.id,
+      at: now,
+      kind: 'status',
+      status: updated.status,
+      code: updated.statusCode,
+      detail: expectedStage,
+    });
     await recordRetryState(repos, updated, outcome, context?.retry, now);
     // Only the widget's payments claim an order; the API's never pay this extra statement.
     if (t.source === 'web') await settleOrder(repos, updated, now);

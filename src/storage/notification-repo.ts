@@ -282,4 +282,30 @@ export class NotificationRepo {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
+
+  /** The notifications of these transactions and every attempt of each: two queries, for the timeline. */
+  async forTransactions(
+    ids: readonly string[],
+  ): Promise<{ notifications: NotificationRow[]; attempts: NotificationAttemptRow[] }> {
+    if (ids.length === 0) return { notifications: [], attempts: [] };
+    const notifications = await this.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('transactionId', 'in', ids)
+      .orderBy('createdAt')
+      .orderBy('ordinal')
+      .execute();
+    if (notifications.length === 0) return { notifications, attempts: [] };
+    const attempts = await this.db
+      .selectFrom('notificationAttempts')
+      .selectAll()
+      .where(
+        'notificationId',
+        'in',
+        notifications.map((n) => n.id),
+      )
+      .orderBy('attemptedAt')
+      .execute();
+    return { notifications, attempts };
+  }
 }

@@ -21,6 +21,9 @@ export interface Database {
   inboxMessages: InboxMessagesTable;
   agreements: AgreementsTable;
   agreementDebits: AgreementDebitsTable;
+  transactionEvents: TransactionEventsTable;
+  requestLog: RequestLogTable;
+  dashboardSessions: DashboardSessionsTable;
   cardRetryStates: CardRetryStatesTable;
   schedules: SchedulesTable;
   scheduleAttempts: ScheduleAttemptsTable;
@@ -200,6 +203,8 @@ export interface TransactionsTable {
   acquirerDeadline: number | null;
   /** The pre-authorisation's amount once a capture of it was claimed (then `amount` is the captured one). */
   authorizedAmount: number | null;
+  /** The payer's cid, copied from `customer` at insert (0015): the list API's and dashboard's filter. */
+  cid: string | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -388,4 +393,43 @@ export interface AgreementDebitsTable {
   transactionId: string;
   agreementId: string;
   createdAt: number;
+}
+
+/**
+ * A step of a transaction's timeline that leaves no other trace: `challenge` (3-D Secure asked for),
+ * `challenge-answered` (detail `passed`/`failed`), `status` (a status change, with the acquirer's code).
+ */
+export interface TransactionEventsTable {
+  id: string;
+  transactionId: string;
+  at: number;
+  kind: string;
+  status: string | null;
+  code: string | null;
+  detail: string | null;
+}
+
+/** A merchant's API request, masked (card numbers) and without CVV fields; the last few hundred per merchant. */
+export interface RequestLogTable {
+  id: string;
+  merchantId: string;
+  at: number;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  requestBody: string | null;
+  responseBody: string | null;
+}
+
+/** A signed-in dashboard browser: the SHA-256 of its cookie, whose it is (a merchant, or an operator: all). */
+export interface DashboardSessionsTable {
+  idHash: string;
+  merchantId: string | null;
+  operator: number;
+  /** The merchant token it was opened with: revoking the token ends the session. Null for operators. */
+  tokenHash: string | null;
+  csrfToken: string;
+  createdAt: number;
+  expiresAt: number;
 }

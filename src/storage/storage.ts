@@ -14,6 +14,9 @@ import { WidgetOrderRepo } from './widget-order-repo.js';
 import { PaymentLinkRepo } from './payment-link-repo.js';
 import { WidgetSessionRepo } from './widget-session-repo.js';
 import { AgreementRepo } from './agreement-repo.js';
+import { EventRepo } from './event-repo.js';
+import { RequestLogRepo } from './request-log-repo.js';
+import { DashboardSessionRepo } from './dashboard-session-repo.js';
 import { CardRetryRepo } from './card-retry-repo.js';
 import { ScheduleRepo } from './schedule-repo.js';
 import { TestClockRepo } from './test-clock-repo.js';
@@ -31,6 +34,9 @@ export interface Repos {
   widgetSessions: WidgetSessionRepo;
   inbox: InboxRepo;
   agreements: AgreementRepo;
+  events: EventRepo;
+  requestLog: RequestLogRepo;
+  dashboardSessions: DashboardSessionRepo;
   cardRetry: CardRetryRepo;
   schedules: ScheduleRepo;
   testClocks: TestClockRepo;
@@ -49,6 +55,9 @@ function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Re
     widgetSessions: new WidgetSessionRepo(db),
     inbox: new InboxRepo(db),
     agreements: new AgreementRepo(db, dialect),
+    events: new EventRepo(db, dialect),
+    requestLog: new RequestLogRepo(db),
+    dashboardSessions: new DashboardSessionRepo(db),
     cardRetry: new CardRetryRepo(db, dialect),
     schedules: new ScheduleRepo(db, dialect),
     testClocks: new TestClockRepo(db),

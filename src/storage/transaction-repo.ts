@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Currency } from '../domain/money.js';
 import type {
   Customer,
@@ -50,6 +50,7 @@ const COLUMNS = [
   'challengeExpiresAt',
   'acquirerDeadline',
   'authorizedAmount',
+  'cid',
 ] as const satisfies ReadonlyArray<keyof Row>;
 
 // A compile-time check that COLUMNS lists every column of the table.
@@ -92,10 +93,13 @@ function toRow(t: Transaction): Row {
     ...t,
     customer: t.customer ? JSON.stringify(t.customer) : null,
     authorizedAmount: t.authorizedAmount ?? null,
+    cid: t.customer?.cid ?? null,
   };
 }
 
-function toTransaction(row: Row): Transaction {
+function toTransaction(full: Row): Transaction {
+  // `cid` is a copy of `customer.cid` for the list's index, not a field of the domain type.
+  const { cid: _cid, ...row } = full;
   return {
     ...row,
     type: row.type as TransactionType,
@@ -126,6 +130,34 @@ export type TransactionPatch = Partial<
     | 'authorizedAmount'
   >
 >;
+
+/** The list API's and dashboard's filter; every field optional, `merchantId` null for an operator (all). */
+export interface TransactionSearch {
+  merchantId: string | null;
+  status?: TransactionStatus | undefined;
+  type?: TransactionType | undefined;
+  orderId?: string | undefined;
+  cid?: string | undefined;
+  amountMin?: number | undefined;
+  amountMax?: number | undefined;
+  createdFrom?: number | undefined;
+  createdTo?: number | undefined;
+  /** Strictly after this position in the order (created desc, id desc). */
+  after?: { createdAt: number; id: string } | undefined;
+  limit: number;
+}
+
+/** A listed transaction with what may be shown of its card: the brand and the last four digits. */
+export type FoundTransaction = Transaction & { card: { brand: string; last4: string } | null };
+
+/** One day's sales (UTC): how many finished, how many were paid, and the amount paid, per currency. */
+export interface DailyVolume {
+  day: number;
+  currency: string;
+  finished: number;
+  paid: number;
+  paidAmount: number;
+}
 
 export class TransactionRepo {
   constructor(
@@ -257,6 +289,71 @@ export class TransactionRepo {
     }
     const rows = await q.orderBy(column).limit(limit).execute();
     return rows.map(toTransaction);
+  }
+
+  /**
+   * One page of transactions, newest first, ties broken by id so the order is total and a cursor is stable. Each
+   * selective filter has its index (0015): (merchant, created, id) for the plain list, and (merchant, status,
+   * created, id), (merchant, order_id), (merchant, cid, created) for the filters.
+   */
+  async search(f: TransactionSearch): Promise<FoundTransaction[]> {
+    let q = this.db
+      .selectFrom('transactions as t')
+      .leftJoin('cards as c', 'c.id', 't.cardId')
+      .selectAll('t')
+      .select(['c.brand as cardBrand', 'c.last4 as cardLast4']);
+    if (f.merchantId !== null) q = q.where('t.merchantId', '=', f.merchantId);
+    if (f.status) q = q.where('t.status', '=', f.status);
+    if (f.type) q = q.where('t.type', '=', f.type);
+    if (f.orderId !== undefined) q = q.where('t.orderId', '=', f.orderId);
+    if (f.cid !== undefined) q = q.where('t.cid', '=', f.cid);
+    if (f.amountMin !== undefined) q = q.where('t.amount', '>=', f.amountMin);
+    if (f.amountMax !== undefined) q = q.where('t.amount', '<=', f.amountMax);
+    if (f.createdFrom !== undefined) q = q.where('t.createdAt', '>=', f.createdFrom);
+    if (f.createdTo !== undefined) q = q.where('t.createdAt', '<', f.createdTo);
+    const after = f.after;
+    if (after) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('t.createdAt', '<', after.createdAt),
+          eb.and([eb('t.createdAt', '=', after.createdAt), eb('t.id', '<', after.id)]),
+        ]),
+      );
+    }
+    const rows = await q.orderBy('t.createdAt', 'desc').orderBy('t.id', 'desc').limit(f.limit).execute();
+    return rows.map(({ cardBrand, cardLast4, ...row }) => ({
+      ...toTransaction(row),
+      card: cardBrand && cardLast4 ? { brand: cardBrand, last4: cardLast4 } : null,
+    }));
+  }
+
+  /** Sales per UTC day since `since`: one grouped query over (merchant, created). */
+  async dailyVolume(merchantId: string | null, since: number): Promise<DailyVolume[]> {
+    let q = this.db
+      .selectFrom('transactions')
+      .select((eb) => [
+        sql<number | string>`created_at / 86400000`.as('day'),
+        'currency',
+        eb.fn.countAll<number | string>().as('finished'),
+        sql<number | string>`sum(case when status in ('settled', 'authorized') then 1 else 0 end)`.as('paid'),
+        sql<
+          number | string | null
+        >`sum(case when status in ('settled', 'authorized') then amount else 0 end)`.as('paidAmount'),
+      ])
+      .where('type', '=', 'sale')
+      .where('status', 'in', ['settled', 'authorized', 'rejected', 'cancelled', 'error'])
+      .where('createdAt', '>=', since);
+    if (merchantId !== null) q = q.where('merchantId', '=', merchantId);
+    const rows = await q.groupBy([sql`created_at / 86400000`, 'currency']).execute();
+    return rows
+      .map((r) => ({
+        day: Number(r.day),
+        currency: r.currency,
+        finished: Number(r.finished),
+        paid: Number(r.paid),
+        paidAmount: Number(r.paidAmount ?? 0),
+      }))
+      .sort((a, b) => a.day - b.day || a.currency.localeCompare(b.currency));
   }
 
   /**

@@ -288,6 +288,43 @@ describe('OpenAPI document', () => {
     expectDocumented('POST', `/kartoteka/inbox/{shopId}`, 200, received.body);
   });
 
+  it("Kartoteka's transaction list and timeline responses validate against the documented schemas", async () => {
+    const m = gw.merchant;
+    const ext = new Http(`${gw.url}/kartoteka/v1/merchant/${m.merchantId}`, {
+      authorization: `Bearer ${m.token}`,
+    });
+    const x = '/kartoteka/v1/merchant/{merchantId}';
+    // A sale with a notification attempt and a refund, so every part of the timeline has something in it.
+    const sale = await m.api.post<{ transaction: { id: string } }>(
+      '/transaction',
+      saleBody(m.serviceId, { notificationUrl: `${gw.url}/kartoteka/inbox/${m.serviceId}` }),
+    );
+    const refund = await m.api.post(`/transaction/${sale.body.transaction.id}/refund`, {
+      type: 'refund',
+      serviceId: m.serviceId,
+      amount: 100,
+    });
+    expect(refund.status).toBe(200);
+    await gw.gateway.worker.tick();
+    const list = await ext.get<{ transactions: unknown[]; nextCursor: string | null }>(
+      '/transactions?limit=1',
+    );
+    expect(list.body.transactions).toHaveLength(1);
+    expectDocumented('GET', `${x}/transactions`, 200, list.body);
+    const timeline = await ext.get<{ notifications: Array<{ attempts: unknown[] }> }>(
+      `/transactions/${sale.body.transaction.id}/timeline`,
+    );
+    expect(timeline.body.notifications[0]!.attempts.length).toBeGreaterThan(0);
+    expectDocumented('GET', `${x}/transactions/{transactionId}/timeline`, 200, timeline.body);
+    expectDocumented('GET', `${x}/transactions`, 422, (await ext.get('/transactions?limit=0')).body);
+    expectDocumented(
+      'GET',
+      `${x}/transactions/{transactionId}/timeline`,
+      404,
+      (await ext.get('/transactions/00000000-0000-4000-8000-000000000000/timeline')).body,
+    );
+  });
+
   it('error responses validate against the documented error envelope', async () => {
     const m = gw.merchant;
     const unknown = await m.api.get('/transaction/00000000-0000-4000-8000-000000000000');

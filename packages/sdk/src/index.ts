@@ -1,5 +1,6 @@
 export { KartotekaClient, IMOJE_BASE_URL, type ClientOptions } from './client.js';
 export { Agreements } from './agreements.js';
+export { TransactionSearch, type TransactionSearchOptions } from './transaction-search.js';
 export { SchedulesClient, isScheduleEvent, type KartotekaExtensionOptions } from './schedules.js';
 export { TestClocksClient, type TestClocksOptions } from './test-clocks.js';
 export type { RequestOptions } from './transport.js';
@@ -39,5 +40,6 @@ export { Notifications } from './notifications.js';
 export { Inbox } from './inbox.js';
 export type * from './types/kartoteka-notifications.js';
 export type * from './types/agreement.js';
+export type * from './types/transaction-list.js';
 export type * from './types/schedule.js';
 export type * from './types/test-clock.js';

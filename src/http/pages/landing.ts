@@ -17,6 +17,8 @@ export interface LandingInfo {
   sandbox: () => LandingCredentials | null;
   /** Links worth showing: the demo shop exists only in sandbox mode. */
   demo: boolean;
+  /** The dashboard is served (sandbox, or KARTOTEKA_DASHBOARD=on). */
+  dashboard?: boolean;
 }
 
 const CSP =
@@ -36,6 +38,15 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f5f7;padding:8px;b
 
 function links(info: LandingInfo): Array<[string, string, string]> {
   return [
+    ...(info.dashboard
+      ? [
+          [
+            '/dashboard',
+            'Dashboard',
+            'transactions, their timelines and notifications, profiles, API requests (sign in with the token)',
+          ] as [string, string, string],
+        ]
+      : []),
     ...(info.demo
       ? [['/demo', 'Demo shop', 'the card widget in a shop without PCI DSS'] as [string, string, string]]
       : []),
