@@ -14,7 +14,7 @@ import { openStorage } from '../src/storage/open.js';
 import { drive, type Measurement } from './load.js';
 import { parseOptions, type BenchOptions, type ConfigName } from './options.js';
 import { createTemporaryDatabase, postgresSettings } from './pg-database.js';
-import { machine, markdown, targetsOf, type BenchReport, type ConfigResult } from './report.js';
+import { machine, markdown, targetTable, type BenchReport, type ConfigResult } from './report.js';
 import { requestsFor, type ScenarioName, type Target } from './scenarios.js';
 import { seedProfiles } from './seed-profiles.js';
 import { startServer, type ServerProcess } from './server-process.js';
@@ -81,6 +81,7 @@ async function measure(
       server,
     });
   }
+  const before = await server.statements();
   const m = await drive({
     url: server.url,
     connections: o.connections,
@@ -88,9 +89,13 @@ async function measure(
     requests: requestsFor(name, target),
     server,
   });
+  const after = await server.statements();
+  const calls = after.pg - before.pg + (after.sqlite - before.sqlite);
+  if (m.requests > 0) m.statementsPerRequest = calls / m.requests;
   log(
     `  ${name.padEnd(9)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.latencyMs.p50.toFixed(1)}  p95 ${m.latencyMs.p95.toFixed(1)}  ` +
-      `p99 ${m.latencyMs.p99.toFixed(1)}  max ${m.latencyMs.max.toFixed(0)} ms  errors ${m.errors}  non-2xx ${m.non2xx}`,
+      `p99 ${m.latencyMs.p99.toFixed(1)}  max ${m.latencyMs.max.toFixed(0)} ms  errors ${m.errors}  non-2xx ${m.non2xx}  ` +
+      `${m.statementsPerRequest?.toFixed(2) ?? '?'} db calls/req`,
   );
   if (m.firstFailure) log(`    first failure: ${m.firstFailure.slice(0, 200)}`);
   return m;
@@ -215,7 +220,7 @@ async function main(): Promise<void> {
     machine: machine(),
     options: { ...o, pgUrl: o.pgUrl ? '(given)' : null },
     configs,
-    targets: configs.flatMap(targetsOf),
+    targets: targetTable(configs, o.connections),
   };
   const text = markdown(report);
   const stamp = report.date.replace(/[:.]/g, '-');
