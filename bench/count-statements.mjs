@@ -13,6 +13,7 @@
  * that the bench can tell a fresh answer from the previous one.
  */
 import { writeFileSync } from 'node:fs';
+import process from 'node:process';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
