@@ -2,6 +2,7 @@ import { newId } from '../domain/ids.js';
 import type { PaymentProfile } from '../domain/profile.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { Shop } from '../storage/merchant-repo.js';
+import type { NotificationRow } from '../storage/notification-repo.js';
 import type { Repos } from '../storage/storage.js';
 import { notificationBody } from './payload.js';
 
@@ -17,9 +18,24 @@ export async function enqueueNotification(
   shop: Shop,
   now: number,
 ): Promise<void> {
+  const row = notificationRow(t, profile, shop, now);
+  if (row) await repos.notifications.enqueue(row);
+}
+
+/**
+ * The notification row a status change queues, or null when neither the transaction nor the shop has a
+ * notification URL; for a writer that stores it in the same statement as the change (TransactionRepo's
+ * finishAndEnqueue).
+ */
+export function notificationRow(
+  t: Transaction,
+  profile: PaymentProfile | undefined,
+  shop: Shop,
+  now: number,
+): Omit<NotificationRow, 'ordinal'> | null {
   const url = t.notificationUrl ?? shop.notificationUrl;
-  if (!url) return;
-  await repos.notifications.enqueue({
+  if (!url) return null;
+  return {
     id: newId(),
     transactionId: t.id,
     merchantId: t.merchantId,
@@ -34,5 +50,5 @@ export async function enqueueNotification(
     deliveredAt: null,
     lockedBy: null,
     lockedUntil: null,
-  });
+  };
 }

@@ -7,7 +7,7 @@ import {
   type TransactionStage,
   type TransactionStatus,
 } from '../domain/transaction.js';
-import { enqueueNotification } from '../notifications/outbox.js';
+import { enqueueNotification, notificationRow } from '../notifications/outbox.js';
 import type { PaymentResult } from '../domain/payment-result.js';
 import type { Repos } from '../storage/storage.js';
 import type { PaymentsDeps } from './deps.js';
@@ -58,26 +58,77 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
     throw new Error(`transaction ${t.id}: ${t.status} → ${outcome.status} is not a forward transition`);
   }
   const now = deps.clock.now();
-  const result = await deps.storage.transaction(async (repos): Promise<PaymentResult> => {
-    const paid = outcome.status === 'settled' || outcome.status === 'authorized';
-    let profile: PaymentProfile | undefined;
-    // A registration creates its profile once, when first paid; a later capture must not re-register it.
-    if (paid && t.registers && t.cardId && !t.profileId) {
-      profile = await registerProfile(repos, t, outcome.networkTxnId ?? '', now, deps);
-    } else if (t.profileId) {
-      profile = context?.profile ?? (await repos.profiles.getProfile(t.merchantId, t.profileId));
-    }
-    const updated: Transaction = {
-      ...t,
-      status: outcome.status,
-      stage: 'done',
-      statusCode: outcome.statusCode,
-      networkTxnId: outcome.networkTxnId ?? t.networkTxnId,
-      profileId: profile?.id ?? t.profileId,
-      modifiedAt: now,
-      challengeExpiresAt: null,
-    };
-    const changed = await repos.transactions.finish(
+  const result =
+    (await finishInOneStatement(deps, o, now)) ??
+    (await deps.storage.transaction(async (repos): Promise<PaymentResult> => {
+      const paid = outcome.status === 'settled' || outcome.status === 'authorized';
+      let profile: PaymentProfile | undefined;
+      // A registration creates its profile once, when first paid; a later capture must not re-register it.
+      if (paid && t.registers && t.cardId && !t.profileId) {
+        profile = await registerProfile(repos, t, outcome.networkTxnId ?? '', now, deps);
+      } else if (t.profileId) {
+        profile = context?.profile ?? (await repos.profiles.getProfile(t.merchantId, t.profileId));
+      }
+      const updated = finished(t, outcome, profile?.id ?? t.profileId, now);
+      const changed = await repos.transactions.finish(
+        t.id,
+        {
+          status: updated.status,
+          stage: 'done',
+          statusCode: updated.statusCode,
+          networkTxnId: updated.networkTxnId,
+          profileId: updated.profileId,
+          modifiedAt: now,
+          challengeExpiresAt: null,
+        },
+        expectedStage,
+      );
+      if (!changed) throw new StageChangedError(t.id);
+      // Only the widget's payments claim an order; the API's never pay this extra statement.
+      if (t.source === 'web') await settleOrder(repos, updated, now);
+      const shop = context?.shop ?? (await repos.merchants.getShopById(t.serviceId));
+      if (shop) await enqueueNotification(repos, updated, profile, shop, now);
+      return { transaction: updated, profile, shopNotificationUrl: shop?.notificationUrl ?? null };
+    }));
+  deps.notificationQueued?.();
+  deps.paymentFinalized?.(result.transaction);
+  return result;
+}
+
+function finished(t: Transaction, outcome: Outcome, profileId: string | null, now: number): Transaction {
+  return {
+    ...t,
+    status: outcome.status,
+    stage: 'done',
+    statusCode: outcome.statusCode,
+    networkTxnId: outcome.networkTxnId ?? t.networkTxnId,
+    profileId,
+    modifiedAt: now,
+    challengeExpiresAt: null,
+  };
+}
+
+/**
+ * The common finalisation — a profile debit or a plain card payment from the API, whose shop and profile the
+ * request already holds, creating no profile and settling no widget order — is one write: the status change
+ * and its notification row, in one statement (`finishAndEnqueue`) with no BEGIN/COMMIT round trips on
+ * PostgreSQL (`storage.atomically`). Returns undefined for every other case, which takes the transaction in
+ * {@link finalize}; both write the same rows.
+ */
+async function finishInOneStatement(
+  deps: PaymentsDeps,
+  o: FinalizeOptions,
+  now: number,
+): Promise<PaymentResult | undefined> {
+  const { transaction: t, outcome, expectedStage, context } = o;
+  const paid = outcome.status === 'settled' || outcome.status === 'authorized';
+  const registers = paid && t.registers && t.cardId && !t.profileId;
+  const shop = context?.shop;
+  const profile = t.profileId ? context?.profile : undefined;
+  if (registers || t.source === 'web' || !shop || (t.profileId && !profile)) return undefined;
+  const updated = finished(t, outcome, t.profileId, now);
+  const changed = await deps.storage.atomically((repos) =>
+    repos.transactions.finishAndEnqueue(
       t.id,
       {
         status: updated.status,
@@ -89,17 +140,11 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
         challengeExpiresAt: null,
       },
       expectedStage,
-    );
-    if (!changed) throw new StageChangedError(t.id);
-    // Only the widget's payments claim an order; the API's never pay this extra statement.
-    if (t.source === 'web') await settleOrder(repos, updated, now);
-    const shop = context?.shop ?? (await repos.merchants.getShopById(t.serviceId));
-    if (shop) await enqueueNotification(repos, updated, profile, shop, now);
-    return { transaction: updated, profile, shopNotificationUrl: shop?.notificationUrl ?? null };
-  });
-  deps.notificationQueued?.();
-  deps.paymentFinalized?.(result.transaction);
-  return result;
+      notificationRow(updated, profile, shop, now),
+    ),
+  );
+  if (!changed) throw new StageChangedError(t.id);
+  return { transaction: updated, profile, shopNotificationUrl: shop.notificationUrl };
 }
 
 async function registerProfile(

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Currency } from '../domain/money.js';
 import type {
   Customer,
@@ -13,6 +13,7 @@ import type {
   TransactionType,
 } from '../domain/transaction.js';
 import type { Dialect } from './connect.js';
+import { ENQUEUED, NotificationRepo, type NotificationRow } from './notification-repo.js';
 import { prepared } from './prepared.js';
 import type { Database } from './schema.js';
 
@@ -63,6 +64,24 @@ const insertQuery = prepared((db, arg) =>
     .values(Object.fromEntries(COLUMNS.map((column, i) => [column, arg(i)])) as unknown as Row),
 );
 
+const snake = (column: string) => column.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * The pending row of a profile debit, stored only while its profile is still active and still holds the card
+ * the debit read: one statement, so on PostgreSQL it needs no transaction around it (no BEGIN/COMMIT round
+ * trips), and a deactivation (or card refresh) committed after the debit read the profile is still seen — the
+ * row is then not stored. `INSERT … SELECT` takes the parameters' types from the target columns (PostgreSQL).
+ * Arguments: the COLUMNS in order, then the profile's id, merchant and card.
+ */
+const insertIfProfileSql: Record<Dialect, string> = (() => {
+  const build = (p: (i: number) => string) =>
+    `insert into transactions (${COLUMNS.map(snake).join(', ')}) ` +
+    `select ${COLUMNS.map((_, i) => p(i)).join(', ')} where exists (select 1 from payment_profiles ` +
+    `where id = ${p(COLUMNS.length)} and merchant_id = ${p(COLUMNS.length + 1)} and is_active = 1 ` +
+    `and card_id = ${p(COLUMNS.length + 2)})`;
+  return { postgres: build((i) => `$${i + 1}`), sqlite: build(() => '?') };
+})();
+
 /** The status change a finalisation writes, compare-and-set on the stage. */
 const finishQuery = prepared((db, arg) =>
   db
@@ -79,6 +98,37 @@ const finishQuery = prepared((db, arg) =>
     .where('id', '=', arg(7))
     .where('stage', '=', arg(8)),
 );
+
+const FINISHED = [
+  'status',
+  'stage',
+  'statusCode',
+  'networkTxnId',
+  'profileId',
+  'modifiedAt',
+  'challengeExpiresAt',
+] as const satisfies ReadonlyArray<keyof Row>;
+
+/**
+ * PostgreSQL: a finalisation's status change and its notification row in one statement (a data-modifying
+ * CTE): the notification is inserted only from the updated row, so both happen or neither does, and the
+ * statement's row count says whether the compare-and-set on the stage won. Arguments: FINISHED in order, the
+ * id, the expected stage, then the notification's ENQUEUED columns (its ordinal numbers itself, as in
+ * NotificationRepo.enqueue). SQLite has no DML in a WITH: there the two statements run inside the caller's
+ * (group-commit) transaction instead.
+ */
+const finishAndEnqueuePostgres = (() => {
+  const n = FINISHED.length;
+  const set = FINISHED.map((column, i) => `${snake(column)} = $${i + 1}`).join(', ');
+  const values = ENQUEUED.map((_, i) => `$${n + 3 + i}`).join(', ');
+  const transactionIdArg = n + 3 + ENQUEUED.indexOf('transactionId');
+  return (
+    `with finished as (update transactions set ${set} where id = $${n + 1} and stage = $${n + 2} returning id) ` +
+    `insert into notifications (${ENQUEUED.map(snake).join(', ')}, ordinal) ` +
+    `select ${values}, (select coalesce(max(ordinal), 0) + 1 from notifications ` +
+    `where transaction_id = $${transactionIdArg}) from finished`
+  );
+})();
 
 export type FinishPatch = Required<
   Pick<
@@ -143,6 +193,27 @@ export class TransactionRepo {
     );
   }
 
+  /**
+   * Stores a profile debit's pending row only if the profile is still active with the same card (see
+   * insertIfProfileSql); returns whether it was stored. One statement: safe in {@link Storage.atomically}.
+   */
+  async insertTransactionIfProfileActive(
+    t: Transaction,
+    profile: { id: string; merchantId: string; cardId: string },
+  ): Promise<boolean> {
+    const row = toRow(t);
+    const parameters = [
+      ...COLUMNS.map((column) => row[column] ?? null),
+      profile.id,
+      profile.merchantId,
+      profile.cardId,
+    ];
+    const result = await this.db.executeQuery(
+      CompiledQuery.raw(insertIfProfileSql[this.dialect], parameters),
+    );
+    return Number(result.numAffectedRows ?? 0) > 0;
+  }
+
   async getTransaction(merchantId: string, id: string): Promise<Transaction | undefined> {
     const row = await this.db
       .selectFrom('transactions')
@@ -199,6 +270,33 @@ export class TransactionRepo {
       id,
       expectedStage,
     ]);
+    return Number(result.numAffectedRows ?? 0) > 0;
+  }
+
+  /**
+   * {@link finish}, and when `notification` is given its row too, atomically; returns whether the stage
+   * compare-and-set won (nothing is written when it lost). One statement on PostgreSQL, so it is safe in
+   * `Storage.atomically`; two on SQLite, where that runs it in a transaction.
+   */
+  async finishAndEnqueue(
+    id: string,
+    patch: FinishPatch,
+    expectedStage: TransactionStage,
+    notification: Omit<NotificationRow, 'ordinal'> | null,
+  ): Promise<boolean> {
+    if (!notification) return this.finish(id, patch, expectedStage);
+    if (this.dialect === 'sqlite') {
+      if (!(await this.finish(id, patch, expectedStage))) return false;
+      await new NotificationRepo(this.db, this.dialect).enqueue(notification);
+      return true;
+    }
+    const parameters = [
+      ...FINISHED.map((column) => patch[column]),
+      id,
+      expectedStage,
+      ...ENQUEUED.map((column) => notification[column] ?? null),
+    ];
+    const result = await this.db.executeQuery(CompiledQuery.raw(finishAndEnqueuePostgres, parameters));
     return Number(result.numAffectedRows ?? 0) > 0;
   }
 
