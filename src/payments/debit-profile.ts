@@ -39,7 +39,7 @@ export async function debitProfile(
  * Loads what the debit needs, once — the shop, the profile and its sealed card — and stores the pending
  * transaction, durably, before anyone asks the acquirer.
  *
- * The profile is read first, outside any transaction; the pending row's INSERT then re-checks in the same
+ * The profile is read first, beside the shop and outside any transaction; the pending row's INSERT then re-checks in the same
  * statement that the profile is still active with the card that was read
  * (`insertTransactionIfProfileActive`), so a debit still can't slip in after a committed deactivation or card
  * refresh, and with nothing else to write that INSERT is the whole write: on PostgreSQL one round trip with
@@ -54,24 +54,33 @@ async function storeDebit(
   ctx: RequestContext,
   source: 'api' | 'web',
 ): Promise<{ transaction: Transaction; context: PaymentContext }> {
-  const shop = await shopForPayment(deps, merchantId, input.serviceId, input.amount);
+  const readProfile = () =>
+    deps.storage.repos.profiles.getProfileWithCard(merchantId, input.paymentProfileId);
+  // Both reads at once (on PostgreSQL two connections, one round trip of waiting); the shop's verdict still
+  // comes first, as when they ran one after the other.
+  const [shop, firstRead] = await Promise.all([
+    shopForPayment(deps, merchantId, input.serviceId, input.amount),
+    readProfile(),
+  ]);
+  let found = firstRead;
   // A profile that stays active but whose card was refreshed between the read and the INSERT: read it again.
   for (let attempt = 1; ; attempt++) {
-    const stored = await tryStoreDebit(deps, shop, merchantId, input, ctx, source);
+    const stored = await tryStoreDebit(deps, shop, found, merchantId, input, ctx, source);
     if (stored) return stored;
     if (attempt === 3) throw new Error(`profile ${input.paymentProfileId} kept changing under a debit`);
+    found = await readProfile();
   }
 }
 
 async function tryStoreDebit(
   deps: PaymentsDeps,
   shop: Shop,
+  found: Awaited<ReturnType<Repos['profiles']['getProfileWithCard']>>,
   merchantId: string,
   input: DebitProfileInput,
   ctx: RequestContext,
   source: 'api' | 'web',
 ): Promise<{ transaction: Transaction; context: PaymentContext } | null> {
-  const found = await deps.storage.repos.profiles.getProfileWithCard(merchantId, input.paymentProfileId);
   if (!found) {
     throw new DomainError('profileNotFound', [
       { property: 'paymentProfileId', message: 'No such payment profile.' },
