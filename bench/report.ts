@@ -13,6 +13,18 @@ export interface Growth {
   p99Ratio: number;
 }
 
+/** The debit scenario on several gateway processes sharing one PostgreSQL database (`--instances`). */
+export interface Instances {
+  count: number;
+  connectionsEach: number;
+  each: Measurement[];
+  /** Sum of the instances' throughput. */
+  totalRps: number;
+  /** totalRps ÷ the floor's, and ÷ the single instance's debit throughput of the same run. */
+  vsFloor: number | null;
+  vsSingle: number | null;
+}
+
 export interface ConfigResult {
   name: ConfigName;
   database: string;
@@ -22,6 +34,7 @@ export interface ConfigResult {
   /** Throughput ÷ the floor's, per scenario. */
   vsFloor: Partial<Record<ScenarioName, number>>;
   growth?: Growth;
+  instances?: Instances;
   /** Largest VmHWM of any gateway process of this configuration. */
   gatewayPeakRssBytes: number;
 }
@@ -181,6 +194,26 @@ export function markdown(report: BenchReport): string {
         `Growth: debit p99 ${ms(g.small.latencyMs.p99)} ms at ${g.smallProfiles} profiles → ` +
           `${ms(g.large.latencyMs.p99)} ms at ${g.largeProfiles} (${g.p99Ratio.toFixed(2)}×); ` +
           `throughput ${g.small.rps.toFixed(0)} → ${g.large.rps.toFixed(0)} req/s; seeding took ${g.seedSeconds.toFixed(0)} s.`,
+      );
+    }
+    if (c.instances) {
+      const i = c.instances;
+      lines.push(
+        '',
+        `${i.count} gateway processes on one database, debit, ${i.connectionsEach} connections each ` +
+          `(the same ${i.count * i.connectionsEach} in all as the single instance). On a 2-core machine this ` +
+          'measures contention for the cores and the database, not scale-out.',
+        '',
+        row(HEADER),
+        row(HEADER.map(() => '---')),
+      );
+      i.each.forEach((m, n) => lines.push(measurementRow(`debit, instance ${n + 1}`, m, undefined)));
+      lines.push(
+        '',
+        `Together: ${i.totalRps.toFixed(0)} req/s` +
+          (i.vsFloor === null ? '' : ` = ${i.vsFloor.toFixed(2)}× the floor`) +
+          (i.vsSingle === null ? '' : `, ${i.vsSingle.toFixed(2)}× one instance's debit throughput`) +
+          `; worst p99 ${ms(Math.max(...i.each.map((m) => m.latencyMs.p99)))} ms.`,
       );
     }
     lines.push('', `Gateway peak RSS (VmHWM): ${mb(c.gatewayPeakRssBytes)}.`, '');

@@ -101,6 +101,46 @@ async function measure(
   return m;
 }
 
+/**
+ * `--instances n`: n gateways on the same database, started one after another, loaded at once (the
+ * connections split between them, each on its own lane of orderIds and profiles), each after a warm-up.
+ */
+async function measureInstances(
+  o: BenchOptions,
+  start: () => Promise<ServerProcess>,
+  target: Target,
+): Promise<{ each: Measurement[]; connectionsEach: number; peakRss: number }> {
+  const servers: ServerProcess[] = [];
+  const connectionsEach = Math.max(1, Math.round(o.connections / o.instances));
+  try {
+    for (let i = 0; i < o.instances; i++) servers.push(await start());
+    const lanes = (lane: number) => ({ ...target, lane, lanes: o.instances });
+    const load = (durationS: number) =>
+      Promise.all(
+        servers.map((server, i) =>
+          drive({
+            url: server.url,
+            connections: connectionsEach,
+            durationS,
+            requests: requestsFor('debit', lanes(i)),
+            server,
+          }),
+        ),
+      );
+    if (o.warmupS > 0) await load(o.warmupS);
+    const each = await load(o.durationS);
+    each.forEach((m, i) =>
+      log(
+        `  debit on instance ${i + 1}/${o.instances}  ${m.rps.toFixed(0).padStart(6)} req/s  ` +
+          `p50 ${m.latencyMs.p50.toFixed(1)}  p99 ${m.latencyMs.p99.toFixed(1)} ms  errors ${m.errors}  non-2xx ${m.non2xx}`,
+      ),
+    );
+    return { each, connectionsEach, peakRss: Math.max(...servers.map((s) => s.peakRss())) };
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+}
+
 async function runConfig(o: BenchOptions, name: ConfigName, workDir: string): Promise<ConfigResult> {
   log(`\n== ${name}`);
   const dataDir = join(workDir, name);
@@ -164,6 +204,21 @@ async function runConfig(o: BenchOptions, name: ConfigName, workDir: string): Pr
     for (const scenario of gatewayScenarios) {
       const m = result.scenarios[scenario];
       if (m && floorRps) result.vsFloor[scenario] = m.rps / floorRps;
+    }
+
+    if (name === 'pg' && o.instances > 1) {
+      const runs = await measureInstances(o, () => start('bin/kartoteka.js', ['serve']), target);
+      const totalRps = runs.each.reduce((sum, m) => sum + m.rps, 0);
+      result.instances = {
+        count: o.instances,
+        connectionsEach: runs.connectionsEach,
+        each: runs.each,
+        totalRps,
+        vsFloor: floorRps ? totalRps / floorRps : null,
+        vsSingle: result.scenarios.debit ? totalRps / result.scenarios.debit.rps : null,
+      };
+      result.gatewayPeakRssBytes = Math.max(result.gatewayPeakRssBytes, runs.peakRss);
+      log(`  debit on ${o.instances} instances together: ${totalRps.toFixed(0)} req/s`);
     }
 
     const small = result.scenarios.debit;
