@@ -90,7 +90,9 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
       if (shop) await enqueueNotification(repos, updated, profile, shop, now);
       return { transaction: updated, profile, shopNotificationUrl: shop?.notificationUrl ?? null };
     }));
-  deps.notificationQueued?.();
+  // Wake the worker only when a notification was queued (the URL rule of notificationRow): a poke runs a whole
+  // round of every background task, which under load was a round of polling statements per payment.
+  if (result.transaction.notificationUrl ?? result.shopNotificationUrl) deps.notificationQueued?.();
   deps.paymentFinalized?.(result.transaction);
   return result;
 }
