@@ -18,6 +18,8 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const counts = { seq: 0, pg: 0, sqlite: 0 };
+// For an in-process reader (bench/debit-cost.ts run with this preloaded).
+globalThis.kartotekaBenchStatementCounts = counts;
 
 function wrap(proto, method, key) {
   const original = proto[method];

@@ -10,6 +10,7 @@
  *                                                                     # server for the run and dropped after
  *   DEBITS=5000 PROFILES=100 …
  *   CONCURRENCY=10 …                                  # that many debits in flight at once (default 1)
+ *   node --import ./bench/count-statements.mjs --import tsx bench/debit-cost.ts   # also db calls per debit
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -91,6 +92,9 @@ try {
       },
     });
   for (let i = 0; i < Math.min(200, debits); i++) await debit(-1 - i); // warm-up
+  const counts = (globalThis as { kartotekaBenchStatementCounts?: { pg: number; sqlite: number } })
+    .kartotekaBenchStatementCounts;
+  const callsBefore = counts ? counts.pg + counts.sqlite : 0;
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   let next = 0;
@@ -107,7 +111,10 @@ try {
     config.database.kind === 'sqlite' ? `sqlite synchronous=${config.database.synchronous}` : 'postgres';
   console.log(
     `${db}: ${debits} debits, ${concurrency} at a time: ${(wallUs / debits).toFixed(0)} µs wall, ` +
-      `${(used.user / debits).toFixed(0)} µs user + ${(used.system / debits).toFixed(0)} µs system CPU per debit`,
+      `${(used.user / debits).toFixed(0)} µs user + ${(used.system / debits).toFixed(0)} µs system CPU per debit` +
+      (counts
+        ? `, ${((counts.pg + counts.sqlite - callsBefore) / debits).toFixed(2)} db calls per debit`
+        : ''),
   );
 } finally {
   await gateway.close();
