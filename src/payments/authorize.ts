@@ -5,7 +5,8 @@ import type { Transaction } from '../domain/transaction.js';
 import type { ClearCard } from '../vault/vault.js';
 import { attemptEnded } from './attempt.js';
 import type { PaymentsDeps } from './deps.js';
-import { finalize, outcomeOf, type Outcome } from './finalize.js';
+import { finalize, outcomeOf, StageChangedError, type Outcome } from './finalize.js';
+import { currentResult } from './payment-result.js';
 import type { PaymentContext } from './payment-context.js';
 
 export type AuthorizeOptions = Omit<
@@ -70,7 +71,16 @@ export async function authorizeAndFinalize(
       shopNotificationUrl: context.shop.notificationUrl,
     };
   }
-  return finalize(deps, { transaction: t, outcome, expectedStage: 'authorizing', context });
+  try {
+    return await finalize(deps, { transaction: t, outcome, expectedStage: 'authorizing', context });
+  } catch (err) {
+    if (!(err instanceof StageChangedError)) throw err;
+    // Another finaliser recorded the outcome first — the recovery chore, when this request stalled longer than
+    // its grace period: what it stored (from the same acquirer record) is the answer, not a 500.
+    const stored = await deps.storage.repos.transactions.getTransactionById(t.id);
+    if (!stored) throw err;
+    return currentResult(deps, stored);
+  }
 }
 
 /** What the acquirer recorded for the transaction; undefined when that can't be known right now. */

@@ -65,6 +65,10 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
       let profile: PaymentProfile | undefined;
       // A registration creates its profile once, when first paid; a later capture must not re-register it.
       if (paid && t.registers && t.cardId && !t.profileId) {
+        // Claim the row before creating the profile: a concurrent finaliser of the same registration (the
+        // recovery chore beside a stalled request) then waits here on PostgreSQL's row lock and loses the
+        // compare-and-set, instead of inserting the same profile and failing on the unique index.
+        if (!(await repos.transactions.claimStage(t.id, expectedStage))) throw new StageChangedError(t.id);
         profile = await registerProfile(repos, t, outcome.networkTxnId ?? '', now, deps);
       } else if (t.profileId) {
         profile = context?.profile ?? (await repos.profiles.getProfile(t.merchantId, t.profileId));
