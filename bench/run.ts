@@ -128,7 +128,13 @@ async function measureInstances(
         ),
       );
     if (o.warmupS > 0) await load(o.warmupS);
+    const before = await Promise.all(servers.map((server) => server.statements()));
     const each = await load(o.durationS);
+    const after = await Promise.all(servers.map((server) => server.statements()));
+    each.forEach((m, i) => {
+      const calls = after[i]!.pg - before[i]!.pg + (after[i]!.sqlite - before[i]!.sqlite);
+      if (m.requests > 0) m.statementsPerRequest = calls / m.requests;
+    });
     each.forEach((m, i) =>
       log(
         `  debit on instance ${i + 1}/${o.instances}  ${m.rps.toFixed(0).padStart(6)} req/s  ` +
