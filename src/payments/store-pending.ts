@@ -26,7 +26,7 @@ export interface StorePendingOptions {
   shape: PendingShape;
 }
 
-/** Seals the card and stores the transaction as pending, in one database transaction. */
+/** Seals the card and stores it with the transaction, as pending, atomically. */
 export async function storePending(
   deps: PaymentsDeps,
   o: StorePendingOptions,
@@ -55,9 +55,14 @@ export async function storePending(
     now,
     acquirerDeadline: attemptDeadline(deps),
   });
+  // With nothing else to commit with them, the card and the pending row are one statement (no BEGIN/COMMIT on
+  // PostgreSQL); an idempotency key or a widget order claim must commit with them, in a transaction.
+  if (!o.ctx.idempotency && !o.ctx.oncePerOrder) {
+    await deps.storage.atomically((repos) => repos.transactions.insertCardAndTransaction(sealed, t));
+    return t;
+  }
   await deps.storage.transaction(async (repos) => {
-    await repos.cards.insertCard(sealed);
-    await repos.transactions.insertTransaction(t);
+    await repos.transactions.insertCardAndTransaction(sealed, t);
     if (o.ctx.idempotency)
       await repos.idempotency.attachTransaction(o.ctx.idempotency.merchantId, o.ctx.idempotency.key, t.id);
     if (o.ctx.oncePerOrder) await claimOrder(repos, t, now);

@@ -12,6 +12,8 @@ import type {
   TransactionStatus,
   TransactionType,
 } from '../domain/transaction.js';
+import type { SealedCard } from '../vault/sealed-card.js';
+import { CardRepo } from './card-repo.js';
 import type { Dialect } from './connect.js';
 import { ENQUEUED, NotificationRepo, type NotificationRow } from './notification-repo.js';
 import { prepared } from './prepared.js';
@@ -80,6 +82,43 @@ const insertIfProfileSql: Record<Dialect, string> = (() => {
     `where id = ${p(COLUMNS.length)} and merchant_id = ${p(COLUMNS.length + 1)} and is_active = 1 ` +
     `and card_id = ${p(COLUMNS.length + 2)})`;
   return { postgres: build((i) => `$${i + 1}`), sqlite: build(() => '?') };
+})();
+
+/** The columns of a sealed card row, in the order insertCardAndTransaction binds them. */
+const CARD_COLUMNS = [
+  'id',
+  'merchantId',
+  'fingerprint',
+  'keyVersion',
+  'wrappedKey',
+  'encryptedPan',
+  'brand',
+  'last4',
+  'month',
+  'year',
+  'firstName',
+  'lastName',
+  'createdAt',
+] as const satisfies ReadonlyArray<keyof SealedCard>;
+
+// A compile-time check that CARD_COLUMNS lists every column of the cards table.
+type MissingCardColumn = Exclude<keyof Database['cards'], (typeof CARD_COLUMNS)[number]>;
+const everyCardColumn: [MissingCardColumn] extends [never] ? true : MissingCardColumn = true;
+void everyCardColumn;
+
+/**
+ * PostgreSQL: a new card's sealed row and the pending transaction that uses it, in one statement (the card's
+ * INSERT as a data-modifying CTE, which runs whether or not the main query reads it), so a card payment's
+ * pending row needs no BEGIN/COMMIT either. Arguments: CARD_COLUMNS, then COLUMNS. SQLite runs the two INSERTs
+ * inside the caller's (group-commit) transaction instead.
+ */
+const insertCardAndTransactionPostgres = (() => {
+  const card = CARD_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
+  const transaction = COLUMNS.map((_, i) => `$${CARD_COLUMNS.length + i + 1}`).join(', ');
+  return (
+    `with card as (insert into cards (${CARD_COLUMNS.map(snake).join(', ')}) values (${card})) ` +
+    `insert into transactions (${COLUMNS.map(snake).join(', ')}) values (${transaction})`
+  );
 })();
 
 /** The status change a finalisation writes, compare-and-set on the stage. */
@@ -212,6 +251,24 @@ export class TransactionRepo {
       CompiledQuery.raw(insertIfProfileSql[this.dialect], parameters),
     );
     return Number(result.numAffectedRows ?? 0) > 0;
+  }
+
+  /**
+   * Stores a new sealed card and the pending transaction charging it, atomically: one statement on
+   * PostgreSQL (safe in `Storage.atomically`), two on SQLite, where that runs them in a transaction.
+   */
+  async insertCardAndTransaction(card: SealedCard, t: Transaction): Promise<void> {
+    if (this.dialect === 'sqlite') {
+      await new CardRepo(this.db).insertCard(card);
+      await this.insertTransaction(t);
+      return;
+    }
+    const row = toRow(t);
+    const parameters = [
+      ...CARD_COLUMNS.map((column) => card[column]),
+      ...COLUMNS.map((column) => row[column] ?? null),
+    ];
+    await this.db.executeQuery(CompiledQuery.raw(insertCardAndTransactionPostgres, parameters));
   }
 
   async getTransaction(merchantId: string, id: string): Promise<Transaction | undefined> {
