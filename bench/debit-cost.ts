@@ -6,23 +6,31 @@
  *
  *   npx tsx bench/debit-cost.ts                       # SQLite, synchronous=full
  *   KARTOTEKA_SQLITE_SYNCHRONOUS=normal npx tsx bench/debit-cost.ts
- *   KARTOTEKA_DATABASE_URL=postgres://… npx tsx bench/debit-cost.ts   # an empty database
+ *   KARTOTEKA_DATABASE_URL=postgres://… npx tsx bench/debit-cost.ts   # a fresh database is created on that
+ *                                                                     # server for the run and dropped after
  *   DEBITS=5000 PROFILES=100 …
+ *   CONCURRENCY=10 …                                  # that many debits in flight at once (default 1)
+ *   node --import ./bench/count-statements.mjs --import tsx bench/debit-cost.ts   # also db calls per debit
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/config.js';
 import { createGateway } from '../src/gateway.js';
+import { createTemporaryDatabase } from './pg-database.js';
 
 const debits = Number(process.env.DEBITS ?? 3000);
 const profiles = Number(process.env.PROFILES ?? 50);
+const concurrency = Math.max(1, Number(process.env.CONCURRENCY ?? 1));
 const dataDir = mkdtempSync(join(tmpdir(), 'kartoteka-debit-cost-'));
+const serverUrl = process.env.KARTOTEKA_DATABASE_URL;
+const pg = serverUrl ? await createTemporaryDatabase(serverUrl, 'cost') : null;
 const config = loadConfig(
   {},
   {
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('KARTOTEKA_'))),
     KARTOTEKA_DATA_DIR: dataDir,
+    ...(pg ? { KARTOTEKA_DATABASE_URL: pg.url } : {}),
     KARTOTEKA_PORT: '0',
     KARTOTEKA_LOG_LEVEL: process.env.KARTOTEKA_LOG_LEVEL ?? 'info',
     KARTOTEKA_LOG_FILE: join(dataDir, 'kartoteka.log'),
@@ -84,21 +92,32 @@ try {
       },
     });
   for (let i = 0; i < Math.min(200, debits); i++) await debit(-1 - i); // warm-up
+  const counts = (globalThis as { kartotekaBenchStatementCounts?: { pg: number; sqlite: number } })
+    .kartotekaBenchStatementCounts;
+  const callsBefore = counts ? counts.pg + counts.sqlite : 0;
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
-  for (let i = 0; i < debits; i++) {
-    const res = await debit(i);
-    if (res.statusCode !== 200) throw new Error(`debit ${i}: ${res.statusCode} ${res.body}`);
-  }
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < debits; i = next++) {
+      const res = await debit(i);
+      if (res.statusCode !== 200) throw new Error(`debit ${i}: ${res.statusCode} ${res.body}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
   const wallUs = Number(process.hrtime.bigint() - start) / 1000;
   const used = process.cpuUsage(cpu);
   const db =
     config.database.kind === 'sqlite' ? `sqlite synchronous=${config.database.synchronous}` : 'postgres';
   console.log(
-    `${db}: ${debits} debits, one at a time: ${(wallUs / debits).toFixed(0)} µs wall, ` +
-      `${(used.user / debits).toFixed(0)} µs user + ${(used.system / debits).toFixed(0)} µs system CPU per debit`,
+    `${db}: ${debits} debits, ${concurrency} at a time: ${(wallUs / debits).toFixed(0)} µs wall, ` +
+      `${(used.user / debits).toFixed(0)} µs user + ${(used.system / debits).toFixed(0)} µs system CPU per debit` +
+      (counts
+        ? `, ${((counts.pg + counts.sqlite - callsBefore) / debits).toFixed(2)} db calls per debit`
+        : ''),
   );
 } finally {
   await gateway.close();
+  await pg?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 }

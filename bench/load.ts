@@ -31,6 +31,11 @@ export interface Measurement {
   firstFailure: string | null;
   /** Largest VmRSS seen while the load ran. */
   peakRssBytes: number;
+  /**
+   * Database driver calls during the measured run ÷ responses (bench/count-statements.mjs): round trips on
+   * PostgreSQL, statement executions on SQLite. Background work (the worker) running meanwhile is included.
+   */
+  statementsPerRequest?: number;
 }
 
 function percentile(sorted: Float64Array, p: number): number {

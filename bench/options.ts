@@ -19,6 +19,8 @@ export interface BenchOptions {
   logLevel: string;
   cpuProf: boolean;
   keep: boolean;
+  /** Gateway processes on one PostgreSQL database for the extra debit run (1: none). */
+  instances: number;
   build: boolean;
   /** Schedules due at one instant for the `cycles` run (0 skips it). */
   cycles: number;
@@ -37,6 +39,8 @@ const USAGE = `usage: npm run bench -- [options]
   --large <n>           profiles for the growth run (default 1000000, quick 100000; 0 skips growth)
   --growth-on <list>    configurations to run growth on (default sqlite-full,pg)
   --log-level <level>   gateway and floor log level (default info, the gateway's default)
+  --instances <n>       also run the debit scenario on n gateway processes sharing the PostgreSQL
+                        database (pg only), the connections split between them (default 1: not run)
   --cpu-prof            write V8 CPU profiles of the gateway to bench/results/profiles/
   --keep                keep the data directories (printed) instead of deleting them
   --no-build            use the existing dist/ instead of compiling it first
@@ -75,6 +79,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'growth-on': { type: 'string' },
       'log-level': { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
+      instances: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       cycles: { type: 'string' },
@@ -117,6 +122,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     ]),
     logLevel: values['log-level'] ?? 'info',
     cpuProf: values['cpu-prof'] ?? false,
+    instances: Math.max(1, Math.floor(count(values.instances, 1, 'instances'))),
     keep: values.keep ?? false,
     build: !(values['no-build'] ?? false),
     cycles: Math.floor(count(values.cycles, quick ? 5_000 : 100_000, 'cycles')),

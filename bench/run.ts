@@ -14,7 +14,7 @@ import { openStorage } from '../src/storage/open.js';
 import { drive, type Measurement } from './load.js';
 import { parseOptions, type BenchOptions, type ConfigName } from './options.js';
 import { createTemporaryDatabase, postgresSettings } from './pg-database.js';
-import { machine, markdown, targetsOf, type BenchReport, type ConfigResult } from './report.js';
+import { machine, markdown, targetTable, type BenchReport, type ConfigResult } from './report.js';
 import { requestsFor, type ScenarioName, type Target } from './scenarios.js';
 import { seedProfiles } from './seed-profiles.js';
 import { runCycles } from './cycles.js';
@@ -82,6 +82,7 @@ async function measure(
       server,
     });
   }
+  const before = await server.statements();
   const m = await drive({
     url: server.url,
     connections: o.connections,
@@ -89,12 +90,62 @@ async function measure(
     requests: requestsFor(name, target),
     server,
   });
+  const after = await server.statements();
+  const calls = after.pg - before.pg + (after.sqlite - before.sqlite);
+  if (m.requests > 0) m.statementsPerRequest = calls / m.requests;
   log(
     `  ${name.padEnd(9)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.latencyMs.p50.toFixed(1)}  p95 ${m.latencyMs.p95.toFixed(1)}  ` +
-      `p99 ${m.latencyMs.p99.toFixed(1)}  max ${m.latencyMs.max.toFixed(0)} ms  errors ${m.errors}  non-2xx ${m.non2xx}`,
+      `p99 ${m.latencyMs.p99.toFixed(1)}  max ${m.latencyMs.max.toFixed(0)} ms  errors ${m.errors}  non-2xx ${m.non2xx}  ` +
+      `${m.statementsPerRequest?.toFixed(2) ?? '?'} db calls/req`,
   );
   if (m.firstFailure) log(`    first failure: ${m.firstFailure.slice(0, 200)}`);
   return m;
+}
+
+/**
+ * `--instances n`: n gateways on the same database, started one after another, loaded at once (the
+ * connections split between them, each on its own lane of orderIds and profiles), each after a warm-up.
+ */
+async function measureInstances(
+  o: BenchOptions,
+  start: () => Promise<ServerProcess>,
+  target: Target,
+): Promise<{ each: Measurement[]; connectionsEach: number; peakRss: number }> {
+  const servers: ServerProcess[] = [];
+  const connectionsEach = Math.max(1, Math.round(o.connections / o.instances));
+  try {
+    for (let i = 0; i < o.instances; i++) servers.push(await start());
+    const lanes = (lane: number) => ({ ...target, lane, lanes: o.instances });
+    const load = (durationS: number) =>
+      Promise.all(
+        servers.map((server, i) =>
+          drive({
+            url: server.url,
+            connections: connectionsEach,
+            durationS,
+            requests: requestsFor('debit', lanes(i)),
+            server,
+          }),
+        ),
+      );
+    if (o.warmupS > 0) await load(o.warmupS);
+    const before = await Promise.all(servers.map((server) => server.statements()));
+    const each = await load(o.durationS);
+    const after = await Promise.all(servers.map((server) => server.statements()));
+    each.forEach((m, i) => {
+      const calls = after[i]!.pg - before[i]!.pg + (after[i]!.sqlite - before[i]!.sqlite);
+      if (m.requests > 0) m.statementsPerRequest = calls / m.requests;
+    });
+    each.forEach((m, i) =>
+      log(
+        `  debit on instance ${i + 1}/${o.instances}  ${m.rps.toFixed(0).padStart(6)} req/s  ` +
+          `p50 ${m.latencyMs.p50.toFixed(1)}  p99 ${m.latencyMs.p99.toFixed(1)} ms  errors ${m.errors}  non-2xx ${m.non2xx}`,
+      ),
+    );
+    return { each, connectionsEach, peakRss: Math.max(...servers.map((s) => s.peakRss())) };
+  } finally {
+    for (const server of servers) await server.stop();
+  }
 }
 
 async function runConfig(o: BenchOptions, name: ConfigName, workDir: string): Promise<ConfigResult> {
@@ -180,6 +231,21 @@ async function runConfig(o: BenchOptions, name: ConfigName, workDir: string): Pr
       }
     }
 
+    if (name === 'pg' && o.instances > 1) {
+      const runs = await measureInstances(o, () => start('bin/kartoteka.js', ['serve']), target);
+      const totalRps = runs.each.reduce((sum, m) => sum + m.rps, 0);
+      result.instances = {
+        count: o.instances,
+        connectionsEach: runs.connectionsEach,
+        each: runs.each,
+        totalRps,
+        vsFloor: floorRps ? totalRps / floorRps : null,
+        vsSingle: result.scenarios.debit ? totalRps / result.scenarios.debit.rps : null,
+      };
+      result.gatewayPeakRssBytes = Math.max(result.gatewayPeakRssBytes, runs.peakRss);
+      log(`  debit on ${o.instances} instances together: ${totalRps.toFixed(0)} req/s`);
+    }
+
     const small = result.scenarios.debit;
     if (small && o.growthOn.includes(name) && o.largeProfiles > o.smallProfiles) {
       const seedSeconds = await seedProfiles(seedTarget, o.smallProfiles, o.largeProfiles);
@@ -234,7 +300,7 @@ async function main(): Promise<void> {
     machine: machine(),
     options: { ...o, pgUrl: o.pgUrl ? '(given)' : null },
     configs,
-    targets: configs.flatMap(targetsOf),
+    targets: targetTable(configs, o.connections),
   };
   const text = markdown(report);
   const stamp = report.date.replace(/[:.]/g, '-');

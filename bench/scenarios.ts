@@ -7,6 +7,12 @@ export interface Target {
   token: string;
   /** Profiles seeded so far: debits and reads pick among ids 0..profiles-1. */
   profiles: number;
+  /**
+   * Several load generators at once (`--instances`): generator `lane` of `lanes` takes every lanes-th request
+   * number, so their orderIds and profiles never collide.
+   */
+  lane?: number;
+  lanes?: number;
 }
 
 export type ScenarioName = 'floor' | 'debit' | 'register' | 'read' | 'mixed';
@@ -14,9 +20,11 @@ export type ScenarioName = 'floor' | 'debit' | 'register' | 'read' | 'mixed';
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** A new counter per run, shared by every autocannon connection, so ids never repeat within a run. */
-function counter(): () => number {
+function counter(t?: Target): () => number {
+  const lanes = t?.lanes ?? 1;
+  const lane = t?.lane ?? 0;
   let k = 0;
-  return () => k++;
+  return () => k++ * lanes + lane;
 }
 
 const runTag = Date.now().toString(36);
@@ -39,7 +47,7 @@ function debitBody(t: Target, profileIndex: number, k: number): string {
 
 /** Debits distinct profiles in a scattered order (every profile once before any repeats), unique orderIds. */
 function debit(t: Target): autocannon.Request {
-  const next = counter();
+  const next = counter(t);
   const pick = scatter(t.profiles);
   return {
     method: 'POST',

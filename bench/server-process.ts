@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ServerProcess {
@@ -10,8 +12,18 @@ export interface ServerProcess {
   rss(): number;
   /** Peak resident set size of the process so far, in bytes (VmHWM). */
   peakRss(): number;
+  /** Statements the process's database drivers have executed so far (bench/count-statements.mjs). */
+  statements(): Promise<StatementCounts>;
   stop(): Promise<void>;
 }
+
+/** pg: round trips (`Client.query` calls); sqlite: statement executions. */
+export interface StatementCounts {
+  pg: number;
+  sqlite: number;
+}
+
+const COUNTER = join(dirname(fileURLToPath(import.meta.url)), 'count-statements.mjs');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -51,12 +63,19 @@ export async function startServer(options: {
   const loader = options.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const port = await freePort();
   const out = openSync(options.logFile, 'a');
+  const countsFile = `${options.logFile}.${port}.counts.json`;
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(options.nodeFlags ?? []), ...loader, options.entry, ...(options.args ?? [])],
+    [...(options.nodeFlags ?? []), '--import', COUNTER, ...loader, options.entry, ...(options.args ?? [])],
     {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env, KARTOTEKA_HOST: '127.0.0.1', KARTOTEKA_PORT: String(port) },
+      env: {
+        ...process.env,
+        ...options.env,
+        KARTOTEKA_HOST: '127.0.0.1',
+        KARTOTEKA_PORT: String(port),
+        BENCH_STATEMENT_COUNTS_FILE: countsFile,
+      },
       stdio: ['ignore', out, out],
     },
   );
@@ -91,6 +110,23 @@ export async function startServer(options: {
     pid,
     rss: () => statusField(pid, 'VmRSS'),
     peakRss: () => statusField(pid, 'VmHWM'),
+    async statements() {
+      const read = (): { seq: number } & StatementCounts => {
+        try {
+          return JSON.parse(readFileSync(countsFile, 'utf8')) as { seq: number } & StatementCounts;
+        } catch {
+          return { seq: 0, pg: 0, sqlite: 0 };
+        }
+      };
+      const before = read().seq;
+      child.kill('SIGUSR2');
+      for (let i = 0; i < 100; i++) {
+        await sleep(20);
+        const now = read();
+        if (now.seq > before) return { pg: now.pg, sqlite: now.sqlite };
+      }
+      throw new Error(`${options.entry} did not report its statement counts`);
+    },
     async stop() {
       if (exited !== null) return;
       child.kill('SIGTERM');

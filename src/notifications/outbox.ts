@@ -2,6 +2,7 @@ import { newId } from '../domain/ids.js';
 import type { PaymentProfile } from '../domain/profile.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { Shop } from '../storage/merchant-repo.js';
+import type { NotificationRow } from '../storage/notification-repo.js';
 import type { Repos } from '../storage/storage.js';
 import { notificationBody } from './payload.js';
 
@@ -19,9 +20,25 @@ export async function enqueueNotification(
   now: number,
   fallbackUrl: string | null = null,
 ): Promise<void> {
+  const row = notificationRow(t, profile, shop, now, fallbackUrl);
+  if (row) await repos.notifications.enqueue(row);
+}
+
+/**
+ * The notification row a status change queues, or null when neither the transaction nor the shop has a
+ * notification URL (nor is there a `fallbackUrl`); for a writer that stores it in the same statement as the
+ * change (TransactionRepo's finishAndEnqueue).
+ */
+export function notificationRow(
+  t: Transaction,
+  profile: PaymentProfile | undefined,
+  shop: Shop,
+  now: number,
+  fallbackUrl: string | null = null,
+): Omit<NotificationRow, 'ordinal'> | null {
   const url = t.notificationUrl ?? shop.notificationUrl ?? fallbackUrl;
-  if (!url) return;
-  await repos.notifications.enqueue({
+  if (!url) return null;
+  return {
     id: newId(),
     transactionId: t.id,
     merchantId: t.merchantId,
@@ -36,5 +53,5 @@ export async function enqueueNotification(
     deliveredAt: null,
     lockedBy: null,
     lockedUntil: null,
-  });
+  };
 }

@@ -11,6 +11,7 @@ import { challengeRedirect } from './challenge-redirect.js';
 import type { CreatedTransaction } from './created-transaction.js';
 import type { PaymentsDeps } from './deps.js';
 import { finalize, outcomeOf, StageChangedError, type Outcome } from './finalize.js';
+import { currentResult } from './payment-result.js';
 import type { PaymentContext } from './payment-context.js';
 
 export type AuthorizeOptions = Omit<
@@ -88,7 +89,16 @@ export async function authorizeAndFinalize(
       shopNotificationUrl: context.shop.notificationUrl,
     };
   }
-  return finalize(deps, { transaction: t, outcome, expectedStage: 'authorizing', context });
+  try {
+    return await finalize(deps, { transaction: t, outcome, expectedStage: 'authorizing', context });
+  } catch (err) {
+    if (!(err instanceof StageChangedError)) throw err;
+    // Another finaliser recorded the outcome first — the recovery chore, when this request stalled longer than
+    // its grace period: what it stored (from the same acquirer record) is the answer, not a 500.
+    const stored = await deps.storage.repos.transactions.getTransactionById(t.id);
+    if (!stored) throw err;
+    return currentResult(deps, stored);
+  }
 }
 
 /**

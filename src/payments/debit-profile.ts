@@ -3,6 +3,8 @@ import { assertReattemptAllowed } from '../domain/reattempt.js';
 import type { PaymentResult } from '../domain/payment-result.js';
 import { newPendingTransaction } from '../domain/pending-transaction.js';
 import { methodCodeFor, type Transaction } from '../domain/transaction.js';
+import type { Repos } from '../storage/storage.js';
+import { checkAgreementDebit, recordAgreementDebit } from './agreement-check.js';
 import { attemptDeadline } from './attempt.js';
 import { authorizeAndFinalize } from './authorize.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
@@ -12,7 +14,8 @@ import type { PaymentContext } from './payment-context.js';
 import { atShopTime, keyClock } from './shop-time.js';
 import type { Shop } from './shops.js';
 import { claimOrder } from './widget-order.js';
-import { checkAgreementDebit, recordAgreementDebit } from './agreement-check.js';
+
+type FoundProfile = Awaited<ReturnType<Repos['profiles']['getProfileWithCard']>>;
 
 /**
  * `POST /transaction/profile`: a later payment on a stored card. RECURRING debits are merchant-initiated and
@@ -25,91 +28,126 @@ export async function debitProfile(
   ctx: RequestContext,
   source: 'api' | 'web' = 'api',
 ): Promise<PaymentResult> {
-  const shop = await shopForPayment(base, merchantId, input.serviceId, input.amount);
+  const readProfile = () =>
+    base.storage.repos.profiles.getProfileWithCard(merchantId, input.paymentProfileId);
+  // Both reads at once (on PostgreSQL two connections, one round trip of waiting); the shop's verdict still
+  // comes first, as when they ran one after the other.
+  const [shop, firstRead] = await Promise.all([
+    shopForPayment(base, merchantId, input.serviceId, input.amount),
+    readProfile(),
+  ]);
   // From here on, the shop's time (its test clock's, in the sandbox).
   const deps = atShopTime(base, shop);
-  const { transaction, context } = await storeDebit(deps, shop, merchantId, input, ctx, source);
-  return authorizeAndFinalize(deps, {
-    transaction,
-    context,
-    request: {
-      initiator: transaction.initiator,
-      storedCredential: 'subsequent',
-      quotedNetworkTxnId: transaction.quotedNetworkTxnId,
-    },
-  });
+  let found = firstRead;
+  // A profile that stays active but whose card was refreshed between the read and the INSERT: read it again.
+  for (let attempt = 1; ; attempt++) {
+    const stored = await tryStoreDebit(deps, shop, found, merchantId, input, ctx, source);
+    if (stored) {
+      const { transaction, context } = stored;
+      return authorizeAndFinalize(deps, {
+        transaction,
+        context,
+        request: {
+          initiator: transaction.initiator,
+          storedCredential: 'subsequent',
+          quotedNetworkTxnId: transaction.quotedNetworkTxnId,
+        },
+      });
+    }
+    if (attempt === 3) throw new Error(`profile ${input.paymentProfileId} kept changing under a debit`);
+    found = await readProfile();
+  }
 }
 
 /**
- * Loads what the debit needs, once — the shop, the profile and its sealed card — and stores the pending
- * transaction. The profile is read inside the write that stores it, so a debit can't slip in after a committed
- * deactivation.
+ * Stores the pending transaction, durably, before anyone asks the acquirer.
+ *
+ * The profile was read beside the shop, outside any transaction; the pending row's INSERT re-checks in the
+ * same statement that the profile is still active with the card that was read
+ * (`insertTransactionIfProfileActive`), so a debit can't slip in after a committed deactivation or card
+ * refresh. With nothing else to write, that INSERT is the whole write: on PostgreSQL one round trip with no
+ * BEGIN/COMMIT (`storage.atomically`). What must commit with the row keeps a transaction around the same
+ * INSERT: an idempotency key, a widget order claim, a schedule's attempt row (`ctx.stored`), and the debit of
+ * a recurring agreement, whose check locks the agreement so concurrent debits can't both take its last cycle.
+ * Checks on what was read (active, the schemes' reattempt rules) go between the read and the write.
  */
-async function storeDebit(
+async function tryStoreDebit(
   deps: PaymentsDeps,
   shop: Shop,
+  found: FoundProfile,
   merchantId: string,
   input: DebitProfileInput,
   ctx: RequestContext,
   source: 'api' | 'web',
-): Promise<{ transaction: Transaction; context: PaymentContext }> {
-  return deps.storage.transaction(async (trx) => {
-    const found = await trx.profiles.getProfileWithCard(merchantId, input.paymentProfileId);
-    if (!found) {
-      throw new DomainError('profileNotFound', [
-        { property: 'paymentProfileId', message: 'No such payment profile.' },
-      ]);
-    }
-    const { profile, card, agreement } = found;
-    if (!profile.isActive) {
-      throw new DomainError('profileInactive', [
-        { property: 'paymentProfileId', message: 'Payment profile inactive.' },
-      ]);
-    }
-    const now = deps.clock.now();
-    // Only a profile whose registration declared an agreement pays for this (the read above found it).
-    const bound = agreement && profile.type === 'RECURRING' ? agreement : undefined;
-    if (bound)
-      await checkAgreementDebit(trx, bound, { amount: input.amount, currency: input.currency, at: now });
-    const mit = profile.type === 'RECURRING';
-    if (mit) assertReattemptAllowed(found.retry, card, now, 'paymentProfileId');
-    const transaction = newPendingTransaction({
-      merchantId,
-      serviceId: shop.id,
-      source,
-      order: input,
-      successReturnUrl: null,
-      failureReturnUrl: null,
-      customer: {
-        firstName: profile.firstName,
-        lastName: profile.lastName,
-        email: profile.email,
-        cid: profile.cid,
-      },
-      cardId: profile.cardId,
-      paymentMethodCode: methodCodeFor(profile.type),
-      registers: null,
-      profileVariant: null,
-      initiator: profile.type === 'RECURRING' ? 'MIT' : 'CIT',
-      profileId: profile.id,
-      quotedNetworkTxnId: profile.firstTransactionId,
-      now,
-      acquirerDeadline: attemptDeadline(deps),
-    });
-    await trx.transactions.insertTransaction(transaction);
-    if (bound) await recordAgreementDebit(trx, bound, transaction.id, transaction.createdAt);
-    if (ctx.idempotency)
-      await trx.idempotency.attachTransaction(
-        ctx.idempotency.merchantId,
-        ctx.idempotency.key,
-        transaction.id,
-        keyClock(deps, shop, ctx),
-      );
-    if (ctx.oncePerOrder) await claimOrder(trx, transaction, transaction.createdAt);
-    if (ctx.stored) await ctx.stored(trx, transaction);
-    const retry = mit
-      ? { fingerprint: card.fingerprint, month: card.month, year: card.year, state: found.retry }
-      : undefined;
-    return { transaction, context: { shop, profile, card, retry } };
+): Promise<{ transaction: Transaction; context: PaymentContext } | null> {
+  if (!found) {
+    throw new DomainError('profileNotFound', [
+      { property: 'paymentProfileId', message: 'No such payment profile.' },
+    ]);
+  }
+  const { profile, card, agreement } = found;
+  if (!profile.isActive) throw profileInactive();
+  const now = deps.clock.now();
+  const mit = profile.type === 'RECURRING';
+  if (mit) assertReattemptAllowed(found.retry, card, now, 'paymentProfileId');
+  // Only a profile whose registration declared an agreement pays for this (the read above found it).
+  const bound = agreement && mit ? agreement : undefined;
+  const transaction = newPendingTransaction({
+    merchantId,
+    serviceId: shop.id,
+    source,
+    order: input,
+    successReturnUrl: null,
+    failureReturnUrl: null,
+    customer: {
+      firstName: profile.firstName,
+      lastName: profile.lastName,
+      email: profile.email,
+      cid: profile.cid,
+    },
+    cardId: profile.cardId,
+    paymentMethodCode: methodCodeFor(profile.type),
+    registers: null,
+    profileVariant: null,
+    initiator: mit ? 'MIT' : 'CIT',
+    profileId: profile.id,
+    quotedNetworkTxnId: profile.firstTransactionId,
+    now,
+    acquirerDeadline: attemptDeadline(deps),
   });
+  const store = (repos: Repos): Promise<boolean> =>
+    repos.transactions.insertTransactionIfProfileActive(transaction, profile);
+  let stored: boolean;
+  if (!ctx.idempotency && !ctx.oncePerOrder && !ctx.stored && !bound) {
+    stored = await deps.storage.atomically(store);
+  } else {
+    stored = await deps.storage.transaction(async (trx) => {
+      if (bound)
+        await checkAgreementDebit(trx, bound, { amount: input.amount, currency: input.currency, at: now });
+      if (!(await store(trx))) return false;
+      if (bound) await recordAgreementDebit(trx, bound, transaction.id, transaction.createdAt);
+      if (ctx.idempotency)
+        await trx.idempotency.attachTransaction(
+          ctx.idempotency.merchantId,
+          ctx.idempotency.key,
+          transaction.id,
+          keyClock(deps, shop, ctx),
+        );
+      if (ctx.oncePerOrder) await claimOrder(trx, transaction, transaction.createdAt);
+      if (ctx.stored) await ctx.stored(trx, transaction);
+      return true;
+    });
+  }
+  if (!stored) return null; // the profile changed since it was read; the next read says how
+  const retry = mit
+    ? { fingerprint: card.fingerprint, month: card.month, year: card.year, state: found.retry }
+    : undefined;
+  return { transaction, context: { shop, profile, card, retry } };
+}
+
+/** Inactive when read (a deactivation between the read and the INSERT shows at the next attempt's read). */
+function profileInactive(): DomainError {
+  return new DomainError('profileInactive', [
+    { property: 'paymentProfileId', message: 'Payment profile inactive.' },
+  ]);
 }

@@ -7,12 +7,14 @@ import {
   type TransactionStage,
   type TransactionStatus,
 } from '../domain/transaction.js';
-import { enqueueNotification } from '../notifications/outbox.js';
+import { enqueueNotification, notificationRow } from '../notifications/outbox.js';
 import type { PaymentResult } from '../domain/payment-result.js';
 import type { Repos } from '../storage/storage.js';
+import type { TransactionEventRow } from '../storage/event-repo.js';
+import type { FinishPatch } from '../storage/transaction-repo.js';
 import type { PaymentsDeps } from './deps.js';
 import type { PaymentContext } from './payment-context.js';
-import { recordRetryState } from './reattempt-state.js';
+import { recordRetryState, retryStateMayChange } from './reattempt-state.js';
 import { shopNow } from './shop-time.js';
 import { settleOrder } from './widget-order.js';
 
@@ -66,69 +68,136 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
     // A programming error, not a client's: statuses only move forward and a final one never changes.
     throw new Error(`transaction ${t.id}: ${t.status} → ${outcome.status} is not a forward transition`);
   }
-  const result = await deps.storage.transaction(async (repos): Promise<PaymentResult> => {
-    const shop = context?.shop ?? (await repos.merchants.getShopById(t.serviceId));
-    // The shop's time: a chore finishing a test-clock shop's payment writes that shop's (frozen) time.
-    const now = shopNow(deps, shop);
-    const paid = outcome.status === 'settled' || outcome.status === 'authorized';
-    let profile: PaymentProfile | undefined;
-    // A registration creates its profile once, when first paid; a later capture must not re-register it.
-    if (paid && t.registers && t.cardId && !t.profileId) {
-      profile = await registerProfile(repos, t, outcome.networkTxnId ?? '', now, deps);
-    } else if (t.profileId) {
-      profile = context?.profile ?? (await repos.profiles.getProfile(t.merchantId, t.profileId));
-    }
-    const updated: Transaction = {
-      ...t,
-      status: outcome.status,
-      stage: 'done',
-      statusCode: outcome.statusCode,
-      networkTxnId: outcome.networkTxnId ?? t.networkTxnId,
-      profileId: profile?.id ?? t.profileId,
-      modifiedAt: now,
-      challengeExpiresAt: null,
-    };
-    // A paid recurring registration (or FIRST) makes its declared agreement binding on the debits quoting it.
-    if (paid && declaresAgreements(t) && updated.networkTxnId) {
-      await repos.agreements.activate(t.id, {
-        networkTxnId: updated.networkTxnId,
-        profileId: updated.profileId,
-        now,
-      });
-    }
-    const changed = await repos.transactions.finish(
-      t.id,
-      {
-        status: updated.status,
-        stage: 'done',
-        statusCode: updated.statusCode,
-        networkTxnId: updated.networkTxnId,
-        profileId: updated.profileId,
-        modifiedAt: now,
-        challengeExpiresAt: null,
-      },
-      expectedStage,
-    );
-    if (!changed) throw new StageChangedError(t.id);
-    // The timeline's record of the change and of the acquirer's answer to the stage's operation.
-    await repos.events.record({
-      id: newId(),
-      transactionId: t.id,
-      at: now,
-      kind: 'status',
-      status: updated.status,
-      code: updated.statusCode,
-      detail: expectedStage,
-    });
-    await recordRetryState(repos, updated, outcome, context?.retry, now);
-    // Only the widget's payments claim an order; the API's never pay this extra statement.
-    if (t.source === 'web') await settleOrder(repos, updated, now);
-    if (shop) await enqueueNotification(repos, updated, profile, shop, now, deps.inboxUrl?.(shop) ?? null);
-    return { transaction: updated, profile, shopNotificationUrl: shop?.notificationUrl ?? null };
-  });
-  deps.notificationQueued?.();
+  const result =
+    (await finishInOneStatement(deps, o)) ??
+    (await deps.storage.transaction(async (repos): Promise<PaymentResult & { notified: boolean }> => {
+      const shop = context?.shop ?? (await repos.merchants.getShopById(t.serviceId));
+      // The shop's time: a chore finishing a test-clock shop's payment writes that shop's (frozen) time.
+      const now = shopNow(deps, shop);
+      const paid = outcome.status === 'settled' || outcome.status === 'authorized';
+      let profile: PaymentProfile | undefined;
+      // A registration creates its profile once, when first paid; a later capture must not re-register it.
+      if (paid && t.registers && t.cardId && !t.profileId) {
+        // Claim the row before creating the profile: a concurrent finaliser of the same registration (the
+        // recovery chore beside a stalled request) then waits here on PostgreSQL's row lock and loses the
+        // compare-and-set, instead of inserting the same profile and failing on the unique index.
+        if (!(await repos.transactions.claimStage(t.id, expectedStage))) throw new StageChangedError(t.id);
+        profile = await registerProfile(repos, t, outcome.networkTxnId ?? '', now, deps);
+      } else if (t.profileId) {
+        profile = context?.profile ?? (await repos.profiles.getProfile(t.merchantId, t.profileId));
+      }
+      const updated = finished(t, outcome, profile?.id ?? t.profileId, now);
+      // A paid recurring registration (or FIRST) makes its declared agreement binding on the debits quoting it.
+      if (paid && declaresAgreements(t) && updated.networkTxnId) {
+        await repos.agreements.activate(t.id, {
+          networkTxnId: updated.networkTxnId,
+          profileId: updated.profileId,
+          now,
+        });
+      }
+      const changed = await repos.transactions.finish(t.id, finishPatch(updated), expectedStage);
+      if (!changed) throw new StageChangedError(t.id);
+      await repos.events.record(statusEvent(updated, expectedStage, now));
+      await recordRetryState(repos, updated, outcome, context?.retry, now);
+      // Only the widget's payments claim an order; the API's never pay this extra statement.
+      if (t.source === 'web') await settleOrder(repos, updated, now);
+      if (shop) await enqueueNotification(repos, updated, profile, shop, now, deps.inboxUrl?.(shop) ?? null);
+      return {
+        transaction: updated,
+        profile,
+        shopNotificationUrl: shop?.notificationUrl ?? null,
+        notified: Boolean(shop && (updated.notificationUrl ?? shop.notificationUrl ?? deps.inboxUrl?.(shop))),
+      };
+    }));
+  // Wake the worker only when a notification was queued: a poke runs a whole round of every background task,
+  // which under load was a round of polling statements per payment.
+  if (result.notified) deps.notificationQueued?.();
   deps.paymentFinalized?.(result.transaction);
-  return result;
+  const { notified: _notified, ...answer } = result;
+  return answer;
+}
+
+function finished(t: Transaction, outcome: Outcome, profileId: string | null, now: number): Transaction {
+  return {
+    ...t,
+    status: outcome.status,
+    stage: 'done',
+    statusCode: outcome.statusCode,
+    networkTxnId: outcome.networkTxnId ?? t.networkTxnId,
+    profileId,
+    modifiedAt: now,
+    challengeExpiresAt: null,
+  };
+}
+
+function finishPatch(updated: Transaction): FinishPatch {
+  return {
+    status: updated.status,
+    stage: 'done',
+    statusCode: updated.statusCode,
+    networkTxnId: updated.networkTxnId,
+    profileId: updated.profileId,
+    modifiedAt: updated.modifiedAt,
+    challengeExpiresAt: null,
+  };
+}
+
+/** The timeline's record of the change and of the acquirer's answer to the stage's operation. */
+function statusEvent(
+  updated: Transaction,
+  expectedStage: TransactionStage,
+  now: number,
+): TransactionEventRow {
+  return {
+    id: newId(),
+    transactionId: updated.id,
+    at: now,
+    kind: 'status',
+    status: updated.status,
+    code: updated.statusCode,
+    detail: expectedStage,
+  };
+}
+
+/**
+ * The common finalisation — a profile debit or a plain card payment from the API, whose shop and profile the
+ * request already holds, creating no profile, activating no agreement, changing no card retry state and
+ * settling no widget order — is one write: the status change, its timeline event and its notification row, in
+ * one statement (`finishAndEnqueue`) with no BEGIN/COMMIT round trips on PostgreSQL (`storage.atomically`).
+ * Returns undefined for every other case, which takes the transaction in {@link finalize}; both write the
+ * same rows.
+ */
+async function finishInOneStatement(
+  deps: PaymentsDeps,
+  o: FinalizeOptions,
+): Promise<(PaymentResult & { notified: boolean }) | undefined> {
+  const { transaction: t, outcome, expectedStage, context } = o;
+  const paid = outcome.status === 'settled' || outcome.status === 'authorized';
+  const registers = paid && t.registers && t.cardId && !t.profileId;
+  const shop = context?.shop;
+  const profile = t.profileId ? context?.profile : undefined;
+  if (registers || t.source === 'web' || !shop || (t.profileId && !profile)) return undefined;
+  if (paid && declaresAgreements(t)) return undefined;
+  if (retryStateMayChange(t, outcome, context?.retry)) return undefined;
+  const now = shopNow(deps, shop);
+  const updated = finished(t, outcome, t.profileId, now);
+  const notification = notificationRow(updated, profile, shop, now, deps.inboxUrl?.(shop) ?? null);
+  const changed = await deps.storage.atomically((repos) =>
+    repos.transactions.finishAndEnqueue(
+      t.id,
+      finishPatch(updated),
+      expectedStage,
+      notification,
+      statusEvent(updated, expectedStage, now),
+    ),
+  );
+  if (!changed) throw new StageChangedError(t.id);
+  return {
+    transaction: updated,
+    profile,
+    shopNotificationUrl: shop.notificationUrl,
+    notified: notification !== null,
+  };
 }
 
 /** A customer-initiated first payment of a recurring card: the only kind that may declare an agreement. */

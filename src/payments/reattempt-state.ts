@@ -9,6 +9,22 @@ import type { RetryContext } from './payment-context.js';
  * a paid registration (a profile or `FIRST`) forgets the card's declines: the payer is back. A clean card's
  * approval, the common case, writes nothing.
  */
+/**
+ * Whether {@link recordRetryState} may write for this outcome: false only where it surely writes nothing (most
+ * payments), so a finaliser can take its one-statement path.
+ */
+export function retryStateMayChange(
+  t: Transaction,
+  outcome: { status: TransactionStatus },
+  retry: RetryContext | undefined,
+): boolean {
+  if (t.type !== 'sale' || !t.cardId) return false;
+  const paid = outcome.status === 'settled' || outcome.status === 'authorized';
+  if (t.initiator !== 'MIT') return paid && (t.registers !== null || t.profileVariant === 'FIRST');
+  if (outcome.status !== 'rejected' && !paid) return false;
+  return !(paid && retry && !retry.state);
+}
+
 export async function recordRetryState(
   repos: Repos,
   t: Transaction,

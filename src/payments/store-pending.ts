@@ -33,7 +33,7 @@ export interface StorePendingOptions {
   alongside?: ((repos: Repos, t: Transaction) => Promise<void>) | undefined;
 }
 
-/** Seals the card and stores the transaction as pending, in one database transaction. */
+/** Seals the card and stores it with the transaction, as pending, atomically. */
 export async function storePending(
   deps: PaymentsDeps,
   o: StorePendingOptions,
@@ -62,9 +62,15 @@ export async function storePending(
     now,
     acquirerDeadline: attemptDeadline(deps),
   });
+  // With nothing else to commit with them, the card and the pending row are one statement (no BEGIN/COMMIT on
+  // PostgreSQL); an idempotency key, a widget order claim or a declared agreement (`alongside`) must commit
+  // with them, in a transaction.
+  if (!o.ctx.idempotency && !o.ctx.oncePerOrder && !o.alongside) {
+    await deps.storage.atomically((repos) => repos.transactions.insertCardAndTransaction(sealed, t));
+    return t;
+  }
   await deps.storage.transaction(async (repos) => {
-    await repos.cards.insertCard(sealed);
-    await repos.transactions.insertTransaction(t);
+    await repos.transactions.insertCardAndTransaction(sealed, t);
     if (o.alongside) await o.alongside(repos, t);
     if (o.ctx.idempotency)
       await repos.idempotency.attachTransaction(

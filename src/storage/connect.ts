@@ -57,6 +57,32 @@ function restrictSqliteFiles(path: string): void {
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
+/** SQL text → statement name, shared by every connection so that one name always means one text. */
+const statementNames = new Map<string, string>();
+const NAMED_STATEMENTS_LIMIT = 1000;
+const PLANNABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * Sends the client's parameterised queries as named prepared statements: pg then parses a query once per
+ * connection and afterwards only binds and executes it, and the server keeps its plan, instead of parsing and
+ * planning the same text on every call (Kysely passes text and values, which pg sends unnamed). Kysely binds
+ * every value as a parameter, so the distinct texts are the query shapes; past the limit (a caller inlining
+ * values) new texts go unnamed, so the server's per-connection statements stay bounded.
+ */
+function preparedByName(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
+    if (typeof text !== 'string' || !Array.isArray(values) || !PLANNABLE.test(text))
+      return query(text, values, ...rest);
+    let name = statementNames.get(text);
+    if (name === undefined && statementNames.size < NAMED_STATEMENTS_LIMIT) {
+      name = `kartoteka_${statementNames.size + 1}`;
+      statementNames.set(text, name);
+    }
+    return name === undefined ? query(text, values, ...rest) : query({ name, text, values }, ...rest);
+  };
+}
+
 export function connect(options: SqliteOptions | PostgresOptions): Connection {
   if (options.kind === 'sqlite') {
     if (options.path !== ':memory:') restrictSqliteFiles(options.path);
@@ -87,7 +113,10 @@ export function connect(options: SqliteOptions | PostgresOptions): Connection {
   // A client losing its connection (database restart, network cut) must not crash the process: the query in
   // flight fails (the API answers 503) and the pool opens a new connection when the database is back.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    preparedByName(client);
+  });
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],

@@ -6,7 +6,8 @@ import type { Database } from './schema.js';
 
 export type NotificationRow = Database['notifications'];
 
-const ENQUEUED = [
+/** The columns a new notification row binds, in order (its ordinal is computed). */
+export const ENQUEUED = [
   'id',
   'transactionId',
   'merchantId',

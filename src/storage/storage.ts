@@ -90,6 +90,18 @@ export class Storage {
   }
 
   /**
+   * Runs `work` as one atomic write without a transaction of its own on PostgreSQL: `work` must make exactly
+   * one statement there (a single statement is atomic and commits by itself, so BEGIN and COMMIT would be two
+   * round trips that add nothing). On SQLite it runs like {@link transaction}, inside the group commit, where it
+   * may make several statements (the repositories' PostgreSQL-only CTEs are two statements on SQLite). Either
+   * way nothing resolves before the write is committed: durable as a transaction's.
+   */
+  atomically<T>(work: (repos: Repos) => Promise<T>): Promise<T> {
+    if (this.groupCommit) return this.transaction(work);
+    return work(this.repos);
+  }
+
+  /**
    * Gives the repositories the master key for shops' serviceKeys. Set once the key file is open, which needs
    * the database first (a missing key beside sealed data must refuse the start, not write a new key).
    */

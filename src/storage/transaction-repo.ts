@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Currency } from '../domain/money.js';
+import { EventRepo, type TransactionEventRow } from './event-repo.js';
 import type {
   Customer,
   Initiator,
@@ -12,7 +13,10 @@ import type {
   TransactionStatus,
   TransactionType,
 } from '../domain/transaction.js';
+import type { SealedCard } from '../vault/sealed-card.js';
+import { CardRepo } from './card-repo.js';
 import type { Dialect } from './connect.js';
+import { ENQUEUED, NotificationRepo, type NotificationRow } from './notification-repo.js';
 import { prepared } from './prepared.js';
 import type { Database } from './schema.js';
 
@@ -64,6 +68,61 @@ const insertQuery = prepared((db, arg) =>
     .values(Object.fromEntries(COLUMNS.map((column, i) => [column, arg(i)])) as unknown as Row),
 );
 
+const snake = (column: string) => column.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * The pending row of a profile debit, stored only while its profile is still active and still holds the card
+ * the debit read: one statement, so on PostgreSQL it needs no transaction around it (no BEGIN/COMMIT round
+ * trips), and a deactivation (or card refresh) committed after the debit read the profile is still seen — the
+ * row is then not stored. `INSERT … SELECT` takes the parameters' types from the target columns (PostgreSQL).
+ * Arguments: the COLUMNS in order, then the profile's id, merchant and card.
+ */
+const insertIfProfileSql: Record<Dialect, string> = (() => {
+  const build = (p: (i: number) => string) =>
+    `insert into transactions (${COLUMNS.map(snake).join(', ')}) ` +
+    `select ${COLUMNS.map((_, i) => p(i)).join(', ')} where exists (select 1 from payment_profiles ` +
+    `where id = ${p(COLUMNS.length)} and merchant_id = ${p(COLUMNS.length + 1)} and is_active = 1 ` +
+    `and card_id = ${p(COLUMNS.length + 2)})`;
+  return { postgres: build((i) => `$${i + 1}`), sqlite: build(() => '?') };
+})();
+
+/** The columns of a sealed card row, in the order insertCardAndTransaction binds them. */
+const CARD_COLUMNS = [
+  'id',
+  'merchantId',
+  'fingerprint',
+  'keyVersion',
+  'wrappedKey',
+  'encryptedPan',
+  'brand',
+  'last4',
+  'month',
+  'year',
+  'firstName',
+  'lastName',
+  'createdAt',
+] as const satisfies ReadonlyArray<keyof SealedCard>;
+
+// A compile-time check that CARD_COLUMNS lists every column of the cards table.
+type MissingCardColumn = Exclude<keyof Database['cards'], (typeof CARD_COLUMNS)[number]>;
+const everyCardColumn: [MissingCardColumn] extends [never] ? true : MissingCardColumn = true;
+void everyCardColumn;
+
+/**
+ * PostgreSQL: a new card's sealed row and the pending transaction that uses it, in one statement (the card's
+ * INSERT as a data-modifying CTE, which runs whether or not the main query reads it), so a card payment's
+ * pending row needs no BEGIN/COMMIT either. Arguments: CARD_COLUMNS, then COLUMNS. SQLite runs the two INSERTs
+ * inside the caller's (group-commit) transaction instead.
+ */
+const insertCardAndTransactionPostgres = (() => {
+  const card = CARD_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
+  const transaction = COLUMNS.map((_, i) => `$${CARD_COLUMNS.length + i + 1}`).join(', ');
+  return (
+    `with card as (insert into cards (${CARD_COLUMNS.map(snake).join(', ')}) values (${card})) ` +
+    `insert into transactions (${COLUMNS.map(snake).join(', ')}) values (${transaction})`
+  );
+})();
+
 /** The status change a finalisation writes, compare-and-set on the stage. */
 const finishQuery = prepared((db, arg) =>
   db
@@ -80,6 +139,52 @@ const finishQuery = prepared((db, arg) =>
     .where('id', '=', arg(7))
     .where('stage', '=', arg(8)),
 );
+
+const FINISHED = [
+  'status',
+  'stage',
+  'statusCode',
+  'networkTxnId',
+  'profileId',
+  'modifiedAt',
+  'challengeExpiresAt',
+] as const satisfies ReadonlyArray<keyof Row>;
+
+/**
+ * PostgreSQL: a finalisation's status change and its notification row in one statement (a data-modifying
+ * CTE): the notification is inserted only from the updated row, so both happen or neither does, and the
+ * statement's row count says whether the compare-and-set on the stage won. Arguments: FINISHED in order, the
+ * id, the expected stage, then the notification's ENQUEUED columns (its ordinal numbers itself, as in
+ * NotificationRepo.enqueue). SQLite has no DML in a WITH: there the two statements run inside the caller's
+ * (group-commit) transaction instead.
+ */
+// The timeline's row of the change (transaction_events, migration 0015), written by the same statement.
+const EVENT_COLUMNS = ['id', 'transactionId', 'at', 'kind', 'status', 'code', 'detail'] as const;
+
+/**
+ * PostgreSQL: the compare-and-set on the stage, then (only if it matched) the timeline's event row and the
+ * notification row, in one statement. Parameters: the patch, id, expected stage, the event's columns, then
+ * the notification's (when there is one).
+ */
+function finishAndEnqueuePostgres(withNotification: boolean): string {
+  const n = FINISHED.length;
+  const set = FINISHED.map((column, i) => `${snake(column)} = $${i + 1}`).join(', ');
+  const eventValues = EVENT_COLUMNS.map((_, i) => `$${n + 3 + i}`).join(', ');
+  const m = n + 3 + EVENT_COLUMNS.length;
+  const finished = `with finished as (update transactions set ${set} where id = $${n + 1} and stage = $${n + 2} returning id)`;
+  const event = `insert into transaction_events (${EVENT_COLUMNS.map(snake).join(', ')}) select ${eventValues} from finished`;
+  if (!withNotification) return `${finished} ${event}`;
+  const values = ENQUEUED.map((_, i) => `$${m + i}`).join(', ');
+  const transactionIdArg = m + ENQUEUED.indexOf('transactionId');
+  return (
+    `${finished}, event as (${event}) ` +
+    `insert into notifications (${ENQUEUED.map(snake).join(', ')}, ordinal) ` +
+    `select ${values}, (select coalesce(max(ordinal), 0) + 1 from notifications ` +
+    `where transaction_id = $${transactionIdArg}) from finished`
+  );
+}
+const FINISH_EVENT_ENQUEUE = finishAndEnqueuePostgres(true);
+const FINISH_EVENT = finishAndEnqueuePostgres(false);
 
 export type FinishPatch = Required<
   Pick<
@@ -175,6 +280,45 @@ export class TransactionRepo {
     );
   }
 
+  /**
+   * Stores a profile debit's pending row only if the profile is still active with the same card (see
+   * insertIfProfileSql); returns whether it was stored. One statement: safe in {@link Storage.atomically}.
+   */
+  async insertTransactionIfProfileActive(
+    t: Transaction,
+    profile: { id: string; merchantId: string; cardId: string },
+  ): Promise<boolean> {
+    const row = toRow(t);
+    const parameters = [
+      ...COLUMNS.map((column) => row[column] ?? null),
+      profile.id,
+      profile.merchantId,
+      profile.cardId,
+    ];
+    const result = await this.db.executeQuery(
+      CompiledQuery.raw(insertIfProfileSql[this.dialect], parameters),
+    );
+    return Number(result.numAffectedRows ?? 0) > 0;
+  }
+
+  /**
+   * Stores a new sealed card and the pending transaction charging it, atomically: one statement on
+   * PostgreSQL (safe in `Storage.atomically`), two on SQLite, where that runs them in a transaction.
+   */
+  async insertCardAndTransaction(card: SealedCard, t: Transaction): Promise<void> {
+    if (this.dialect === 'sqlite') {
+      await new CardRepo(this.db).insertCard(card);
+      await this.insertTransaction(t);
+      return;
+    }
+    const row = toRow(t);
+    const parameters = [
+      ...CARD_COLUMNS.map((column) => card[column]),
+      ...COLUMNS.map((column) => row[column] ?? null),
+    ];
+    await this.db.executeQuery(CompiledQuery.raw(insertCardAndTransactionPostgres, parameters));
+  }
+
   async getTransaction(merchantId: string, id: string): Promise<Transaction | undefined> {
     const row = await this.db
       .selectFrom('transactions')
@@ -231,6 +375,50 @@ export class TransactionRepo {
       id,
       expectedStage,
     ]);
+    return Number(result.numAffectedRows ?? 0) > 0;
+  }
+
+  /**
+   * Whether the row is still in `expected`, taking its row lock on PostgreSQL (a no-op UPDATE) until the
+   * caller's transaction ends; a concurrent claimer waits for that and then sees the stage it left.
+   */
+  async claimStage(id: string, expected: TransactionStage): Promise<boolean> {
+    const result = await this.db
+      .updateTable('transactions')
+      .set((eb) => ({ stage: eb.ref('stage') }))
+      .where('id', '=', id)
+      .where('stage', '=', expected)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * {@link finish}, and when `notification` is given its row too, atomically; returns whether the stage
+   * compare-and-set won (nothing is written when it lost). One statement on PostgreSQL, so it is safe in
+   * `Storage.atomically`; two on SQLite, where that runs it in a transaction.
+   */
+  async finishAndEnqueue(
+    id: string,
+    patch: FinishPatch,
+    expectedStage: TransactionStage,
+    notification: Omit<NotificationRow, 'ordinal'> | null,
+    event: TransactionEventRow,
+  ): Promise<boolean> {
+    if (this.dialect === 'sqlite') {
+      if (!(await this.finish(id, patch, expectedStage))) return false;
+      await new EventRepo(this.db, this.dialect).record(event);
+      if (notification) await new NotificationRepo(this.db, this.dialect).enqueue(notification);
+      return true;
+    }
+    const parameters = [
+      ...FINISHED.map((column) => patch[column]),
+      id,
+      expectedStage,
+      ...EVENT_COLUMNS.map((column) => event[column] ?? null),
+      ...(notification ? ENQUEUED.map((column) => notification[column] ?? null) : []),
+    ];
+    const statement = notification ? FINISH_EVENT_ENQUEUE : FINISH_EVENT;
+    const result = await this.db.executeQuery(CompiledQuery.raw(statement, parameters));
     return Number(result.numAffectedRows ?? 0) > 0;
   }
 

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/acquirer/sandbox/ledger.js';
 import { openStorage } from '../../src/storage/open.js';
 import { SandboxLedgerStore } from '../../src/acquirer/sandbox/sandbox-ledger-store.js';
+import { freshPostgresDatabase, PG_URL } from '../support/databases.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -81,6 +82,41 @@ describe('sandbox ledger on SQLite with synchronous=FULL (lazy ledger commits)',
       ]);
     } finally {
       await storage.close();
+    }
+  });
+});
+
+describe.skipIf(!PG_URL)('sandbox ledger on PostgreSQL (asynchronous ledger commits)', () => {
+  it('commits each entry by itself, leaves the session synchronous, and the first entry of a reference stands', async () => {
+    const database = await freshPostgresDatabase();
+    // One connection, so the setting read afterwards is the one the ledger's statements ran on.
+    const storage = await openStorage({
+      kind: 'postgres',
+      url: database.url,
+      poolSize: 1,
+      statementTimeoutMs: 5000,
+    });
+    try {
+      const setting = async () =>
+        (await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(storage.db)).rows[0]
+          ?.synchronous_commit;
+      const before = await setting();
+      const ledger = new SandboxLedgerStore(storage.db, storage.dialect);
+      const first = await ledger.record(entry('p1', 'authorize', 100));
+      expect(first.amount).toBe(100);
+      // The asynchronous commit was local to the INSERT's own transaction.
+      expect(await setting()).toBe(before);
+      const again = await ledger.record({ ...entry('p1', 'authorize', 999), networkTxnId: '999' });
+      expect(again).toEqual(first);
+      expect(await ledger.find('p1', 'authorize')).toEqual(first);
+      await expect(
+        ledger.record({ ...entry('p2', 'authorize'), amount: null as unknown as number }),
+      ).rejects.toThrow();
+      expect(await setting()).toBe(before);
+      expect((await ledger.list()).map((e) => `${e.reference}/${e.operation}`)).toEqual(['p1/authorize']);
+    } finally {
+      await storage.close();
+      await database.drop();
     }
   });
 });

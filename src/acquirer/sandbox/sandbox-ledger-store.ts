@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import type { AcquirerOperation } from '../acquirer.js';
 import type { LedgerEntry, SandboxLedger } from './ledger.js';
 import type { Database } from '../../storage/schema.js';
@@ -34,6 +34,21 @@ const insertQuery = prepared((db, arg) =>
     .onConflict((oc) => oc.columns(['reference', 'operation']).doNothing()),
 );
 
+const snake = (column: string) => column.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * PostgreSQL: insertQuery with an asynchronous commit. `set_config(…, true)` holds for the statement's own
+ * implicit transaction only, so the commit returns without waiting for its WAL flush and the session's
+ * setting is untouched afterwards. The same reasoning as `synchronous=NORMAL` on SQLite (see the class): the
+ * WAL is one sequential log and the gateway's next synchronous commit — the debit's finalisation — flushes it
+ * past this entry, so every outcome the gateway has durably recorded has its ledger entry durable behind it.
+ */
+const insertLazyPostgres =
+  `insert into sandbox_ledger (${COLUMNS.map(snake).join(', ')}) ` +
+  `select ${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')} ` +
+  `from (select set_config('synchronous_commit', 'off', true)) as lazy_commit ` +
+  `on conflict (reference, operation) do nothing`;
+
 const findQuery = prepared((db, arg) =>
   db.selectFrom('sandboxLedger').selectAll().where('reference', '=', arg(0)).where('operation', '=', arg(1)),
 );
@@ -61,7 +76,8 @@ function toEntry({ recurring, ...row }: Row): LedgerEntry {
  * so the gateway's next `FULL` commit — a debit's finalisation, which comes after the ledger entry — flushes
  * the entry with it: whenever the gateway's record of an outcome is durable, the ledger entry behind it is
  * too. A power loss in between loses the entry only together with the outcome, leaving the pending
- * transaction, which recovery resolves by asking the ledger (docs/performance.md, "Durability").
+ * transaction, which recovery resolves by asking the ledger (docs/performance.md, "Durability"). On PostgreSQL
+ * an authorisation's entry commits asynchronously for the same reason (insertLazyPostgres).
  */
 export class SandboxLedgerStore implements SandboxLedger {
   constructor(
@@ -89,11 +105,11 @@ export class SandboxLedgerStore implements SandboxLedger {
   async record(entry: LedgerEntry): Promise<LedgerEntry> {
     return this.write(async (db) => {
       const row: Row = { ...entry, recurring: entry.recurring ?? null, captured: entry.captured ? 1 : 0 };
-      const inserted = await insertQuery.execute(
-        db,
-        this.dialect,
-        COLUMNS.map((column) => row[column] ?? null),
-      );
+      const values = COLUMNS.map((column) => row[column] ?? null);
+      const inserted: QueryResult<unknown> =
+        this.dialect === 'postgres'
+          ? await db.executeQuery(CompiledQuery.raw(insertLazyPostgres, values))
+          : await insertQuery.execute(db, this.dialect, values);
       // Recorded now, or already (the same reference again): then the first entry stands.
       const stored =
         Number(inserted.numAffectedRows ?? 0) > 0
