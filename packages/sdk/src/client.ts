@@ -1,5 +1,11 @@
 import { Agreements } from './agreements.js';
-import { Transport, type RequestOptions } from './transport.js';
+import { extensionRoot, merchantTransport } from './extension.js';
+import { Inbox } from './inbox.js';
+import { Notifications } from './notifications.js';
+import { SchedulesClient } from './schedules.js';
+import { TestClocksClient } from './test-clocks.js';
+import { TransactionSearch } from './transaction-search.js';
+import type { RequestOptions, Transport } from './transport.js';
 import type {
   CanRefundRequest,
   CaptureRequest,
@@ -54,33 +60,35 @@ const seg = encodeURIComponent;
  */
 export class KartotekaClient {
   private readonly http: Transport;
-  /** Kartoteka's recurring agreements (extension endpoints). */
+  // Kartoteka's extension resources (`{gateway}/kartoteka/v1/merchant/{merchantId}/…`; imoje has none): the
+  // same token, merchant, retries, timeouts and idempotency keys as the imoje methods.
+  /** Recurring agreements. */
   readonly agreements: Agreements;
+  /** Schedules: the gateway debits a recurring profile every interval. */
+  readonly schedules: SchedulesClient;
+  /** A service's test clock (sandbox only). */
+  readonly testClocks: TestClocksClient;
+  /** The notifications Kartoteka sent the merchant's shops, with every delivery attempt. */
+  readonly notifications: Notifications;
+  /** The sandbox's webhook inbox (sandbox only). */
+  readonly inbox: Inbox;
+  /** The transaction list and search, and each transaction's timeline. */
+  readonly transactionSearch: TransactionSearch;
 
   constructor(options: ClientOptions) {
-    if (!options.merchantId) throw new TypeError('KartotekaClient: merchantId is required');
-    if (!options.token) throw new TypeError('KartotekaClient: token is required');
-    const fetchImpl = options.fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== 'function') {
-      throw new TypeError('KartotekaClient: no global fetch; pass options.fetch (Node 20+ has one built in)');
-    }
     const baseUrl = (options.baseUrl ?? IMOJE_BASE_URL).replace(/\/+$/, '');
-    const transport = (root: string) =>
-      new Transport({
-        root: `${root}/${seg(options.merchantId)}`,
-        token: options.token,
-        // Bound: some runtimes throw "Illegal invocation" when fetch is called detached from globalThis.
-        fetch: options.fetch ?? fetchImpl.bind(globalThis),
-        maxRetries: options.maxRetries ?? 2,
-        retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
-        retryMaxDelayMs: options.retryMaxDelayMs ?? 8000,
-        timeoutMs: options.timeoutMs ?? 30_000,
-      });
-    this.http = transport(baseUrl);
-    const extension =
-      options.extensionBaseUrl?.replace(/\/+$/, '') ??
-      baseUrl.replace(/\/v1\/merchant$/, '/kartoteka/v1/merchant');
-    this.agreements = new Agreements(transport(extension));
+    this.http = merchantTransport('KartotekaClient', baseUrl, options);
+    const extension = merchantTransport(
+      'KartotekaClient',
+      extensionRoot(baseUrl, options.extensionBaseUrl),
+      options,
+    );
+    this.agreements = new Agreements(extension);
+    this.schedules = new SchedulesClient(extension);
+    this.testClocks = new TestClocksClient(extension);
+    this.notifications = new Notifications(extension);
+    this.inbox = new Inbox(extension);
+    this.transactionSearch = new TransactionSearch(extension);
   }
 
   /** `POST /transaction`: a one-off 3-D Secure payment, a card registration, or a FIRST/STANDARD payment. */

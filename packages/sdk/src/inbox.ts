@@ -1,5 +1,5 @@
 import type { ClientOptions } from './client.js';
-import { extensionTransport, queryString } from './extension.js';
+import { extensionTransport, queryString, transportOf } from './extension.js';
 import type { RequestOptions, Transport } from './transport.js';
 import type {
   InboxListQuery,
@@ -15,8 +15,9 @@ import type {
 export class Inbox {
   private readonly http: Transport;
 
-  constructor(options: ClientOptions) {
-    this.http = extensionTransport('Inbox', options);
+  /** Standalone with a {@link KartotekaClient}'s options; `client.inbox` is the same, built from the client's. */
+  constructor(options: ClientOptions | Transport) {
+    this.http = transportOf(options, (o) => extensionTransport('Inbox', o));
   }
 
   /** One page, newest first. */

@@ -1,5 +1,5 @@
 import type { ClientOptions } from './client.js';
-import { extensionTransport, queryString } from './extension.js';
+import { extensionTransport, queryString, transportOf } from './extension.js';
 import type { RequestOptions, Transport } from './transport.js';
 import type {
   NotificationListQuery,
@@ -14,8 +14,9 @@ import type {
 export class Notifications {
   private readonly http: Transport;
 
-  constructor(options: ClientOptions) {
-    this.http = extensionTransport('Notifications', options);
+  /** Standalone with a {@link KartotekaClient}'s options; `client.notifications` is the same, built from the client's. */
+  constructor(options: ClientOptions | Transport) {
+    this.http = transportOf(options, (o) => extensionTransport('Notifications', o));
   }
 
   /** One page, newest first; pass `nextCursor` back as `cursor` for the next. */

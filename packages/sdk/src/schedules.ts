@@ -1,4 +1,5 @@
-import { Transport, type RequestOptions } from './transport.js';
+import { gatewayExtensionRoot, merchantTransport, transportOf, type MerchantOptions } from './extension.js';
+import type { RequestOptions, Transport } from './transport.js';
 import type {
   CreateScheduleRequest,
   ListSchedulesQuery,
@@ -7,16 +8,9 @@ import type {
   ScheduleResponse,
 } from './types/schedule.js';
 
-export interface KartotekaExtensionOptions {
-  merchantId: string;
-  token: string;
+export interface KartotekaExtensionOptions extends MerchantOptions {
   /** The Kartoteka gateway's origin, e.g. `http://127.0.0.1:8080` (imoje itself has no such endpoints). */
   gatewayUrl: string;
-  maxRetries?: number;
-  retryBaseDelayMs?: number;
-  retryMaxDelayMs?: number;
-  timeoutMs?: number;
-  fetch?: typeof globalThis.fetch;
 }
 
 const seg = encodeURIComponent;
@@ -29,19 +23,11 @@ const seg = encodeURIComponent;
 export class SchedulesClient {
   private readonly http: Transport;
 
-  constructor(options: KartotekaExtensionOptions) {
-    if (!options.merchantId) throw new TypeError('SchedulesClient: merchantId is required');
-    if (!options.token) throw new TypeError('SchedulesClient: token is required');
-    if (!options.gatewayUrl) throw new TypeError('SchedulesClient: gatewayUrl is required');
-    const fetchImpl = options.fetch ?? globalThis.fetch;
-    this.http = new Transport({
-      root: `${options.gatewayUrl.replace(/\/+$/, '')}/kartoteka/v1/merchant/${seg(options.merchantId)}`,
-      token: options.token,
-      fetch: options.fetch ?? fetchImpl.bind(globalThis),
-      maxRetries: options.maxRetries ?? 2,
-      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
-      retryMaxDelayMs: options.retryMaxDelayMs ?? 8000,
-      timeoutMs: options.timeoutMs ?? 30_000,
+  /** Standalone with its own options; `client.schedules` is the same, built from a {@link KartotekaClient}'s. */
+  constructor(options: KartotekaExtensionOptions | Transport) {
+    this.http = transportOf(options, (o) => {
+      if (!o.gatewayUrl) throw new TypeError('SchedulesClient: gatewayUrl is required');
+      return merchantTransport('SchedulesClient', gatewayExtensionRoot(o.gatewayUrl), o);
     });
   }
 

@@ -1,3 +1,4 @@
+import { gatewayExtensionRoot, merchantTransport, transportOf } from './extension.js';
 import { Transport, type RequestOptions } from './transport.js';
 import type {
   AdvanceTestClockRequest,
@@ -23,27 +24,16 @@ export class TestClocksClient {
   private readonly http: Transport;
   private readonly advanceTimeoutMs: number;
 
-  constructor(options: TestClocksOptions) {
-    if (!options.merchantId) throw new TypeError('TestClocksClient: merchantId is required');
-    if (!options.token) throw new TypeError('TestClocksClient: token is required');
-    if (!options.gatewayUrl) throw new TypeError('TestClocksClient: gatewayUrl is required');
-    const fetchImpl = options.fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== 'function') {
-      throw new TypeError(
-        'TestClocksClient: no global fetch; pass options.fetch (Node 20+ has one built in)',
-      );
-    }
-    const origin = options.gatewayUrl.replace(/\/+$/, '');
-    this.http = new Transport({
-      root: `${origin}/kartoteka/v1/merchant/${seg(options.merchantId)}`,
-      token: options.token,
-      fetch: options.fetch ?? fetchImpl.bind(globalThis),
-      maxRetries: options.maxRetries ?? 2,
-      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
-      retryMaxDelayMs: options.retryMaxDelayMs ?? 8000,
-      timeoutMs: options.timeoutMs ?? 30_000,
+  /**
+   * Standalone with its own options; `client.testClocks` is the same, built from a {@link KartotekaClient}'s
+   * (its advances wait up to the default 10 min; pass `timeoutMs` per call to change that).
+   */
+  constructor(options: TestClocksOptions | Transport) {
+    this.http = transportOf(options, (o) => {
+      if (!o.gatewayUrl) throw new TypeError('TestClocksClient: gatewayUrl is required');
+      return merchantTransport('TestClocksClient', gatewayExtensionRoot(o.gatewayUrl), o);
     });
-    this.advanceTimeoutMs = options.advanceTimeoutMs ?? 600_000;
+    this.advanceTimeoutMs = (options instanceof Transport ? undefined : options.advanceTimeoutMs) ?? 600_000;
   }
 
   /** `GET …/test-clock/{serviceId}`; `NotFoundError` (`CLK-ERROR-230404`) when the service has none. */

@@ -1,4 +1,5 @@
-import { Transport, type RequestOptions } from './transport.js';
+import { gatewayExtensionRoot, merchantTransport, transportOf, type MerchantOptions } from './extension.js';
+import type { RequestOptions, Transport } from './transport.js';
 import type {
   ListedTransaction,
   TransactionListFilter,
@@ -6,20 +7,13 @@ import type {
   TransactionTimelineResponse,
 } from './types/transaction-list.js';
 
-export interface TransactionSearchOptions {
-  merchantId: string;
-  token: string;
+export interface TransactionSearchOptions extends MerchantOptions {
   /**
    * The gateway, e.g. `http://localhost:8080`: this is Kartoteka's own extension
    * (`/kartoteka/v1/merchant/{merchantId}`), not part of imoje's API. A base ending in `/v1/merchant` (what
    * {@link KartotekaClient} takes) works too.
    */
   baseUrl: string;
-  maxRetries?: number;
-  retryBaseDelayMs?: number;
-  retryMaxDelayMs?: number;
-  timeoutMs?: number;
-  fetch?: typeof globalThis.fetch;
 }
 
 const seg = encodeURIComponent;
@@ -42,23 +36,11 @@ function queryOf(filter: TransactionListFilter): string {
 export class TransactionSearch {
   private readonly http: Transport;
 
-  constructor(options: TransactionSearchOptions) {
-    if (!options.merchantId) throw new TypeError('TransactionSearch: merchantId is required');
-    if (!options.token) throw new TypeError('TransactionSearch: token is required');
-    if (!options.baseUrl)
-      throw new TypeError('TransactionSearch: baseUrl (the Kartoteka gateway) is required');
-    const fetchImpl = options.fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== 'function')
-      throw new TypeError('TransactionSearch: no global fetch; pass options.fetch');
-    const gateway = options.baseUrl.replace(/\/+$/, '').replace(/\/v1\/merchant$/, '');
-    this.http = new Transport({
-      root: `${gateway}/kartoteka/v1/merchant/${seg(options.merchantId)}`,
-      token: options.token,
-      fetch: options.fetch ?? fetchImpl.bind(globalThis),
-      maxRetries: options.maxRetries ?? 2,
-      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
-      retryMaxDelayMs: options.retryMaxDelayMs ?? 8000,
-      timeoutMs: options.timeoutMs ?? 30_000,
+  /** Standalone with its own options; `client.transactionSearch` is the same, built from a {@link KartotekaClient}'s. */
+  constructor(options: TransactionSearchOptions | Transport) {
+    this.http = transportOf(options, (o) => {
+      if (!o.baseUrl) throw new TypeError('TransactionSearch: baseUrl (the Kartoteka gateway) is required');
+      return merchantTransport('TransactionSearch', gatewayExtensionRoot(o.baseUrl), o);
     });
   }
 

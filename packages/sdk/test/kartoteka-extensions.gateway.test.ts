@@ -80,6 +80,13 @@ describe('Notifications and Inbox (Kartoteka extensions) against the real gatewa
     }
     // The registration, then its resend: two arrivals of the same bytes.
     expect(messages.length).toBeGreaterThanOrEqual(4);
+    // The same resources through the one KartotekaClient (client.notifications, client.inbox).
+    const viaClient = await client.notifications.list({ transactionId: ids[1] });
+    expect(viaClient.notifications.map((x) => x.id)).toEqual([n.id]);
+    expect((await client.notifications.get(n.id)).notification.deliveryAttempts).toHaveLength(2);
+    const arrived = (await client.inbox.list({ limit: 100 })).messages;
+    expect(arrived.map((m) => m.id)).toEqual(messages.slice(0, arrived.length));
+    expect((await client.inbox.get(arrived[0]!.id)).message).toEqual(arrived[0]);
     await expect(notifications.get('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(
       NotFoundError,
     );

@@ -56,6 +56,27 @@ describe('SchedulesClient against the real gateway', () => {
     await expect(schedules.get('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it('client.schedules is the same resource, reached from the one KartotekaClient', async () => {
+    const reg = await client.createTransaction(
+      saleRequest(gw.merchant.serviceId, { paymentMethodCode: 'recurring' }),
+    );
+    const profileId = reg.transaction.paymentProfile!.id;
+    const { schedule } = await client.schedules.create({
+      paymentProfileId: profileId,
+      amount: 1500,
+      currency: 'PLN',
+      interval: { unit: 'week', count: 2 },
+      startAt: Math.floor(Date.now() / 1000) + 3600,
+    });
+    expect(schedule).toMatchObject({ status: 'active', paymentProfileId: profileId, amount: 1500 });
+    // The standalone class sees what the client property made: the same endpoint, merchant and token.
+    expect((await schedules.get(schedule.id)).schedule).toEqual(schedule);
+    expect((await client.schedules.list({ paymentProfileId: profileId })).schedules).toEqual([schedule]);
+    expect((await client.schedules.cancel(schedule.id)).schedule.status).toBe('cancelled');
+    const stranger = clientFor(gw, { ...gw.merchant, token: 'x'.repeat(48) });
+    await expect(stranger.schedules.list()).rejects.toBeInstanceOf(AuthenticationError);
+  });
+
   it('refuses a wrong token; tells a schedule event from an imoje notification', async () => {
     const wrong = new SchedulesClient({
       gatewayUrl: gw.url,

@@ -66,6 +66,21 @@ describe('TestClocks against the real gateway (sandbox)', () => {
     expect(again).toEqual(first);
     expect((await own.get(m.serviceId)).testClock.frozenAt).toBe('2030-01-08T00:00:00.000Z');
   });
+
+  it('client.testClocks: the same clock from the one KartotekaClient, idempotent advances included', async () => {
+    const m = await gw.newMerchant();
+    const own = clientFor(gw, m);
+    expect((await own.testClocks.freeze(m.serviceId, '2031-03-01T00:00:00Z')).testClock.frozenAt).toBe(
+      '2031-03-01T00:00:00.000Z',
+    );
+    const first = await own.testClocks.advance(m.serviceId, { by: '1d' }, { idempotencyKey: 'client-adv' });
+    expect(await own.testClocks.advance(m.serviceId, { by: '1d' }, { idempotencyKey: 'client-adv' })).toEqual(
+      first,
+    );
+    expect((await own.testClocks.get(m.serviceId)).testClock.frozenAt).toBe('2031-03-02T00:00:00.000Z');
+    expect(await own.testClocks.delete(m.serviceId)).toEqual({ testClock: null });
+    await expect(own.testClocks.get(m.serviceId)).rejects.toBeInstanceOf(NotFoundError);
+  });
 });
 
 describe('TestClocks against a production gateway', () => {
@@ -88,5 +103,9 @@ describe('TestClocks against a production gateway', () => {
     const err = await clocks.freeze(gw.merchant.serviceId).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermissionError);
     expect((err as PermissionError).code).toBe('CLK-ERROR-230403');
+    const viaClient = await clientFor(gw, gw.merchant)
+      .testClocks.freeze(gw.merchant.serviceId)
+      .catch((e: unknown) => e);
+    expect(viaClient).toBeInstanceOf(PermissionError);
   });
 });

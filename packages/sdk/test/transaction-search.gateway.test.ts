@@ -44,6 +44,26 @@ describe('TransactionSearch', () => {
     expect(tl.timeline[1]).toMatchObject({ status: 'settled', code: 'CODE_000' });
   });
 
+  it('client.transactionSearch: the same list from the one KartotekaClient, extensionBaseUrl honoured', async () => {
+    const sale = await client.createTransaction(
+      saleRequest(gw.merchant.serviceId, { amount: 1234, paymentMethodCode: 'ecom3ds' }),
+    );
+    const page = await client.transactionSearch.list({ limit: 1 });
+    expect(page.transactions.map((t) => t.transaction.id)).toEqual([sale.transaction.id]);
+    expect(page).toEqual(await search.list({ limit: 1 }));
+    const tl = await client.transactionSearch.timeline(sale.transaction.id);
+    expect(tl.timeline.map((e) => e.kind)).toEqual(['created', 'status']);
+    // imoje's base points nowhere here: only the override can reach the extension.
+    const split = clientFor(gw, gw.merchant, {
+      baseUrl: 'http://127.0.0.1:9/v1/merchant',
+      extensionBaseUrl: `${gw.url}/kartoteka/v1/merchant/`,
+      maxRetries: 0,
+    });
+    expect((await split.transactionSearch.list({ limit: 1 })).transactions[0]!.transaction.id).toBe(
+      sale.transaction.id,
+    );
+  });
+
   it('throws the SDK errors for bad input and a bad token', async () => {
     await expect(search.list({ limit: 500 })).rejects.toBeInstanceOf(ValidationError);
     const stranger = new TransactionSearch({
