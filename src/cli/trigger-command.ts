@@ -41,10 +41,15 @@ export function triggerCommand(program: Command): void {
         throw new Error(`no scenario ${name}; one of: ${SCENARIOS.map((s) => s.name).join(', ')}`);
       }
       const target = gatewayTarget(opts);
-      const created = await scenario.run(new GatewayClient(target));
+      const ran = await scenario.run(new GatewayClient(target));
+      const { transactions: created, notes = [], ...rest } = Array.isArray(ran) ? { transactions: ran } : ran;
       if (opts.json) {
         return void process.stdout.write(
-          JSON.stringify({ scenario: name, transactions: created }, null, 2) + '\n',
+          JSON.stringify(
+            { scenario: name, transactions: created, ...rest, ...(notes.length ? { notes } : {}) },
+            null,
+            2,
+          ) + '\n',
         );
       }
       process.stdout.write(
@@ -54,7 +59,8 @@ export function triggerCommand(program: Command): void {
             'nothing created',
           ) +
           `Their notifications: ${target.url}/kartoteka/v1/merchant/${target.merchantId}/notifications` +
-          `?transactionId=<id> (or watch them arrive with \`kartoteka listen\`)\n`,
+          `?transactionId=<id> (or watch them arrive with \`kartoteka listen\`)\n` +
+          notes.map((n) => n + '\n').join(''),
       );
     },
   );

@@ -8,10 +8,19 @@ export interface Created {
   status: string;
 }
 
+/** What a scenario left besides transactions (a schedule, a test clock), for the printout. */
+export interface Outcome {
+  transactions: Created[];
+  schedule?: { id: string; status: string; cycle: number; cyclesSettled: number };
+  testClock?: { serviceId: string; frozenAt: string; reused: boolean };
+  /** Lines printed after the table: what was left behind and how to undo it. */
+  notes?: string[];
+}
+
 export interface Scenario {
   name: string;
   description: string;
-  run(client: GatewayClient): Promise<Created[]>;
+  run(client: GatewayClient): Promise<Created[] | Outcome>;
 }
 
 interface TransactionAnswer {
@@ -38,8 +47,36 @@ export class GatewayClient {
     return `trigger-${what}-${this.run}-${++this.count}`;
   }
 
+  /** imoje's merchant API: `/v1/merchant/{merchantId}{path}`. */
   async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const url = `${this.target.url}/v1/merchant/${this.target.merchantId}${path}`;
+    return this.answer<T>(method, `/v1/merchant/${this.target.merchantId}${path}`, body);
+  }
+
+  /** Kartoteka's extension: `/kartoteka/v1/merchant/{merchantId}{path}`; `null` when it answers 404. */
+  async ext<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T | null> {
+    const full = `/kartoteka/v1/merchant/${this.target.merchantId}${path}`;
+    const res = await this.send(method, full, body);
+    if (res.status === 404) return null;
+    return this.parsed<T>(method, full, res);
+  }
+
+  private async answer<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    return this.parsed<T>(method, path, await this.send(method, path, body));
+  }
+
+  private parsed<T>(method: string, path: string, res: { status: number; text: string }): T {
+    if (res.status < 200 || res.status > 299) {
+      throw new Error(`${method} ${path} answered HTTP ${res.status}: ${res.text.slice(0, 500)}`);
+    }
+    return JSON.parse(res.text) as T;
+  }
+
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; text: string }> {
+    const url = `${this.target.url}${path}`;
     let res: Response;
     try {
       res = await fetch(url, {
@@ -56,13 +93,18 @@ export class GatewayClient {
         `cannot reach the gateway at ${this.target.url} (${code ?? (err as Error).message}): is it running?`,
       );
     }
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} answered HTTP ${res.status}: ${text.slice(0, 500)}`);
-    return JSON.parse(text) as T;
+    return { status: res.status, text: await res.text() };
   }
 
   /** A card sale registering a OneClick profile, as in the README's walk-through. */
-  sale(number: string, what: string, amount = 1999): Promise<TransactionAnswer> {
+  sale(
+    number: string,
+    what: string,
+    amount = 1999,
+    code: 'oneclick' | 'recurring' = 'oneclick',
+    /** The card's expiry year: a few years after now, or after a test clock's time. */
+    year = new Date().getUTCFullYear() + 3,
+  ): Promise<TransactionAnswer> {
     const cid = `trigger-${this.run}`;
     return this.call<TransactionAnswer>('POST', '/transaction', {
       type: 'sale',
@@ -72,14 +114,14 @@ export class GatewayClient {
       orderId: this.orderId(what),
       title: `kartoteka trigger ${what}`,
       paymentMethod: 'card',
-      paymentMethodCode: 'oneclick',
+      paymentMethodCode: code,
       successReturnUrl: 'https://shop.example/ok',
       failureReturnUrl: 'https://shop.example/fail',
       customer: { firstName: 'Jan', lastName: 'Kowalski', email: 'jan@example.com', cid },
       card: {
         number,
         month: '12',
-        year: String(new Date().getUTCFullYear() + 3),
+        year: String(year),
         cvv: '123',
         firstName: 'Jan',
         lastName: 'Kowalski',
@@ -137,6 +179,83 @@ async function authorized(client: GatewayClient, what: string): Promise<Created>
     'authorized',
     NOT_PREAUTH,
   );
+}
+
+interface ClockAnswer {
+  testClock: { serviceId: string; frozenAt: string; advancing: boolean };
+}
+interface ScheduleAnswer {
+  schedule: { id: string; status: string; cycle: number; cyclesSettled: number; startAt: number };
+}
+interface TransactionPage {
+  transactions: Array<{ transaction: { id: string; status: string } }>;
+}
+
+/** The dunning policy's default spacing is 3.5 days over 14: two declines and the settled retry fit in this. */
+const RECURRING_ADVANCE = '15d';
+
+/**
+ * A monthly schedule on a card that declines its first two debits (`CODE_05`, soft) then approves, on the
+ * shop's test clock (reused if it has one, else frozen now): the clock is advanced so the first cycle is
+ * declined, retried per the shop's dunning policy, and recovered. The clock is left frozen (said so in the
+ * output) so the shop's time doesn't jump back under the schedule.
+ */
+async function recurringCycleDeclined(c: GatewayClient): Promise<Outcome> {
+  const clockPath = `/test-clock/${c.serviceId}`;
+  const existing = await c.ext<ClockAnswer>('GET', clockPath);
+  const clock = existing ?? (await c.ext<ClockAnswer>('POST', clockPath, {}));
+  if (!clock) throw new Error(`the shop ${c.serviceId} has no test clock and could not start one`);
+
+  const year = new Date(clock.testClock.frozenAt).getUTCFullYear() + 3;
+  const sale = await c.sale('4000000000000226', 'recurring-cycle-declined', 4900, 'recurring', year);
+  const registration = expectStatus(created('sale', sale), 'settled');
+  const profileId = sale.transaction.paymentProfile?.id;
+  if (!profileId) throw new Error(`registration ${registration.id} created no profile`);
+
+  // The first cycle a day after the clock's time, so the advance (not the worker, at once) charges it.
+  const startAt = Math.floor(Date.parse(clock.testClock.frozenAt) / 1000) + 86_400;
+  const created1 = await c.ext<ScheduleAnswer>('POST', '/schedules', {
+    paymentProfileId: profileId,
+    amount: 4900,
+    currency: 'PLN',
+    title: 'kartoteka trigger recurring-cycle-declined',
+    interval: { unit: 'month', count: 1 },
+    startAt,
+  });
+  if (!created1) throw new Error('POST /schedules answered 404');
+  const scheduleId = created1.schedule.id;
+
+  const advanced = await c.ext<ClockAnswer>('POST', `${clockPath}/advance`, { by: RECURRING_ADVANCE });
+  const schedule = (await c.ext<ScheduleAnswer>('GET', `/schedules/${scheduleId}`))?.schedule;
+  if (!advanced || !schedule) throw new Error(`schedule ${scheduleId} not found after the advance`);
+
+  const page = await c.ext<TransactionPage>(
+    'GET',
+    `/transactions?orderId=${encodeURIComponent(`${scheduleId}/1`)}&limit=100`,
+  );
+  // Newest first: the cycle's first debit is the last one listed.
+  const attempts = (page?.transactions ?? []).map((t) => t.transaction).reverse();
+  const debits = attempts.map((t, i) => ({ role: i === 0 ? 'cycle' : 'retry', id: t.id, status: t.status }));
+  if (debits.length === 0)
+    throw new Error(`schedule ${scheduleId} charged nothing within ${RECURRING_ADVANCE}`);
+  const frozenAt = advanced.testClock.frozenAt;
+  return {
+    transactions: [registration, ...debits],
+    schedule: {
+      id: schedule.id,
+      status: schedule.status,
+      cycle: schedule.cycle,
+      cyclesSettled: schedule.cyclesSettled,
+    },
+    testClock: { serviceId: c.serviceId, frozenAt, reused: existing !== null },
+    notes: [
+      `schedule ${schedule.id}: ${schedule.status} (cycle ${schedule.cycle}, ${schedule.cyclesSettled} settled); ` +
+        `its schedule.* events: notifications?transactionId=${schedule.id}`,
+      `The shop's test clock (${existing ? 'already running, reused' : 'started now'}) stays frozen at ` +
+        `${frozenAt}: advance it with \`kartoteka clock advance <duration>\`, return the shop to real time ` +
+        `with \`kartoteka clock delete --service ${c.serviceId}\`.`,
+    ],
+  };
 }
 
 /** Every scenario, in the order `--list` shows them. Cards from the README's sandbox test-card table. */
@@ -208,5 +327,12 @@ export const SCENARIOS: readonly Scenario[] = [
       const voided = await c.call<TransactionAnswer>('POST', `/transaction/${sale.id}/void`, {});
       return [sale, expectStatus(created('void', voided), 'cancelled')];
     },
+  },
+  {
+    name: 'recurring-cycle-declined',
+    description:
+      "a RECURRING registration (4000 0000 0000 0226) and a monthly schedule on the shop's test clock, " +
+      'advanced 15 days: the cycle rejected, retried rejected, retried settled; the schedule active again',
+    run: recurringCycleDeclined,
   },
 ];

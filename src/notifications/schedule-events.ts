@@ -62,8 +62,10 @@ export async function enqueueScheduleEvents(
   events: ScheduleEvent[],
   now: number,
   wallNow: number,
+  /** Where a shop without a notification URL is notified: the sandbox's webhook inbox, else nowhere. */
+  inboxUrl: string | null = null,
 ): Promise<void> {
-  const url = shop.notificationUrl;
+  const url = shop.notificationUrl ?? inboxUrl;
   if (!url) return;
   for (const e of events) {
     const id = newId();

@@ -127,6 +127,7 @@ async function save(
       events,
       run.now,
       shop.testClockAt ?? run.deps.clock.now(),
+      run.deps.inboxUrl?.(shop) ?? null,
     );
     return stored;
   });

@@ -189,10 +189,72 @@ describe('a newcomer: fresh clone, the README’s two commands, the walk-through
       const inbox = expandCurl(exports, local(shBlockAfter(walk, '**Its notification**')));
       const arrived = await inboxShows(inbox, transaction.id);
       expect(arrived).toMatchObject({ transactionId: transaction.id, event: 'settled', verified: true });
+
+      // And in the dashboard, as the newcomer's browser gets there: the sandbox sign-in button, then the inbox.
+      const base = `http://127.0.0.1:${port}`;
+      const session = await signInAsSandbox(base);
+      const inboxPage = await fetch(`${base}/dashboard/inbox`, { headers: { cookie: session } });
+      expect(inboxPage.status).toBe(200);
+      const inboxHtml = await inboxPage.text();
+      const card = inboxHtml
+        .split('<article')
+        .find((a) => a.includes(`href="/dashboard/transactions/${transaction.id}"`));
+      expect(card, `the inbox page lists ${transaction.id}:\n${inboxHtml}`).toBeDefined();
+      expect(card).toMatch(/settled <span class="badge ok">signature verified<\/span>/);
+      expect(card).toContain(String(arrived.signature));
     },
     20 * 60_000,
   );
 });
+
+/** The cookie a browser set for the sign-in cookie and then the session, by name=value. */
+function cookiesOf(res: Response): string {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .join('; ');
+}
+
+/**
+ * What a browser does with the dashboard: `/dashboard` sends it to the sign-in page (which sets the sign-in
+ * cookie), the "Sign in as the sandbox merchant" form is posted with that cookie and the page's own Origin; the
+ * answer sets the session cookie and sends it on. Returns the Cookie header of the session.
+ */
+async function signInAsSandbox(base: string): Promise<string> {
+  const start = await fetch(`${base}/dashboard`, { redirect: 'manual' });
+  expect(start.status).toBe(303);
+  const signInUrl = new URL(start.headers.get('location')!, base);
+  const page = await fetch(signInUrl);
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  const button = html.indexOf('Sign in as the sandbox merchant</button>');
+  expect(button, 'the sign-in page has the sandbox button').toBeGreaterThan(0);
+  const form = html.slice(html.lastIndexOf('<form', button), button);
+  const action = /action="([^"]+)"/.exec(form)![1]!;
+  const fields = new URLSearchParams();
+  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    fields.set(m[1]!, m[2]!.replaceAll('&quot;', '"').replaceAll('&amp;', '&'));
+  }
+  expect([...fields.keys()].sort()).toEqual(['csrf', 'token']);
+  const posted = await fetch(new URL(action, signInUrl), {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: cookiesOf(page),
+      origin: base,
+    },
+    body: fields.toString(),
+    redirect: 'manual',
+  });
+  expect(posted.status).toBe(303);
+  const session = cookiesOf(posted);
+  expect(session).toMatch(/kartoteka_dashboard=/);
+  const landed = await fetch(new URL(posted.headers.get('location')!, base), {
+    headers: { cookie: session },
+  });
+  expect(landed.status).toBe(200);
+  return session;
+}
 
 /** The notification of `transactionId` as the inbox API shows it (waits for the outbox's delivery). */
 async function inboxShows(request: Curl, transactionId: string): Promise<Record<string, unknown>> {

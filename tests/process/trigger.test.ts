@@ -12,6 +12,15 @@ beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
 interface Triggered {
   scenario: string;
   transactions: Array<{ role: string; id: string; status: string }>;
+  schedule?: { id: string; status: string; cycle: number; cyclesSettled: number };
+  testClock?: { serviceId: string; frozenAt: string; reused: boolean };
+  notes?: string[];
+}
+interface InboxMessage {
+  transactionId: string | null;
+  event: string | null;
+  verified: boolean;
+  body: string;
 }
 interface Notification {
   status: string;
@@ -40,7 +49,26 @@ const EXPECTED: Record<string, Array<[string, string]>> = {
     ['sale', 'authorized'],
     ['void', 'cancelled'],
   ],
+  // 4000 0000 0000 0226 declines the first two debits after its registration: the cycle and the first retry.
+  'recurring-cycle-declined': [
+    ['sale', 'settled'],
+    ['cycle', 'rejected'],
+    ['retry', 'rejected'],
+    ['retry', 'settled'],
+  ],
 };
+
+/** The schedule events a declined-then-recovered first cycle sends, in the order they happen. */
+const RECOVERED_EVENTS = [
+  'schedule.cycle.upcoming',
+  'schedule.cycle.declined',
+  'schedule.past_due',
+  'schedule.cycle.declined',
+  'schedule.cycle.settled',
+  'schedule.recovered',
+];
+
+const DAY_MS = 86_400_000;
 
 for (const db of DB_KINDS) {
   describe(`${db}: kartoteka trigger against a running gateway process`, () => {
@@ -84,7 +112,7 @@ for (const db of DB_KINDS) {
       rmSync(join(dataDir, '..'), { recursive: true, force: true });
     });
 
-    it('--list names every scenario (recurring-cycle-declined only once schedules exist)', async () => {
+    it('--list names every scenario', async () => {
       const listed = await runCli(['trigger', '--list', '--json'], env);
       expect(listed.code).toBe(0);
       const names = (JSON.parse(listed.output) as Array<{ scenario: string }>).map((s) => s.scenario);
@@ -128,9 +156,72 @@ for (const db of DB_KINDS) {
             await new Promise((r) => setTimeout(r, 100));
           }
         }
+        if (scenario === 'recurring-cycle-declined') await expectRecovered(out);
       },
       60_000,
     );
+
+    /** The schedule is active again, its events went out in order and arrived verified; the clock stays. */
+    async function expectRecovered(out: Triggered): Promise<void> {
+      const [, cycle, retry1, retry2] = out.transactions;
+      expect(out.schedule).toMatchObject({ status: 'active', cycle: 2, cyclesSettled: 1 });
+      expect(out.testClock).toMatchObject({ serviceId: creds.serviceId, reused: false });
+      const id = out.schedule!.id;
+      const read = await ext.get<{ schedule: { status: string; lastTransactionId: string } }>(
+        `/schedules/${id}`,
+      );
+      expect(read.body.schedule).toMatchObject({ status: 'active', lastTransactionId: retry2!.id });
+      const end = Date.now() + 15_000;
+      for (;;) {
+        const sent = await ext.get<{ notifications: Array<Notification & { ordinal: number }> }>(
+          `/notifications?transactionId=${id}&limit=100`,
+        );
+        const inbox = await ext.get<{ messages: InboxMessage[] }>('/inbox?limit=100');
+        type Event = {
+          kartoteka?: { event: string; schedule: { id: string }; cycle?: { transactionId?: string } };
+        };
+        const events = [...sent.body.notifications]
+          .sort((a, b) => a.ordinal - b.ordinal)
+          .filter((n) => n.status === 'delivered')
+          .map((n) => (JSON.parse(n.body) as Event).kartoteka!);
+        const arrived = inbox.body.messages
+          .map((m) => ({ m, e: (JSON.parse(m.body) as Event).kartoteka }))
+          .filter(({ e }) => e?.schedule.id === id);
+        if (events.length >= RECOVERED_EVENTS.length && arrived.length >= RECOVERED_EVENTS.length) {
+          // Delivered in the order they happened, each naming the cycle's debit it reports.
+          expect(events.map((e) => e.event)).toEqual(RECOVERED_EVENTS);
+          expect(
+            events
+              .filter((e) => e.event.startsWith('schedule.cycle.') && e.cycle?.transactionId)
+              .map((e) => e.cycle!.transactionId),
+          ).toEqual([cycle!.id, retry1!.id, retry2!.id]);
+          // And all of them in the inbox, with a verified signature; imoje-style fields don't apply to them.
+          expect(arrived.map(({ e }) => e!.event).sort()).toEqual([...RECOVERED_EVENTS].sort());
+          expect(arrived.every(({ m }) => m.verified && m.transactionId === null)).toBe(true);
+          break;
+        }
+        if (Date.now() > end)
+          throw new Error(`schedule ${id}: ${events.length} events delivered, ${arrived.length} arrived`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // The shop's clock is left frozen where the scenario moved it, and the output says how to remove it.
+      const clock = await ext.get<{ testClock: { frozenAt: string } }>(`/test-clock/${creds.serviceId}`);
+      expect(clock.body.testClock.frozenAt).toBe(out.testClock!.frozenAt);
+      expect(out.notes!.join('\n')).toMatch(/stays frozen at .*kartoteka clock delete/s);
+    }
+
+    it('recurring-cycle-declined again reuses the frozen clock and moves it 15 more days', async () => {
+      const before = await ext.get<{ testClock: { frozenAt: string } }>(`/test-clock/${creds.serviceId}`);
+      expect(before.status).toBe(200);
+      const run = await runCli(['trigger', 'recurring-cycle-declined'], env);
+      expect(run.code, run.output).toBe(0);
+      expect(run.output).toMatch(/schedule [0-9a-f-]{36}: active/);
+      expect(run.output).toMatch(/already running, reused\) stays frozen at .*kartoteka clock delete/s);
+      const after = await ext.get<{ testClock: { frozenAt: string } }>(`/test-clock/${creds.serviceId}`);
+      expect(Date.parse(after.body.testClock.frozenAt) - Date.parse(before.body.testClock.frozenAt)).toBe(
+        15 * DAY_MS,
+      );
+    }, 60_000);
 
     it('a pre-authorisation scenario on a shop that does not pre-authorise says what to do', async () => {
       const run = await runCli(['trigger', 'preauth-capture'], env);
