@@ -20,6 +20,7 @@ import {
 } from './pay.js';
 import { WidgetSessions, type WidgetSession } from './sessions.js';
 import { verifyWidgetSignature } from './signature.js';
+import { hashToken } from '../domain/token-hash.js';
 
 export interface WidgetDeps {
   payments: PaymentsDeps;
@@ -175,11 +176,12 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       result = await run();
     } catch (err) {
       // Not a refusal: the transaction may exist and be recovered later, so the payer must not simply retry.
-      request.log.error({ err, widgetSession: session.id }, 'widget payment failed');
+      // The id is the payer's bearer secret: the log names the session by (a prefix of) its stored hash.
+      request.log.error({ err, widgetSession: sessionRef(session.id) }, 'widget payment failed');
       session.state = 'failed';
       // Best effort: the failure may be the database itself; the payer sees this page either way.
       await sessions.save(session, paying).catch((e: unknown) => {
-        request.log.warn({ err: e, widgetSession: session.id }, 'widget session not updated');
+        request.log.warn({ err: e, widgetSession: sessionRef(session.id) }, 'widget session not updated');
       });
       return failedPage(reply, session);
     }
@@ -435,4 +437,9 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       },
     );
   };
+}
+
+/** How logs name a widget session: the first 12 hex digits of the hash the database keys it by. */
+function sessionRef(id: string): string {
+  return hashToken(id).slice(0, 12);
 }
