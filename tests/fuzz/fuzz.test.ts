@@ -30,7 +30,7 @@ const GROUPS: Array<[string, (fx: Fixture) => Target[]]> = [
   ['any method, path, headers and body', (fx) => [anythingTarget(fx)]],
 ];
 /** Endpoint properties per database, to split FUZZ_SECONDS between them. */
-const TARGETS_PER_DB = 28;
+const TARGETS_PER_DB = 39;
 
 for (const db of DB_KINDS) {
   describe(`fuzzing (${db}, ${FUZZ_RUNS} runs per endpoint)`, () => {

@@ -822,6 +822,7 @@ function endpointArb(fx: Fixture, spec: EndpointSpec): fc.Arbitrary<FuzzRequest>
 }
 
 const api = (mid: string, rest: string) => `/v1/merchant/${mid}${rest}`;
+const ext = (mid: string, rest: string) => `/kartoteka/v1/merchant/${mid}${rest}`;
 
 export function apiTargets(fx: Fixture): Target[] {
   const { a, b } = fx;
@@ -983,6 +984,83 @@ export function apiTargets(fx: Fixture): Target[] {
       merchant: a,
       path: (_s, mid) => api(mid, '/payment/cancel'),
       body: () => ({ serviceId: a.serviceId, paymentId: '00000000-0000-4000-8000-000000000000' }),
+    },
+    // Kartoteka's extensions (/kartoteka/v1/merchant/{id}/…): the same rules — an answer or a 4xx envelope.
+    // The test clock is fuzzed by its read only: an advance would move the fixture shops' time under the
+    // other targets.
+    {
+      name: 'GET /kartoteka/…/transactions',
+      method: 'GET',
+      merchant: a,
+      segments: [
+        '?status=settled&limit=2',
+        '?cid=' + (fx.cids[0] ?? 'x'),
+        '?amountMin=1&amountMax=99999',
+        '',
+      ],
+      path: (s, mid) => ext(mid, `/transactions${s}`),
+    },
+    {
+      name: 'GET /kartoteka/…/transactions/{id}/timeline',
+      method: 'GET',
+      merchant: a,
+      segments: txIds,
+      path: (s, mid) => ext(mid, `/transactions/${s}/timeline`),
+    },
+    {
+      name: 'GET /kartoteka/…/transactions/{id}/agreement',
+      method: 'GET',
+      merchant: a,
+      segments: [fx.first.id, fx.settledSale],
+      path: (s, mid) => ext(mid, `/transactions/${s}/agreement`),
+    },
+    {
+      name: 'GET /kartoteka/…/profiles/{id}/agreement',
+      method: 'GET',
+      merchant: a,
+      segments: [fx.activeProfile, fx.inactiveProfile],
+      path: (s, mid) => ext(mid, `/profiles/${s}/agreement`),
+    },
+    {
+      name: 'GET /kartoteka/…/notifications',
+      method: 'GET',
+      merchant: a,
+      segments: ['?status=pending', '?transactionId=' + fx.settledSale, '?limit=1', ''],
+      path: (s, mid) => ext(mid, `/notifications${s}`),
+    },
+    {
+      name: 'POST /kartoteka/…/notifications/{id}/resend',
+      method: 'POST',
+      merchant: a,
+      segments: [fx.notificationId],
+      path: (s, mid) => ext(mid, `/notifications/${s}/resend`),
+      body: () => ({}),
+    },
+    {
+      name: 'POST /kartoteka/…/schedules',
+      method: 'POST',
+      merchant: a,
+      path: (_s, mid) => ext(mid, '/schedules'),
+      body: (pick) => ({
+        paymentProfileId: fx.activeProfile,
+        amount: 4900,
+        currency: 'PLN',
+        interval: { unit: (['day', 'week', 'month', 'year'] as const)[pick % 4], count: 1 },
+      }),
+    },
+    {
+      name: 'GET|POST /kartoteka/…/schedules/{id}[/action]',
+      method: 'GET',
+      merchant: a,
+      segments: ['00000000-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000000/pause'],
+      path: (s, mid) => ext(mid, `/schedules/${s}`),
+    },
+    {
+      name: 'GET /kartoteka/…/test-clock/{serviceId}',
+      method: 'GET',
+      merchant: a,
+      segments: [a.serviceId, b.serviceId],
+      path: (s, mid) => ext(mid, `/test-clock/${s}`),
     },
   ];
   return specs.map((spec) => ({ name: spec.name, arb: endpointArb(fx, spec) }));
@@ -1164,6 +1242,22 @@ export function rootTargets(fx: Fixture): Target[] {
       ['widget.min.js', 'form.css', 'form.js'],
     ),
     page('GET /demo, /demo/done', 'GET', (s) => (s === 'demo' ? '/demo' : `/demo/${s}`), ['demo', 'done']),
+    page('GET /dashboard/* (signed out)', 'GET', (s) => (s === 'root' ? '/dashboard' : `/dashboard/${s}`), [
+      'root',
+      'sign-in',
+      'transactions',
+      `transactions/${fx.settledSale}`,
+      'profiles',
+      'inbox',
+      'requests',
+    ]),
+    page(
+      'POST /dashboard/sign-in and its forms',
+      'POST',
+      (s) => `/dashboard/${s}`,
+      ['sign-in', 'sign-out'],
+      true,
+    ),
     page(
       'GET /admin/notifications[/{id}]',
       'GET',
