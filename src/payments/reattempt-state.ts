@@ -4,14 +4,8 @@ import type { Repos } from '../storage/storage.js';
 import type { RetryContext } from './payment-context.js';
 
 /**
- * Keeps the card's retry state (src/domain/reattempt.ts) in step with a finalised payment, inside the
- * finalising database transaction. A merchant-initiated debit records its decline or ends a run of declines;
- * a paid registration (a profile or `FIRST`) forgets the card's declines: the payer is back. A clean card's
- * approval, the common case, writes nothing.
- */
-/**
  * Whether {@link recordRetryState} may write for this outcome: false only where it surely writes nothing (most
- * payments), so a finaliser can take its one-statement path.
+ * payments), so a finaliser can take its one-statement path. The one place these rules live.
  */
 export function retryStateMayChange(
   t: Transaction,
@@ -21,10 +15,17 @@ export function retryStateMayChange(
   if (t.type !== 'sale' || !t.cardId) return false;
   const paid = outcome.status === 'settled' || outcome.status === 'authorized';
   if (t.initiator !== 'MIT') return paid && (t.registers !== null || t.profileVariant === 'FIRST');
+  // An acquirer error is not the issuer's decline: nothing to learn from it.
   if (outcome.status !== 'rejected' && !paid) return false;
+  // A clean card's approval, the common case, writes nothing.
   return !(paid && retry && !retry.state);
 }
 
+/**
+ * Keeps the card's retry state (src/domain/reattempt.ts) in step with a finalised payment, inside the
+ * finalising database transaction. A merchant-initiated debit records its decline or ends a run of declines;
+ * a paid registration (a profile or `FIRST`) forgets the card's declines: the payer is back.
+ */
 export async function recordRetryState(
   repos: Repos,
   t: Transaction,
@@ -32,17 +33,13 @@ export async function recordRetryState(
   retry: RetryContext | undefined,
   now: number,
 ): Promise<void> {
-  if (t.type !== 'sale' || !t.cardId) return;
-  const paid = outcome.status === 'settled' || outcome.status === 'authorized';
+  if (!t.cardId || !retryStateMayChange(t, outcome, retry)) return;
   if (t.initiator !== 'MIT') {
-    if (paid && (t.registers !== null || t.profileVariant === 'FIRST'))
-      await repos.cardRetry.clearForCard(t.merchantId, t.cardId);
+    // A paid registration (the only customer-initiated case the guard lets through).
+    await repos.cardRetry.clearForCard(t.merchantId, t.cardId);
     return;
   }
   const declined = outcome.status === 'rejected';
-  // An acquirer error is not the issuer's decline: nothing to learn from it.
-  if (!declined && !paid) return;
-  if (paid && retry && !retry.state) return;
   let card = retry;
   if (!card) {
     // A finaliser without the request (recovery): read what the request knew.
