@@ -28,7 +28,8 @@ export function deliveryTask(deps: DeliveryDeps, options: DeliveryTaskOptions = 
       // Each claim gets its own name, so overlapping rounds of one task cannot pick up each other's rows.
       const claim = `${owner}:${++claims}`;
       const now = deps.clock.now();
-      const rows = await deps.storage.repos.notifications.claimDue(claim, now, now + leaseMs, batchSize, {
+      const lock = { owner: claim, until: now + leaseMs, wallNow: now };
+      const rows = await deps.storage.repos.notifications.claimDue(now, lock, batchSize, {
         skipClockShops: options.skipClockShops === true,
       });
       const results = await Promise.allSettled(rows.map((row) => deliverOne(deps, row, claim)));

@@ -17,11 +17,12 @@ export function notificationWork(deps: DeliveryDeps): DueWork {
       const atShopTime: DeliveryDeps = { ...deps, clock: { now: () => now } };
       let total = 0;
       for (;;) {
-        // Its own claim name each round: a claim is the lock, held in the shop's time until `now + leaseMs`.
+        // Its own claim name each round. Due at the shop's time, locked in real time: an advance that moves
+        // the clock meanwhile must still see a row in flight as taken.
         const owner = `test-clock:${newId().slice(0, 12)}`;
-        const rows = await deps.storage.repos.notifications.claimDue(owner, now, now + leaseMs, BATCH, {
-          shopId,
-        });
+        const wallNow = deps.clock.now();
+        const lock = { owner, until: wallNow + leaseMs, wallNow };
+        const rows = await deps.storage.repos.notifications.claimDue(now, lock, BATCH, { shopId });
         for (const row of rows) {
           await deliverOne(atShopTime, row, owner);
           total++;

@@ -49,6 +49,18 @@ export interface ClaimScope {
   skipClockShops?: boolean;
 }
 
+/**
+ * A claim's lock. It is kept in real time even when rows are due at a test clock's time: a lock is between
+ * processes, and a clock moved past a lock held in the shop's time would free a row still being delivered.
+ */
+export interface ClaimLock {
+  owner: string;
+  /** Real time (Unix ms) the lock lasts until. */
+  until: number;
+  /** Real time now: an older lock has run out (its holder died mid-delivery). */
+  wallNow: number;
+}
+
 export class NotificationRepo {
   constructor(
     private readonly db: Kysely<Database>,
@@ -65,15 +77,14 @@ export class NotificationRepo {
   }
 
   /**
-   * Claims up to `limit` due notifications for `owner` until `lockUntil`. A notification is due only when no
+   * Claims up to `limit` notifications due at `now` (the shop's time) for `lock.owner` until `lock.until`. A notification is due only when no
    * earlier notification of the same transaction is still pending, so one transaction's events arrive in order.
    * The claim is one UPDATE whose subquery picks the rows (skipping rows locked by a concurrent claimer on
    * PostgreSQL; SQLite runs the statement alone), so two workers never claim the same row.
    */
   async claimDue(
-    owner: string,
     now: number,
-    lockUntil: number,
+    lock: ClaimLock,
     limit: number,
     scope: ClaimScope = {},
   ): Promise<NotificationRow[]> {
@@ -82,7 +93,7 @@ export class NotificationRepo {
       .select('n.id')
       .where('n.status', '=', 'pending')
       .where('n.nextAttemptAt', '<=', now)
-      .where((eb) => eb.or([eb('n.lockedUntil', 'is', null), eb('n.lockedUntil', '<', now)]))
+      .where((eb) => eb.or([eb('n.lockedUntil', 'is', null), eb('n.lockedUntil', '<', lock.wallNow)]))
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(
@@ -113,34 +124,29 @@ export class NotificationRepo {
     if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
     const claimed = await this.db
       .updateTable('notifications')
-      .set({ lockedBy: owner, lockedUntil: lockUntil })
+      .set({ lockedBy: lock.owner, lockedUntil: lock.until })
       .where('id', 'in', due)
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) return [];
     return this.db
       .selectFrom('notifications')
       .selectAll()
-      .where('lockedBy', '=', owner)
-      .where('lockedUntil', '=', lockUntil)
+      .where('lockedBy', '=', lock.owner)
+      .where('lockedUntil', '=', lock.until)
       .where('status', '=', 'pending')
       .orderBy('nextAttemptAt')
       .execute();
   }
 
   /**
-   * When the shop's next pending notification can be claimed: its next attempt, or just after the end of
-   * the claim holding it (a delivery that died mid-attempt), whichever is later. Null when it has none pending.
+   * When the shop's next pending notification is due, in its time; null when it has none pending. A row
+   * locked by a delivery in flight is still due: an advance waits for that delivery rather than sending it
+   * again (its lock is in real time, see `ClaimLock`).
    */
   async nextDueAt(shopId: string): Promise<number | null> {
     const row = await this.db
       .selectFrom('notifications')
-      .select(
-        sql<
-          number | string | null
-        >`min(case when locked_until is not null and locked_until >= next_attempt_at then locked_until + 1 else next_attempt_at end)`.as(
-          'due',
-        ),
-      )
+      .select((eb) => eb.fn.min<number | string | null>('nextAttemptAt').as('due'))
       .where('serviceId', '=', shopId)
       .where('status', '=', 'pending')
       .executeTakeFirst();

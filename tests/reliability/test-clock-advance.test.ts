@@ -156,6 +156,25 @@ for (const db of DB_KINDS) {
       expect(again.body.testClock.frozenAt).toBe(new Date(t0 + 2 * 86_400_000).toISOString());
     });
 
+    it('an advance while the worker is still delivering a notification waits for it: sent once, not twice', async () => {
+      const { gw, receiver, ext, path } = await setup();
+      const t0 = Date.parse(`${new Date().getUTCFullYear() + 1}-05-01T00:00:00Z`);
+      await ext.post(path, { frozenAt: new Date(t0).toISOString() });
+      // The shop's receiver takes its time: the worker's delivery, at the frozen time, is in flight…
+      receiver.answer = () => ({ status: 200, delayMs: 1500 });
+      const paid = await sale(gw);
+      const ticking = gw.gateway.worker.tick();
+      await receiver.waitFor(1);
+      // …when the clock is moved a day on, far past anything the delivery's claim would last in shop time.
+      const advanced = await ext.post<ClockBody>(`${path}/advance`, { by: '1d' });
+      await ticking;
+      expect(advanced.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(receiver.received).toHaveLength(1);
+      const [note] = await gw.gateway.storage.repos.notifications.list({ transactionId: paid, limit: 5 });
+      expect(note).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: t0 });
+    });
+
     it('a ten-year advance with a notification failing all the way finishes, its retries on their schedule', async () => {
       const { gw, receiver, ext, path } = await setup();
       receiver.answer = () => ({ status: 503 });
