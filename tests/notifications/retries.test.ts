@@ -176,7 +176,9 @@ for (const db of DB_KINDS) {
       const now = clock.now();
       const [claimed] = await repo.claimDue(now, { owner: 'worker-a', until: now + 1000, wallNow: now }, 10);
       expect(claimed?.transactionId).toBe(id);
-      expect(await repo.claimDue(now, { owner: 'worker-b', until: now + 1000, wallNow: now }, 10)).toEqual([]); // held by a
+      expect(await repo.claimDue(now, { owner: 'worker-b', until: now + 1000, wallNow: now }, 10)).toEqual(
+        [],
+      ); // held by a
       clock.advance(1001);
       await gw.gateway.worker.tick(); // the gateway's own worker takes over the expired claim and delivers
       expect(receiver.acknowledged()).toHaveLength(1);
