@@ -2,6 +2,7 @@ import { unixSeconds } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import type { Schedule } from '../domain/schedule.js';
 import type { Shop } from '../storage/merchant-repo.js';
+import type { NotificationRow } from '../storage/notification-repo.js';
 import type { Repos } from '../storage/storage.js';
 import { scheduleView, type ScheduleView } from '../wire/schedule-view.js';
 
@@ -52,11 +53,11 @@ export interface ScheduleEvent {
 }
 
 /**
- * Queues schedule events in the database transaction that changes the schedule (transactional outbox). They
- * are numbered under the schedule's id, so one schedule's events are delivered in the order they happened.
+ * The notification rows of schedule events (transactional outbox: written with the schedule's change, see
+ * `ScheduleRepo.saveLeasedAndEnqueue`). They are numbered under the schedule's id, so one schedule's events
+ * are delivered in the order they happened. None when the shop has nowhere to be notified.
  */
-export async function enqueueScheduleEvents(
-  repos: Repos,
+export function scheduleEventRows(
   schedule: Schedule,
   shop: Shop,
   events: ScheduleEvent[],
@@ -64,10 +65,10 @@ export async function enqueueScheduleEvents(
   wallNow: number,
   /** Where a shop without a notification URL is notified: the sandbox's webhook inbox, else nowhere. */
   inboxUrl: string | null = null,
-): Promise<void> {
+): Array<Omit<NotificationRow, 'ordinal'>> {
   const url = shop.notificationUrl ?? inboxUrl;
-  if (!url) return;
-  for (const e of events) {
+  if (!url) return [];
+  return events.map((e) => {
     const id = newId();
     const payload: ScheduleEventPayload = {
       kartoteka: {
@@ -79,7 +80,7 @@ export async function enqueueScheduleEvents(
         ...(e.card ? { card: e.card } : {}),
       },
     };
-    await repos.notifications.enqueue({
+    return {
       id,
       transactionId: schedule.id,
       merchantId: schedule.merchantId,
@@ -94,6 +95,20 @@ export async function enqueueScheduleEvents(
       deliveredAt: null,
       lockedBy: null,
       lockedUntil: null,
-    });
-  }
+    };
+  });
+}
+
+/** Queues schedule events in the caller's database transaction (see {@link scheduleEventRows}). */
+export async function enqueueScheduleEvents(
+  repos: Repos,
+  schedule: Schedule,
+  shop: Shop,
+  events: ScheduleEvent[],
+  now: number,
+  wallNow: number,
+  inboxUrl: string | null = null,
+): Promise<void> {
+  for (const row of scheduleEventRows(schedule, shop, events, now, wallNow, inboxUrl))
+    await repos.notifications.enqueue(row);
 }

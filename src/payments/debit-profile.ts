@@ -3,19 +3,20 @@ import { assertReattemptAllowed } from '../domain/reattempt.js';
 import type { PaymentResult } from '../domain/payment-result.js';
 import { newPendingTransaction } from '../domain/pending-transaction.js';
 import { methodCodeFor, type Transaction } from '../domain/transaction.js';
+import type { ProfileWithCard } from '../storage/profile-repo.js';
 import type { Repos } from '../storage/storage.js';
 import { checkAgreementDebit, recordAgreementDebit } from './agreement-check.js';
 import { attemptDeadline } from './attempt.js';
 import { authorizeAndFinalize } from './authorize.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { DebitProfileInput } from './inputs.js';
-import { shopForPayment } from './payment-shop.js';
+import { checkedShop, shopForPayment } from './payment-shop.js';
 import type { PaymentContext } from './payment-context.js';
 import { atShopTime, keyClock } from './shop-time.js';
 import type { Shop } from './shops.js';
 import { claimOrder } from './widget-order.js';
 
-type FoundProfile = Awaited<ReturnType<Repos['profiles']['getProfileWithCard']>>;
+type FoundProfile = ProfileWithCard | undefined;
 
 /**
  * `POST /transaction/profile`: a later payment on a stored card. RECURRING debits are merchant-initiated and
@@ -31,11 +32,10 @@ export async function debitProfile(
   const readProfile = () =>
     base.storage.repos.profiles.getProfileWithCard(merchantId, input.paymentProfileId);
   // Both reads at once (on PostgreSQL two connections, one round trip of waiting); the shop's verdict still
-  // comes first, as when they ran one after the other.
-  const [shop, firstRead] = await Promise.all([
-    shopForPayment(base, merchantId, input.serviceId, input.amount),
-    readProfile(),
-  ]);
+  // comes first, as when they ran one after the other. A caller that has just read both passes them.
+  const [shop, firstRead] = ctx.read
+    ? [checkedShop(ctx.read.shop, merchantId, input.serviceId, input.amount), ctx.read.profile]
+    : await Promise.all([shopForPayment(base, merchantId, input.serviceId, input.amount), readProfile()]);
   // From here on, the shop's time (its test clock's, in the sandbox).
   const deps = atShopTime(base, shop);
   let found = firstRead;
@@ -66,9 +66,10 @@ export async function debitProfile(
  * same statement that the profile is still active with the card that was read
  * (`insertTransactionIfProfileActive`), so a debit can't slip in after a committed deactivation or card
  * refresh. With nothing else to write, that INSERT is the whole write: on PostgreSQL one round trip with no
- * BEGIN/COMMIT (`storage.atomically`). What must commit with the row keeps a transaction around the same
- * INSERT: an idempotency key, a widget order claim, a schedule's attempt row (`ctx.stored`), and the debit of
- * a recurring agreement, whose check locks the agreement so concurrent debits can't both take its last cycle.
+ * BEGIN/COMMIT (`storage.atomically`); a scheduled cycle's attempt row is part of that statement
+ * (`ctx.scheduleAttempt`). What must commit with the row keeps a transaction around the same INSERT: an
+ * idempotency key, a widget order claim, and the debit of a recurring agreement, whose check locks the
+ * agreement so concurrent debits can't both take its last cycle.
  * Checks on what was read (active, the schemes' reattempt rules) go between the read and the write.
  */
 async function tryStoreDebit(
@@ -115,10 +116,13 @@ async function tryStoreDebit(
     now,
     acquirerDeadline: attemptDeadline(deps),
   });
+  const attempt = ctx.scheduleAttempt;
   const store = (repos: Repos): Promise<boolean> =>
-    repos.transactions.insertTransactionIfProfileActive(transaction, profile);
+    attempt
+      ? repos.transactions.insertScheduledDebitIfProfileActive(transaction, profile, attempt)
+      : repos.transactions.insertTransactionIfProfileActive(transaction, profile);
   let stored: boolean;
-  if (!ctx.idempotency && !ctx.oncePerOrder && !ctx.stored && !bound) {
+  if (!ctx.idempotency && !ctx.oncePerOrder && !bound) {
     stored = await deps.storage.atomically(store);
   } else {
     stored = await deps.storage.transaction(async (trx) => {
@@ -134,7 +138,6 @@ async function tryStoreDebit(
           keyClock(deps, shop, ctx),
         );
       if (ctx.oncePerOrder) await claimOrder(trx, transaction, transaction.createdAt);
-      if (ctx.stored) await ctx.stored(trx, transaction);
       return true;
     });
   }

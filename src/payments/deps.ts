@@ -2,7 +2,10 @@ import type { Acquirer } from '../acquirer/acquirer.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/log-port.js';
 import type { Transaction } from '../domain/transaction.js';
-import type { Repos, Storage } from '../storage/storage.js';
+import type { Shop } from '../storage/merchant-repo.js';
+import type { ProfileWithCard } from '../storage/profile-repo.js';
+import type { ScheduleAttemptRow } from '../storage/schedule-repo.js';
+import type { Storage } from '../storage/storage.js';
 import type { Vault } from '../vault/vault.js';
 
 /** What the use cases need; the composition root provides the concrete parts. */
@@ -45,8 +48,14 @@ export interface RequestContext {
    */
   oncePerOrder?: boolean | undefined;
   /**
-   * Runs in the database transaction that stores a profile debit as pending, after it: a scheduled cycle
-   * records its attempt there, so the attempt and its pending transaction commit together, once.
+   * A scheduled cycle's debit: its attempt row is stored with the pending transaction, together and once (an
+   * attempt already recorded throws `AttemptTakenError` and stores nothing).
    */
-  stored?: ((repos: Repos, transaction: Transaction) => Promise<void>) | undefined;
+  scheduleAttempt?: Omit<ScheduleAttemptRow, 'transactionId'> | undefined;
+  /**
+   * What the caller read moments ago for this debit (the schedule runner): the shop and the profile with its
+   * card, used instead of reading them again. The shop's limits are still checked, and the pending row's
+   * INSERT still re-checks that the profile is active with that card.
+   */
+  read?: { shop: Shop; profile: ProfileWithCard } | undefined;
 }

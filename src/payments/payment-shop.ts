@@ -14,8 +14,23 @@ export async function shopForPayment(
   serviceId: string,
   amount: number,
 ): Promise<Shop> {
-  const shop = await deps.storage.repos.merchants.getShop(merchantId, serviceId);
-  if (!shop) throw new DomainError('shopNotFound', [{ property: 'serviceId', message: 'No such service.' }]);
+  return checkedShop(
+    await deps.storage.repos.merchants.getShop(merchantId, serviceId),
+    merchantId,
+    serviceId,
+    amount,
+  );
+}
+
+/** The same checks on a shop the caller has read (the schedule runner, per round). */
+export function checkedShop(
+  shop: Shop | undefined,
+  merchantId: string,
+  serviceId: string,
+  amount: number,
+): Shop {
+  if (!shop || shop.merchantId !== merchantId || shop.id !== serviceId)
+    throw new DomainError('shopNotFound', [{ property: 'serviceId', message: 'No such service.' }]);
   assertWithinLimits(shop, amount);
   return shop;
 }

@@ -18,24 +18,18 @@ import {
 import type { Transaction } from '../domain/transaction.js';
 import {
   enqueueScheduleEvents,
+  scheduleEventRows,
   type CycleDetail,
   type ScheduleEvent,
 } from '../notifications/schedule-events.js';
 import type { Shop } from '../storage/merchant-repo.js';
-import { progressOf, type ScheduleWork } from '../storage/schedule-repo.js';
+import { AttemptTakenError, progressOf, type ScheduleWork } from '../storage/schedule-repo.js';
+import type { Repos } from '../storage/storage.js';
 import { debitProfile } from './debit-profile.js';
 import type { PaymentsDeps } from './deps.js';
 import type { DueWork } from './due-work.js';
 
 const DAY = 86_400_000;
-
-/** The attempt (schedule, cycle, attempt) was already made: its row exists, so this debit must not be. */
-class AttemptTakenError extends Error {
-  constructor() {
-    super('schedule attempt already recorded');
-    this.name = 'AttemptTakenError';
-  }
-}
 
 export interface ScheduleRunnerOptions {
   /** How many schedules one claim takes. */
@@ -59,6 +53,8 @@ interface Run {
   owner: string;
   leaseUntil: number;
   shops: Map<string, Promise<Shop | undefined>>;
+  /** Schedule states whose save also let the lease go (nothing more was due on them). */
+  released: WeakSet<Schedule>;
 }
 
 /** A runner's step ended: `waiting` keeps the lease (the attempt's payment is still pending), `lost` had none. */
@@ -82,6 +78,7 @@ function newRun(deps: PaymentsDeps, owner: string, now: number): Run {
     owner: `${owner}:${newId().slice(0, 8)}`,
     leaseUntil: wallNow + leaseMs,
     shops: new Map(),
+    released: new WeakSet(),
   };
 }
 
@@ -95,9 +92,11 @@ function shopOf(run: Run, serviceId: string): Promise<Shop | undefined> {
 }
 
 /**
- * Writes the schedule's next state and its events in one database transaction, while this run holds the
- * lease. If the status changed meanwhile (a pause or cancel through the API), the cycle's progress is still
- * recorded — what was charged stays charged — and the new status stands.
+ * Writes the schedule's next state and its events together, while this run holds the lease — one statement on
+ * PostgreSQL for the usual step (a state and at most one event), else one transaction — and lets the lease go
+ * in the same write when nothing more is due on it now. If the status changed meanwhile (a pause or cancel
+ * through the API), the cycle's progress is still recorded — what was charged stays charged — and the new
+ * status stands.
  */
 async function save(
   run: Run,
@@ -106,29 +105,29 @@ async function save(
   shop: Shop,
   events: ScheduleEvent[],
 ): Promise<Schedule | Halt> {
-  const saved = await run.deps.storage.transaction(async (repos): Promise<Schedule | Halt> => {
-    let stored: Schedule | undefined = next;
-    if (!(await repos.schedules.saveLeased(next.id, run.owner, before.status, progressOf(next)))) {
-      // Harmless for a paused or cancelled schedule (neither is claimed); a resume starts from it.
-      const { status: _status, endReason: _reason, ...progress } = progressOf(next);
-      const ok = await repos.schedules.saveProgressOnly(next.id, run.owner, progress);
-      if (!ok) return 'lost';
-      stored = await repos.schedules.get(next.merchantId, next.id);
-      if (!stored) return 'lost';
-      events = events.filter(
-        (e) => e.event.startsWith('schedule.cycle.') && e.event !== 'schedule.cycle.upcoming',
-      );
-    }
-    // A test-clock shop's notifications are sent at its time: queued at it, not at the wall clock's.
-    await enqueueScheduleEvents(
-      repos,
-      stored,
-      shop,
-      events,
-      run.now,
-      shop.testClockAt ?? run.deps.clock.now(),
-      run.deps.inboxUrl?.(shop) ?? null,
+  const { storage, clock } = run.deps;
+  // A test-clock shop's notifications are sent at its time: queued at it, not at the wall clock's.
+  const wallNow = shop.testClockAt ?? clock.now();
+  const inboxUrl = run.deps.inboxUrl?.(shop) ?? null;
+  const rows = scheduleEventRows(next, shop, events, run.now, wallNow, inboxUrl);
+  const release = !due(next, 'charge', run.now) && !due(next, 'notice', run.now);
+  const write = (repos: Repos) =>
+    repos.schedules.saveLeasedAndEnqueue(next.id, run.owner, before.status, progressOf(next), release, rows);
+  if (await (rows.length <= 1 ? storage.atomically(write) : storage.transaction(write))) {
+    if (release) run.released.add(next);
+    if (rows.length > 0) run.deps.notificationQueued?.();
+    return next;
+  }
+  const saved = await storage.transaction(async (repos): Promise<Schedule | Halt> => {
+    // Harmless for a paused or cancelled schedule (neither is claimed); a resume starts from it.
+    const { status: _status, endReason: _reason, ...progress } = progressOf(next);
+    if (!(await repos.schedules.saveProgressOnly(next.id, run.owner, progress))) return 'lost';
+    const stored = await repos.schedules.get(next.merchantId, next.id);
+    if (!stored) return 'lost';
+    events = events.filter(
+      (e) => e.event.startsWith('schedule.cycle.') && e.event !== 'schedule.cycle.upcoming',
     );
+    await enqueueScheduleEvents(repos, stored, shop, events, run.now, wallNow, inboxUrl);
     return stored;
   });
   if (typeof saved !== 'string' && events.length > 0) run.deps.notificationQueued?.();
@@ -336,16 +335,8 @@ async function chargeStep(run: Run, s: Schedule, shop: Shop): Promise<Schedule |
           title: s.title,
         },
         {
-          stored: async (trx, tx) => {
-            const fresh = await trx.schedules.insertAttemptIfNew({
-              scheduleId: s.id,
-              cycle: s.cycle,
-              attempt,
-              transactionId: tx.id,
-              createdAt: run.wallNow,
-            });
-            if (!fresh) throw new AttemptTakenError();
-          },
+          scheduleAttempt: { scheduleId: s.id, cycle: s.cycle, attempt, createdAt: run.wallNow },
+          read: { shop, profile: found },
         },
       );
       t = result.transaction;
@@ -425,7 +416,7 @@ async function work(run: Run, s: Schedule): Promise<void> {
         Math.min(current.noticeAt ?? Infinity, current.expiryNoticeAt ?? Infinity) < current.chargeAt!);
     current = noticeFirst ? await noticeStep(run, current, shop) : await chargeStep(run, current, shop);
   }
-  if (current !== 'waiting' && current !== 'lost')
+  if (current !== 'waiting' && current !== 'lost' && !run.released.has(current))
     await run.deps.storage.repos.schedules.release(s.id, run.owner);
 }
 

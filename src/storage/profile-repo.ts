@@ -62,6 +62,14 @@ const getProfileWithCardQuery = prepared((db, arg) =>
 );
 
 /** Profiles hold the card's display data through a join on cards, so a refresh only swaps card_id. */
+/** A profile with its sealed card, the agreement its registration declared and its card's retry state. */
+export interface ProfileWithCard {
+  profile: PaymentProfile;
+  card: SealedCard;
+  agreement?: Agreement | undefined;
+  retry: CardRetryState | undefined;
+}
+
 export class ProfileRepo {
   constructor(
     private readonly db: Kysely<Database>,
@@ -107,18 +115,7 @@ export class ProfileRepo {
   }
 
   /** The profile with its sealed card (for the vault to open), in one statement. */
-  async getProfileWithCard(
-    merchantId: string,
-    id: string,
-  ): Promise<
-    | {
-        profile: PaymentProfile;
-        card: SealedCard;
-        agreement?: Agreement | undefined;
-        retry: CardRetryState | undefined;
-      }
-    | undefined
-  > {
+  async getProfileWithCard(merchantId: string, id: string): Promise<ProfileWithCard | undefined> {
     const [row] = (await getProfileWithCardQuery.execute(this.db, this.dialect, [merchantId, id])).rows;
     if (!row) return undefined;
     return {

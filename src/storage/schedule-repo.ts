@@ -1,10 +1,19 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type QueryCreator } from 'kysely';
 import type { EndReason, IntervalUnit, Schedule, ScheduleStatus } from '../domain/schedule.js';
 import type { Dialect } from './connect.js';
+import { ENQUEUED, NotificationRepo, type NotificationRow } from './notification-repo.js';
 import type { Database } from './schema.js';
 
 type Row = Database['schedules'];
 export type ScheduleAttemptRow = Database['scheduleAttempts'];
+
+/** The attempt (schedule, cycle, attempt) was already made: its row exists, so this debit must not be. */
+export class AttemptTakenError extends Error {
+  constructor() {
+    super('schedule attempt already recorded');
+    this.name = 'AttemptTakenError';
+  }
+}
 
 /** The two kinds of due work on a schedule row: a debit of its cycle, or a notice (pre-billing, card expiry). */
 export type ScheduleWork = 'charge' | 'notice';
@@ -186,6 +195,53 @@ export class ScheduleRepo {
       .where('status', '=', expected)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
+  }
+
+  /**
+   * The runner's write of a schedule's next state ({@link saveLeased}; with `release`, the lease let go in the
+   * same UPDATE) and of the notification rows of its events, only if the UPDATE matched. With at most one row
+   * this is one statement on PostgreSQL (a data-modifying CTE; safe in `Storage.atomically`); otherwise, and
+   * on SQLite, several, to be run in a transaction.
+   */
+  async saveLeasedAndEnqueue(
+    id: string,
+    owner: string,
+    expected: ScheduleStatus,
+    p: ScheduleProgress,
+    release: boolean,
+    notifications: ReadonlyArray<Omit<NotificationRow, 'ordinal'>>,
+  ): Promise<boolean> {
+    const update = (db: QueryCreator<Database>) =>
+      db
+        .updateTable('schedules')
+        .set(release ? { ...p, leaseOwner: null, leaseUntil: null } : p)
+        .where('id', '=', id)
+        .where('leaseOwner', '=', owner)
+        .where('status', '=', expected);
+    const [only, ...more] = notifications;
+    if (this.dialect === 'postgres' && only && more.length === 0) {
+      const r = await this.db
+        .with('saved', (db) => update(db).returning('id'))
+        .insertInto('notifications')
+        .columns([...ENQUEUED, 'ordinal'])
+        .expression((eb) =>
+          eb.selectFrom('saved').select([
+            ...ENQUEUED.map((column) => sql.val(only[column] ?? null).as(column)),
+            eb
+              .selectFrom('notifications')
+              .select(sql<number>`coalesce(max(ordinal), 0) + 1`.as('next'))
+              .where('transactionId', '=', only.transactionId)
+              .as('ordinal'),
+          ]),
+        )
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+    }
+    const r = await update(this.db).executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) return false;
+    const outbox = new NotificationRepo(this.db, this.dialect);
+    for (const n of notifications) await outbox.enqueue(n);
+    return true;
   }
 
   /** The status changed under the runner (paused, cancelled): record the cycle's progress, keep the status. */

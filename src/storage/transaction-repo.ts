@@ -18,6 +18,7 @@ import { CardRepo } from './card-repo.js';
 import type { Dialect } from './connect.js';
 import { ENQUEUED, NotificationRepo, type NotificationRow } from './notification-repo.js';
 import { prepared } from './prepared.js';
+import { AttemptTakenError, ScheduleRepo, type ScheduleAttemptRow } from './schedule-repo.js';
 import type { Database } from './schema.js';
 
 type Row = Database['transactions'];
@@ -85,6 +86,30 @@ const insertIfProfileSql: Record<Dialect, string> = (() => {
     `and card_id = ${p(COLUMNS.length + 2)})`;
   return { postgres: build((i) => `$${i + 1}`), sqlite: build(() => '?') };
 })();
+
+const ATTEMPT_COLUMNS = ['scheduleId', 'cycle', 'attempt', 'createdAt'] as const;
+
+/**
+ * PostgreSQL: a scheduled cycle's pending debit (insertIfProfileSql) and its attempt row in one statement, the
+ * attempt inserted only from the stored row. An attempt already recorded is a unique violation, which undoes
+ * the pending row too: the same attempt is never stored twice. Arguments: insertIfProfileSql's, then
+ * ATTEMPT_COLUMNS.
+ */
+const insertIfProfileWithAttemptPostgres = (() => {
+  const first = COLUMNS.length + 4;
+  const [schedule, cycle, attempt, created] = ATTEMPT_COLUMNS.map((_, i) => `$${first + i}`);
+  return (
+    `with t as (${insertIfProfileSql.postgres} returning id) ` +
+    `insert into schedule_attempts (schedule_id, cycle, attempt, transaction_id, created_at) ` +
+    `select ${schedule}, ${cycle}, ${attempt}, t.id, ${created} from t`
+  );
+})();
+
+const isAttemptConflict = (err: unknown): boolean =>
+  typeof err === 'object' &&
+  err !== null &&
+  (err as { code?: unknown }).code === '23505' &&
+  (err as { constraint?: unknown }).constraint === 'schedule_attempts_pk';
 
 /** The columns of a sealed card row, in the order insertCardAndTransaction binds them. */
 const CARD_COLUMNS = [
@@ -288,17 +313,43 @@ export class TransactionRepo {
     t: Transaction,
     profile: { id: string; merchantId: string; cardId: string },
   ): Promise<boolean> {
-    const row = toRow(t);
-    const parameters = [
-      ...COLUMNS.map((column) => row[column] ?? null),
-      profile.id,
-      profile.merchantId,
-      profile.cardId,
-    ];
     const result = await this.db.executeQuery(
-      CompiledQuery.raw(insertIfProfileSql[this.dialect], parameters),
+      CompiledQuery.raw(insertIfProfileSql[this.dialect], ifProfileParameters(t, profile)),
     );
     return Number(result.numAffectedRows ?? 0) > 0;
+  }
+
+  /**
+   * A scheduled cycle's debit: {@link insertTransactionIfProfileActive} and, only if the row was stored, the
+   * cycle's attempt row (`transactionId` is the new row's) — both or neither. Throws
+   * {@link AttemptTakenError}, storing nothing, when the attempt was already made. One statement on
+   * PostgreSQL (safe in `Storage.atomically`); two on SQLite, where that runs them in a transaction, which the
+   * error rolls back.
+   */
+  async insertScheduledDebitIfProfileActive(
+    t: Transaction,
+    profile: { id: string; merchantId: string; cardId: string },
+    attempt: Omit<ScheduleAttemptRow, 'transactionId'>,
+  ): Promise<boolean> {
+    if (this.dialect === 'sqlite') {
+      if (!(await this.insertTransactionIfProfileActive(t, profile))) return false;
+      const fresh = await new ScheduleRepo(this.db, this.dialect).insertAttemptIfNew({
+        ...attempt,
+        transactionId: t.id,
+      });
+      if (!fresh) throw new AttemptTakenError();
+      return true;
+    }
+    const parameters = [...ifProfileParameters(t, profile), ...ATTEMPT_COLUMNS.map((c) => attempt[c])];
+    try {
+      const result = await this.db.executeQuery(
+        CompiledQuery.raw(insertIfProfileWithAttemptPostgres, parameters),
+      );
+      return Number(result.numAffectedRows ?? 0) > 0;
+    } catch (err) {
+      if (isAttemptConflict(err)) throw new AttemptTakenError();
+      throw err;
+    }
   }
 
   /**
@@ -583,4 +634,12 @@ export class TransactionRepo {
       .executeTakeFirst();
     return row?.at === null || row?.at === undefined ? null : Number(row.at);
   }
+}
+
+function ifProfileParameters(
+  t: Transaction,
+  profile: { id: string; merchantId: string; cardId: string },
+): unknown[] {
+  const row = toRow(t);
+  return [...COLUMNS.map((column) => row[column] ?? null), profile.id, profile.merchantId, profile.cardId];
 }

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.js';
+import type { Schedule } from '../../src/domain/schedule.js';
+import type { Database } from '../../src/storage/schema.js';
+import { AttemptTakenError, progressOf } from '../../src/storage/schedule-repo.js';
 import type { Transaction } from '../../src/domain/transaction.js';
 import { DB_KINDS } from '../support/databases.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
@@ -141,6 +144,116 @@ for (const db of DB_KINDS) {
       const events = await storage.repos.events.forTransactions([id]);
       expect(events.filter((e) => e.kind === 'status')).toHaveLength(1);
       expect(await storage.repos.transactions.getTransactionById(id)).toEqual(stored);
+    });
+
+    it('a scheduled cycle stores its pending debit and its attempt row together, and the same attempt never twice', async () => {
+      const { storage } = gw.gateway;
+      const m = gw.merchant;
+      const { profileId, registration } = await registered();
+      const { profile } = (await storage.repos.profiles.getProfileWithCard(m.merchantId, profileId))!;
+      const scheduleId = newId();
+      const attempt = { scheduleId, cycle: 1, attempt: 1, createdAt: Date.now() };
+      const write = (t: Transaction, p = profile) =>
+        storage.atomically((r) => r.transactions.insertScheduledDebitIfProfileActive(t, p, attempt));
+
+      // A profile given another card since the read: neither row.
+      const wrongCard = pendingDebit(registration, profileId);
+      expect(await write(wrongCard, { ...profile, cardId: newId() })).toBe(false);
+      expect(await storage.repos.transactions.getTransactionById(wrongCard.id)).toBeUndefined();
+      expect(await storage.repos.schedules.getAttempt(scheduleId, 1, 1)).toBeUndefined();
+
+      const first = pendingDebit(registration, profileId);
+      expect(await write(first)).toBe(true);
+      expect(await storage.repos.schedules.getAttempt(scheduleId, 1, 1)).toMatchObject({
+        transactionId: first.id,
+      });
+      // The same attempt again (a runner whose lease ran out): refused, and its pending row undone with it.
+      const again = pendingDebit(registration, profileId);
+      await expect(write(again)).rejects.toBeInstanceOf(AttemptTakenError);
+      expect(await storage.repos.transactions.getTransactionById(again.id)).toBeUndefined();
+      expect(await storage.repos.schedules.getAttempt(scheduleId, 1, 1)).toMatchObject({
+        transactionId: first.id,
+      });
+    });
+
+    it("a schedule's next state and its event are written only under the runner's lease, both or neither", async () => {
+      const { storage } = gw.gateway;
+      const m = gw.merchant;
+      const { profileId } = await registered();
+      const now = Date.now();
+      const row: Database['schedules'] = {
+        id: newId(),
+        merchantId: m.merchantId,
+        serviceId: m.serviceId,
+        profileId,
+        amount: 1000,
+        currency: 'PLN',
+        title: 'one statement',
+        intervalUnit: 'month',
+        intervalCount: 1,
+        startAt: now,
+        endAt: null,
+        maxCycles: null,
+        status: 'active',
+        endReason: null,
+        cycle: 1,
+        cycleDueAt: now,
+        attempts: 0,
+        chargeAt: now,
+        noticeAt: null,
+        expiryNoticeAt: null,
+        blockedCardId: null,
+        cyclesSettled: 0,
+        lastTransactionId: null,
+        leaseOwner: null,
+        leaseUntil: null,
+        createdAt: now,
+        modifiedAt: now,
+      };
+      await storage.db.insertInto('schedules').values(row).execute();
+      const lease = { owner: `runner-${newId()}`, until: now + 60_000, wallNow: now };
+      const [claimed] = await storage.repos.schedules.claimDue('charge', m.serviceId, now, lease, 10);
+      expect(claimed?.id).toBe(row.id);
+      const next: Schedule = { ...claimed!, cycle: 2, cyclesSettled: 1, chargeAt: now + 86_400_000 };
+      const event = (id: string) => ({
+        id,
+        transactionId: row.id,
+        merchantId: m.merchantId,
+        serviceId: m.serviceId,
+        url: 'https://shop.example/notify',
+        body: '{}',
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        lastError: null,
+        createdAt: now,
+        deliveredAt: null,
+        lockedBy: null,
+        lockedUntil: null,
+      });
+      const save = (owner: string, id: string) =>
+        storage.atomically((r) =>
+          r.schedules.saveLeasedAndEnqueue(row.id, owner, 'active', progressOf(next), true, [event(id)]),
+        );
+      const events = () => storage.repos.notifications.list({ transactionId: row.id, limit: 10 });
+      const stored = () =>
+        storage.db.selectFrom('schedules').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+
+      // Another runner (its lease lost): nothing written, not even the event.
+      expect(await save('someone-else', newId())).toBe(false);
+      expect(await events()).toHaveLength(0);
+      expect(await stored()).toMatchObject({ cycle: 1, leaseOwner: lease.owner });
+
+      const id = newId();
+      expect(await save(lease.owner, id)).toBe(true);
+      expect((await events()).map((e) => [e.id, e.ordinal])).toEqual([[id, 1]]);
+      // Saved and let go in the same write.
+      expect(await stored()).toMatchObject({
+        cycle: 2,
+        cyclesSettled: 1,
+        leaseOwner: null,
+        leaseUntil: null,
+      });
     });
   });
 }
