@@ -122,20 +122,15 @@ export class NotificationRepo {
       );
     }
     if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
-    const claimed = await this.db
+    // The claimed rows come back from the UPDATE itself (a second query by lock owner would have no index to
+    // use and scan the whole outbox each round); RETURNING has no order, so they are sorted here.
+    const rows = await this.db
       .updateTable('notifications')
       .set({ lockedBy: lock.owner, lockedUntil: lock.until })
       .where('id', 'in', due)
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) return [];
-    return this.db
-      .selectFrom('notifications')
-      .selectAll()
-      .where('lockedBy', '=', lock.owner)
-      .where('lockedUntil', '=', lock.until)
-      .where('status', '=', 'pending')
-      .orderBy('nextAttemptAt')
+      .returningAll()
       .execute();
+    return rows.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.ordinal - b.ordinal);
   }
 
   /**

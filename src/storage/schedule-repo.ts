@@ -146,17 +146,13 @@ export class ScheduleRepo {
         ? due.where('chargeAt', '<=', now).orderBy('chargeAt')
         : due.where((eb) => eb.or([eb('noticeAt', '<=', now), eb('expiryNoticeAt', '<=', now)]));
     if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
-    const claimed = await this.db
+    // The claimed rows come back from the UPDATE itself: a second query by lease owner would have no index to
+    // use and scan every schedule, each claim.
+    const rows = await this.db
       .updateTable('schedules')
       .set({ leaseOwner: lease.owner, leaseUntil: lease.until })
       .where('id', 'in', due)
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) return [];
-    const rows = await this.db
-      .selectFrom('schedules')
-      .selectAll()
-      .where('leaseOwner', '=', lease.owner)
-      .where('leaseUntil', '=', lease.until)
+      .returningAll()
       .execute();
     return rows.map(toSchedule);
   }
