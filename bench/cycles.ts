@@ -79,18 +79,19 @@ async function seedSchedules(
 }
 
 /**
- * How many of the run's schedules are still due at `dueAt`: a range of the `charge_at` index that shrinks as
- * the run goes, so polling it costs the database little (a count over every schedule would be a full scan,
+ * Whether any of the run's schedules is still due at `dueAt`: the first entry of the `charge_at` index's
+ * range, so polling costs the database next to nothing (a count over the schedules would be a scan of them,
  * billed to the gateway under test, every poll).
  */
-async function remaining(storage: Storage, title: string, dueAt: number): Promise<number> {
+async function anyDue(storage: Storage, title: string, dueAt: number): Promise<boolean> {
   const row = await storage.db
     .selectFrom('schedules')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select('id')
     .where('chargeAt', '<=', dueAt)
     .where('title', '=', title)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** How many of the run's schedules have had their first cycle charged (now due for their second). */
@@ -154,7 +155,7 @@ export async function runCycles(o: {
       const giveUp = began + Math.max(120_000, o.schedules * 20);
       while (Date.now() < giveUp) {
         await sleep(200);
-        if ((await remaining(storage, title, dueAt)) === 0) break;
+        if (!(await anyDue(storage, title, dueAt))) break;
       }
       const seconds = (Date.now() - began) / 1000;
       const done = await progress(storage, title);

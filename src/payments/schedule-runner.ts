@@ -23,7 +23,12 @@ import {
   type ScheduleEvent,
 } from '../notifications/schedule-events.js';
 import type { Shop } from '../storage/merchant-repo.js';
-import { AttemptTakenError, progressOf, type ScheduleWork } from '../storage/schedule-repo.js';
+import {
+  AttemptTakenError,
+  progressOf,
+  type ClaimedSchedule,
+  type ScheduleWork,
+} from '../storage/schedule-repo.js';
 import type { Repos } from '../storage/storage.js';
 import { debitProfile } from './debit-profile.js';
 import type { PaymentsDeps } from './deps.js';
@@ -273,8 +278,13 @@ async function sendUpcoming(run: Run, s: Schedule, shop: Shop): Promise<Schedule
   return save(run, s, next, shop, [{ event: 'schedule.cycle.upcoming', cycle: cycleDetail(s) }]);
 }
 
-/** One debit of the schedule's current cycle (or the decision not to make it). */
-async function chargeStep(run: Run, s: Schedule, shop: Shop): Promise<Schedule | Halt> {
+/**
+ * One debit of the schedule's current cycle (or the decision not to make it). `takenOver`: the schedule was
+ * claimed from a runner that did not let it go, so this attempt may have been made already; otherwise it
+ * cannot have been (only a lease holder makes one, and it lets go only after recording its outcome), and the
+ * read is skipped — the attempt row's primary key still refuses a second one.
+ */
+async function chargeStep(run: Run, s: Schedule, shop: Shop, takenOver: boolean): Promise<Schedule | Halt> {
   // The payer hears of a cycle before it is charged, even when both fell due in the same run.
   if (s.noticeAt !== null && s.chargeAt !== null && s.noticeAt <= s.chargeAt && s.attempts === 0) {
     const noticed = await sendUpcoming(run, s, shop);
@@ -283,7 +293,7 @@ async function chargeStep(run: Run, s: Schedule, shop: Shop): Promise<Schedule |
   }
   const repos = run.deps.storage.repos;
   const attempt = s.attempts + 1;
-  const existing = await repos.schedules.getAttempt(s.id, s.cycle, attempt);
+  const existing = takenOver ? await repos.schedules.getAttempt(s.id, s.cycle, attempt) : undefined;
   let t: Transaction | undefined;
   if (existing) {
     // Made before (a crash, or a runner whose lease ran out): its transaction is the attempt, never a new one.
@@ -398,7 +408,7 @@ const due = (s: Schedule, work: ScheduleWork, now: number): boolean => {
  * Works one claimed schedule until nothing is due on it at `now`, in time order — notices and charges alike,
  * whichever runner claimed it (the other could not take it meanwhile) — then lets it go.
  */
-async function work(run: Run, s: Schedule): Promise<void> {
+async function work(run: Run, { schedule: s, takenOver }: ClaimedSchedule): Promise<void> {
   const shop = await shopOf(run, s.serviceId);
   if (!shop) {
     run.deps.log.error({ scheduleId: s.id }, 'schedule of a shop that no longer exists');
@@ -414,7 +424,9 @@ async function work(run: Run, s: Schedule): Promise<void> {
       notice &&
       (!charge ||
         Math.min(current.noticeAt ?? Infinity, current.expiryNoticeAt ?? Infinity) < current.chargeAt!);
-    current = noticeFirst ? await noticeStep(run, current, shop) : await chargeStep(run, current, shop);
+    current = noticeFirst
+      ? await noticeStep(run, current, shop)
+      : await chargeStep(run, current, shop, takenOver);
   }
   if (current !== 'waiting' && current !== 'lost' && !run.released.has(current))
     await run.deps.storage.repos.schedules.release(s.id, run.owner);
@@ -454,7 +466,7 @@ async function runBatch(
       await work(run, s);
     } catch (err) {
       // The lease runs out and another round takes the schedule again; its attempts are rows, nothing is lost.
-      deps.log.error({ err, scheduleId: s.id }, 'schedule run failed');
+      deps.log.error({ err, scheduleId: s.schedule.id }, 'schedule run failed');
     }
   });
   return claimed.length;

@@ -70,6 +70,15 @@ export function progressOf(s: Schedule): ScheduleProgress {
  * time) in one UPDATE whose subquery skips rows locked by a concurrent claimer on PostgreSQL; SQLite runs the
  * statement alone. A runner writes only while it holds the lease (compare-and-set on the owner).
  */
+/**
+ * A claimed schedule. `takenOver`: it was still leased by a runner that did not let it go (one that died, or
+ * left an attempt's payment pending), so an attempt of its current cycle may already have been made.
+ */
+export interface ClaimedSchedule {
+  schedule: Schedule;
+  takenOver: boolean;
+}
+
 export class ScheduleRepo {
   constructor(
     private readonly db: Kysely<Database>,
@@ -120,7 +129,7 @@ export class ScheduleRepo {
     lease: { owner: string; until: number; wallNow: number },
     limit: number,
     skipClockShops = false,
-  ): Promise<Schedule[]> {
+  ): Promise<ClaimedSchedule[]> {
     let due = this.db
       .selectFrom('schedules')
       .select('id')
@@ -145,16 +154,40 @@ export class ScheduleRepo {
       work === 'charge'
         ? due.where('chargeAt', '<=', now).orderBy('chargeAt')
         : due.where((eb) => eb.or([eb('noticeAt', '<=', now), eb('expiryNoticeAt', '<=', now)]));
-    if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
-    // The claimed rows come back from the UPDATE itself: a second query by lease owner would have no index to
-    // use and scan every schedule, each claim.
+    const set = { leaseOwner: lease.owner, leaseUntil: lease.until };
+    if (this.dialect === 'postgres') {
+      // One statement: the rows come back from the UPDATE itself (a second query by lease owner would have no
+      // index to use and scan every schedule, each claim), with the lease each had before.
+      const rows = await this.db
+        .updateTable('schedules')
+        .from(due.select('leaseOwner as previousOwner').forUpdate().skipLocked().as('d'))
+        .set(set)
+        .whereRef('schedules.id', '=', 'd.id')
+        .returningAll('schedules')
+        .returning('d.previousOwner')
+        .execute();
+      return rows.map(({ previousOwner, ...row }) => ({
+        schedule: toSchedule(row),
+        takenOver: previousOwner !== null,
+      }));
+    }
+    // SQLite (one process, statements one at a time): which were held is read first; the UPDATE re-checks
+    // the lease, so a row another runner of this process claimed meanwhile is not taken twice.
+    const candidates = await due.select('leaseOwner').execute();
+    if (candidates.length === 0) return [];
+    const held = new Set(candidates.filter((c) => c.leaseOwner !== null).map((c) => c.id));
     const rows = await this.db
       .updateTable('schedules')
-      .set({ leaseOwner: lease.owner, leaseUntil: lease.until })
-      .where('id', 'in', due)
+      .set(set)
+      .where(
+        'id',
+        'in',
+        candidates.map((c) => c.id),
+      )
+      .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', lease.wallNow)]))
       .returningAll()
       .execute();
-    return rows.map(toSchedule);
+    return rows.map((row) => ({ schedule: toSchedule(row), takenOver: held.has(row.id) }));
   }
 
   /** The earliest due moment of `work` for a shop's running schedules; null when none has any. */

@@ -213,8 +213,9 @@ for (const db of DB_KINDS) {
       await storage.db.insertInto('schedules').values(row).execute();
       const lease = { owner: `runner-${newId()}`, until: now + 60_000, wallNow: now };
       const [claimed] = await storage.repos.schedules.claimDue('charge', m.serviceId, now, lease, 10);
-      expect(claimed?.id).toBe(row.id);
-      const next: Schedule = { ...claimed!, cycle: 2, cyclesSettled: 1, chargeAt: now + 86_400_000 };
+      // Nobody held it before: no attempt of its cycle can have been made.
+      expect(claimed).toMatchObject({ schedule: { id: row.id }, takenOver: false });
+      const next: Schedule = { ...claimed!.schedule, cycle: 2, cyclesSettled: 1, chargeAt: now + 86_400_000 };
       const event = (id: string) => ({
         id,
         transactionId: row.id,
@@ -254,6 +255,17 @@ for (const db of DB_KINDS) {
         leaseOwner: null,
         leaseUntil: null,
       });
+
+      // A runner that died holding it: the next claim knows, so it looks for an attempt that runner made.
+      await storage.db
+        .updateTable('schedules')
+        .set({ chargeAt: now, leaseOwner: 'dead-runner', leaseUntil: now - 1 })
+        .where('id', '=', row.id)
+        .execute();
+      const again = { owner: `runner-${newId()}`, until: now + 60_000, wallNow: now };
+      const [taken] = await storage.repos.schedules.claimDue('charge', m.serviceId, now, again, 10);
+      expect(taken).toMatchObject({ schedule: { id: row.id }, takenOver: true });
+      expect(await stored()).toMatchObject({ leaseOwner: again.owner, leaseUntil: again.until });
     });
   });
 }
