@@ -25,6 +25,13 @@ export interface CyclesRun {
   duplicates: number;
   /** Cycles not charged when the run gave up (0 when it finished). */
   unfinished: number;
+  /**
+   * The run's notifications (each cycle's imoje transaction notification and its `schedule.cycle.*` event),
+   * and how many of them were still waiting to be delivered when the last cycle was charged: the worker
+   * charges and delivers in turns, so delivery catches up afterwards.
+   */
+  notificationsTotal: number;
+  notificationsQueued: number;
 }
 
 const AMOUNT = 4321;
@@ -105,6 +112,32 @@ async function progress(storage: Storage, title: string): Promise<number> {
   return Number(row.n);
 }
 
+/** The notifications of the run's schedules and their debits: all of them, and those not yet delivered. */
+async function notificationsOf(storage: Storage, title: string): Promise<{ total: number; queued: number }> {
+  const row = await storage.db
+    .selectFrom('notifications as n')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('total'),
+      sql<number>`count(*) filter (where n.status = 'pending')`.as('queued'),
+    ])
+    .where((eb) =>
+      eb.or([
+        eb('n.transactionId', 'in', eb.selectFrom('schedules').select('id').where('title', '=', title)),
+        eb(
+          'n.transactionId',
+          'in',
+          eb
+            .selectFrom('scheduleAttempts as a')
+            .innerJoin('schedules as s', 's.id', 'a.scheduleId')
+            .select('a.transactionId')
+            .where('s.title', '=', title),
+        ),
+      ]),
+    )
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total), queued: Number(row.queued) };
+}
+
 async function duplicates(storage: Storage, title: string): Promise<number> {
   const rows = await storage.db
     .selectFrom('sandboxLedger as l')
@@ -159,6 +192,7 @@ export async function runCycles(o: {
       }
       const seconds = (Date.now() - began) / 1000;
       const done = await progress(storage, title);
+      const notes = await notificationsOf(storage, title);
       const cyclesPerSecond = done / seconds;
       const run: CyclesRun = {
         instances: o.instances,
@@ -168,11 +202,14 @@ export async function runCycles(o: {
         vsDebit: o.debitRps ? cyclesPerSecond / o.debitRps : null,
         duplicates: await duplicates(storage, title),
         unfinished: o.schedules - done,
+        notificationsTotal: notes.total,
+        notificationsQueued: notes.queued,
       };
       o.log(
         `  cycles    ${o.instances} instance${o.instances > 1 ? 's' : ' '} ${cyclesPerSecond.toFixed(0).padStart(6)} cycles/s  ` +
           `${o.schedules} in ${seconds.toFixed(1)} s  vs debit ${run.vsDebit?.toFixed(2) ?? '—'}×  ` +
-          `duplicates ${run.duplicates}  unfinished ${run.unfinished}`,
+          `duplicates ${run.duplicates}  unfinished ${run.unfinished}  ` +
+          `notifications queued ${run.notificationsQueued}/${run.notificationsTotal}`,
       );
       return run;
     } finally {

@@ -219,7 +219,9 @@ export function markdown(report: BenchReport): string {
         `Cycles (${r.instances} instance${r.instances > 1 ? 's' : ''}): ${r.schedules} schedules due at one instant, ` +
           `${r.cyclesPerSecond.toFixed(0)} cycles/s (${r.seconds.toFixed(1)} s), ` +
           `${r.vsDebit === null ? 'no debit run to compare' : `${r.vsDebit.toFixed(2)}× the debit scenario`}; ` +
-          `duplicates in the sandbox ledger: ${r.duplicates}; unfinished: ${r.unfinished}.`,
+          `duplicates in the sandbox ledger: ${r.duplicates}; unfinished: ${r.unfinished}; ` +
+          `their notifications still queued at the end: ${r.notificationsQueued} of ${r.notificationsTotal} ` +
+          `(the outbox catches up after the charges).`,
       );
     }
     if (c.instances) {

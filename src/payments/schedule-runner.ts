@@ -37,7 +37,10 @@ import type { DueWork } from './due-work.js';
 const DAY = 86_400_000;
 
 export interface ScheduleRunnerOptions {
-  /** How many schedules one claim takes. */
+  /**
+   * How many schedules one claim takes (default 256: a worker round's other tasks run between claims, so
+   * larger claims charge faster; the lease bounds how long a claim may take, see `runBatch`).
+   */
   batchSize?: number;
   /** How many of them run at once. */
   concurrency?: number;
@@ -461,8 +464,17 @@ async function runBatch(
     options.batchSize,
     shopId === null && options.skipClockShops,
   );
+  // A schedule is started only while its lease outlasts the longest step (one debit: the acquirer's expiry),
+  // so a long batch behind a slow acquirer never works on a schedule whose lease another runner may take.
+  const lastStart = run.leaseUntil - deps.acquirerExpiryMs - 10_000;
   await pooled(claimed, options.concurrency, async (s) => {
     try {
+      if (deps.clock.now() > lastStart) {
+        // Let go for the next claim; one taken over stays held until its lease ends, so that claim still
+        // knows to look for the dead runner's attempt.
+        if (!s.takenOver) await deps.storage.repos.schedules.release(s.schedule.id, run.owner);
+        return;
+      }
       await work(run, s);
     } catch (err) {
       // The lease runs out and another round takes the schedule again; its attempts are rows, nothing is lost.
@@ -486,7 +498,7 @@ function scheduleDueWork(
 ): ScheduleDueWork {
   const owner = `${hostname()}:${process.pid}:${name}`;
   const o = {
-    batchSize: options.batchSize ?? 64,
+    batchSize: options.batchSize ?? 256,
     concurrency: options.concurrency ?? 8,
     skipClockShops: options.skipClockShops ?? false,
   };
