@@ -220,8 +220,10 @@ export function markdown(report: BenchReport): string {
           `${r.cyclesPerSecond.toFixed(0)} cycles/s (${r.seconds.toFixed(1)} s), ` +
           `${r.vsDebit === null ? 'no debit run to compare' : `${r.vsDebit.toFixed(2)}× the debit scenario`}; ` +
           `duplicates in the sandbox ledger: ${r.duplicates}; unfinished: ${r.unfinished}; ` +
-          `their notifications still queued at the end: ${r.notificationsQueued} of ${r.notificationsTotal} ` +
-          `(the outbox catches up after the charges).`,
+          (r.notificationsTotal === 0
+            ? 'no notifications (the shop has no notification URL).'
+            : `their notifications still queued at the end: ${r.notificationsQueued} of ` +
+              `${r.notificationsTotal} (the outbox catches up after the charges).`),
       );
     }
     if (c.instances) {

@@ -442,11 +442,17 @@ CREATE UNIQUE INDEX schedule_attempts_pk ON public.schedule_attempts USING btree
 
 CREATE INDEX schedules_charge ON public.schedules USING btree (charge_at);
 
+CREATE INDEX schedules_expiry_notice ON public.schedules USING btree (expiry_notice_at);
+
 CREATE INDEX schedules_merchant ON public.schedules USING btree (merchant_id, created_at);
+
+CREATE INDEX schedules_notice ON public.schedules USING btree (notice_at);
 
 CREATE UNIQUE INDEX schedules_pkey ON public.schedules USING btree (id);
 
 CREATE INDEX schedules_shop_charge ON public.schedules USING btree (service_id, charge_at);
+
+CREATE INDEX schedules_shop_expiry_notice ON public.schedules USING btree (service_id, expiry_notice_at);
 
 CREATE INDEX schedules_shop_notice ON public.schedules USING btree (service_id, notice_at);
 

@@ -84,9 +84,15 @@ CREATE INDEX "sandbox_ledger_sale" on "sandbox_ledger" ("sale_reference");
 
 CREATE INDEX "schedules_charge" on "schedules" ("charge_at");
 
+CREATE INDEX "schedules_expiry_notice" on "schedules" ("expiry_notice_at");
+
 CREATE INDEX "schedules_merchant" on "schedules" ("merchant_id", "created_at");
 
+CREATE INDEX "schedules_notice" on "schedules" ("notice_at");
+
 CREATE INDEX "schedules_shop_charge" on "schedules" ("service_id", "charge_at");
+
+CREATE INDEX "schedules_shop_expiry_notice" on "schedules" ("service_id", "expiry_notice_at");
 
 CREATE INDEX "schedules_shop_notice" on "schedules" ("service_id", "notice_at");
 

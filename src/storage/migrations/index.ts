@@ -14,6 +14,7 @@ import * as m0012 from './0012_test_clocks.js';
 import * as m0013 from './0013_widget_sessions.js';
 import * as m0014 from './0014_webhook_inbox.js';
 import * as m0015 from './0015_dashboard.js';
+import * as m0016 from './0016_schedule_notice_indexes.js';
 
 /** Every migration, in order. Numbered and append-only: the same list runs on SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013_widget_sessions': m0013,
   '0014_webhook_inbox': m0014,
   '0015_dashboard': m0015,
+  '0016_schedule_notice_indexes': m0016,
 };
