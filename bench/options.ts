@@ -24,6 +24,11 @@ export interface BenchOptions {
   build: boolean;
   /** Schedules due at one instant for the `cycles` run (0 skips it). */
   cycles: number;
+  /**
+   * A full-length run that leaves something out or resizes it (`--configs`, `--scenarios`, sizes, durations):
+   * its report goes to `latest-partial.md`, so it never stands in for the committed full run's `latest.md`.
+   */
+  partial: boolean;
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -126,5 +131,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     keep: values.keep ?? false,
     build: !(values['no-build'] ?? false),
     cycles: Math.floor(count(values.cycles, quick ? 5_000 : 100_000, 'cycles')),
+    partial:
+      configs.length < available.length ||
+      ['scenarios', 'small', 'large', 'growth-on', 'cycles', 'duration', 'warmup', 'connections'].some(
+        (name) => values[name as keyof typeof values] !== undefined,
+      ),
   };
 }

@@ -306,7 +306,8 @@ async function main(): Promise<void> {
   const stamp = report.date.replace(/[:.]/g, '-');
   const jsonFile = join(resultsDir, `${stamp}${o.quick ? '-quick' : ''}.json`);
   writeFileSync(jsonFile, JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(join(resultsDir, o.quick ? 'latest-quick.md' : 'latest.md'), text);
+  const latest = o.quick ? 'latest-quick.md' : o.partial ? 'latest-partial.md' : 'latest.md';
+  writeFileSync(join(resultsDir, latest), text);
   log('\n' + text);
   log(`results: ${jsonFile}`);
 }
