@@ -338,6 +338,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
         // advance finishes it at once.
         await storage.repos.testClocks.expireAllLeases();
         await storage.repos.schedules.expireAllLeases();
+        await storage.repos.notifications.expireAllLocks();
         // SQLite has one writer process: anything left mid-flight belongs to a previous run that died, so it
         // is reconciled now, before serving (PostgreSQL instances leave that to the chore's grace period).
         await storage.repos.idempotency.expireAllLeases();

@@ -134,6 +134,20 @@ export class NotificationRepo {
   }
 
   /**
+   * At start-up of a single-process (SQLite) gateway, every claimed notification belongs to the run that died
+   * mid-delivery: its claim ends now, so the worker (or a test clock's advance) sends it again at once instead
+   * of after the claim's 30 s. Pending rows only, through the (status, next_attempt_at) index.
+   */
+  async expireAllLocks(): Promise<void> {
+    await this.db
+      .updateTable('notifications')
+      .set({ lockedUntil: 0 })
+      .where('status', '=', 'pending')
+      .where('lockedUntil', 'is not', null)
+      .execute();
+  }
+
+  /**
    * When the shop's next pending notification is due, in its time; null when it has none pending. A row
    * locked by a delivery in flight is still due: an advance waits for that delivery rather than sending it
    * again (its lock is in real time, see `ClaimLock`).

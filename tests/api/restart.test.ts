@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startGateway } from '../support/gateway.js';
+import { Receiver } from '../notifications/receiver.js';
 import { Http } from '../support/http.js';
 import { debitBody, saleBody } from '../support/payloads.js';
 import type { TransactionResponse } from '../support/wire.js';
@@ -36,6 +37,38 @@ describe('restart on the same data directory', () => {
         await second.close();
       }
     } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('sends a notification the run that died was delivering at once, not when its claim would have ended', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kartoteka-restart-'));
+    const receiver = await Receiver.start();
+    try {
+      const first = await startGateway({ dataDir, shop: { notificationUrl: receiver.url() } });
+      const m = first.merchant;
+      const sale = await m.api.post<TransactionResponse>('/transaction', saleBody(m.serviceId));
+      // The worker of the first run claimed it (for ten minutes here) and died before sending it.
+      const now = Date.now();
+      const repo = first.gateway.storage.repos.notifications;
+      const claim = { owner: 'the-run-that-died', until: now + 600_000, wallNow: now };
+      expect((await repo.claimDue(now, claim, 10)).map((n) => n.transactionId)).toEqual([
+        sale.body.transaction.id,
+      ]);
+      await first.close();
+      expect(receiver.received).toHaveLength(0);
+
+      const second = await startGateway({ dataDir });
+      try {
+        await second.gateway.worker.tick();
+        await receiver.waitFor(1);
+        const body = JSON.parse(receiver.received[0]!.body.toString()) as TransactionResponse;
+        expect(body.transaction.id).toBe(sale.body.transaction.id);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await receiver.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
