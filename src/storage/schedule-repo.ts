@@ -66,11 +66,6 @@ export function progressOf(s: Schedule): ScheduleProgress {
 }
 
 /**
- * Schedules and their cycles' attempts. Work is claimed with a lease (`lease_owner`, `lease_until`, wall-clock
- * time) in one UPDATE whose subquery skips rows locked by a concurrent claimer on PostgreSQL; SQLite runs the
- * statement alone. A runner writes only while it holds the lease (compare-and-set on the owner).
- */
-/**
  * A claimed schedule. `takenOver`: it was still leased by a runner that did not let it go (one that died, or
  * left an attempt's payment pending), so an attempt of its current cycle may already have been made.
  */
@@ -79,6 +74,12 @@ export interface ClaimedSchedule {
   takenOver: boolean;
 }
 
+/**
+ * Schedules and their cycles' attempts. Work is claimed with a lease (`lease_owner`, `lease_until`, wall-clock
+ * time): on PostgreSQL by one UPDATE … RETURNING whose subquery skips rows locked by a concurrent claimer; on
+ * SQLite (one process) by a read of the candidates and an UPDATE that re-checks their lease. A runner writes
+ * only while it holds the lease (compare-and-set on the owner).
+ */
 export class ScheduleRepo {
   constructor(
     private readonly db: Kysely<Database>,
