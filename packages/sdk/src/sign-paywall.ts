@@ -1,9 +1,13 @@
 import { concatUtf8, hexDigest, type SignatureAlgorithm } from './digest.js';
+import type { SignedAgreementFields } from './agreement-fields.js';
 import { KartotekaError } from './errors.js';
 import type { Currency } from './types/enums.js';
 
-/** The fields of imoje's paywall form (`POST`/`GET {paywall}/payment`), all signed when present. */
-export interface PaywallFields {
+/**
+ * The fields of imoje's paywall form (`POST`/`GET {paywall}/payment`), all signed when present. The agreement
+ * fields (`SignedAgreementFields`) go with `preselectMethodCode: 'recurring'` and `cid` only.
+ */
+export interface PaywallFields extends SignedAgreementFields {
   serviceId: string;
   merchantId: string;
   /** Minor units. */
@@ -28,21 +32,6 @@ export interface PaywallFields {
   cid?: string;
   customerId?: string;
   locale?: string;
-  /**
-   * Kartoteka's recurring agreement (extension; `preselectMethodCode: 'recurring'` with `cid` only), signed like the rest:
-   * `agreementAmount` or `agreementMaxAmount` (minor units), `agreementIntervalUnit` (+ `agreementIntervalCount`,
-   * default 1) or `agreementMinDays`, optional `agreementCurrency` (default `currency`), `agreementStartAt`,
-   * `agreementExpiresAt` (`YYYY-MM-DD`), `agreementMaxCycles`.
-   */
-  agreementAmount?: number | string;
-  agreementMaxAmount?: number | string;
-  agreementCurrency?: Currency;
-  agreementIntervalUnit?: 'day' | 'week' | 'month' | 'year';
-  agreementIntervalCount?: number | string;
-  agreementMinDays?: number | string;
-  agreementStartAt?: string;
-  agreementExpiresAt?: string;
-  agreementMaxCycles?: number | string;
 }
 
 const NAMES: ReadonlyArray<keyof PaywallFields> = [

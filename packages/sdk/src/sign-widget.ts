@@ -1,4 +1,5 @@
 import { concatUtf8, hexDigest, type SignatureAlgorithm } from './digest.js';
+import type { SignedAgreementFields } from './agreement-fields.js';
 import { KartotekaError } from './errors.js';
 import type { Currency } from './types/enums.js';
 
@@ -35,9 +36,9 @@ const SIGNED_NAMES = [
 /**
  * The signed attributes of the card widget (imoje-api.md §7), as camelCase keys: `data-order-id` → `orderId`.
  * Display-only attributes (`data-locale`, `data-inline`, `data-element-id`, `data-element-event`) are not signed
- * and do not belong here.
+ * and do not belong here. The agreement fields (`SignedAgreementFields`) go with `widgetType: 'recurring'` only.
  */
-export interface WidgetFields {
+export interface WidgetFields extends SignedAgreementFields {
   merchantId: string;
   serviceId: string;
   /** Minor units. */
@@ -56,21 +57,6 @@ export interface WidgetFields {
   urlCancel?: string;
   widgetType?: 'oneclick' | 'recurring' | 'ecom3ds';
   validTo?: string | number;
-  /**
-   * Kartoteka's recurring agreement (extension; `widgetType: 'recurring'` only), signed like the rest:
-   * `agreementAmount` or `agreementMaxAmount` (minor units), `agreementIntervalUnit` (+ `agreementIntervalCount`,
-   * default 1) or `agreementMinDays`, optional `agreementCurrency` (default `currency`), `agreementStartAt`,
-   * `agreementExpiresAt` (`YYYY-MM-DD`), `agreementMaxCycles`.
-   */
-  agreementAmount?: number | string;
-  agreementMaxAmount?: number | string;
-  agreementCurrency?: Currency;
-  agreementIntervalUnit?: 'day' | 'week' | 'month' | 'year';
-  agreementIntervalCount?: number | string;
-  agreementMinDays?: number | string;
-  agreementStartAt?: string;
-  agreementExpiresAt?: string;
-  agreementMaxCycles?: number | string;
 }
 
 /**
