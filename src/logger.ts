@@ -21,6 +21,15 @@ export const REDACT_PATHS = [
 export type LogFormat = 'json' | 'pretty';
 
 /**
+ * Whether a logger (or a parent of it) was bound with `reqId`. Its bindings' serialised form is read rather than
+ * `logger.bindings()`, which parses them anew on every line.
+ */
+function bindsRequestId(logger: Logger): boolean {
+  const chindings = (logger as unknown as Record<symbol, unknown>)[pino.symbols.chindingsSym];
+  return typeof chindings === 'string' && chindings.includes(',"reqId":');
+}
+
+/**
  * Pretty lines are for a person at a terminal trying the sandbox; anything else (a pipe, a log collector,
  * production) gets JSON, which machines parse. An explicit setting wins.
  */
@@ -68,7 +77,7 @@ export function createLogger(
       // own logger (Fastify's child) already binds `reqId`, and a key must not appear twice in a line.
       mixin(_line, _level, logger) {
         const reqId = currentRequestId();
-        return reqId === undefined || 'reqId' in logger.bindings() ? {} : { reqId };
+        return reqId === undefined || bindsRequestId(logger) ? {} : { reqId };
       },
       // Redaction knows field names only; a card number can also arrive inside a message, an error's text or any
       // other field. Every finished line is masked, whatever it holds (its millisecond `time` is not a card).

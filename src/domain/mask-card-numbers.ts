@@ -51,12 +51,60 @@ export function maskCardNumbers(text: string): string {
 const JSON_TOKEN = /"(?:[^"\\]|\\.)*"(\s*:)?|-?[0-9][0-9.eE+-]*/g;
 
 /**
+ * What may stand between two digit groups of one decoded string in raw JSON text: a separator as it is, or
+ * escaped (`\n`, `\t`). A superset of SEP's decoded forms, in any number, so that raw text with no long
+ * enough run of digits surely holds no card number.
+ */
+const RAW_SEP = String.raw`(?:[\s+-]|%20|%2[dD]|\\[bfnrt])`;
+const RAW_RUN = String.raw`[0-9]+(?:${RAW_SEP}+[0-9]+)*`;
+const rawScans = new Map<string, RegExp>();
+
+/** The scan for `keepNumbersOf`: its keys' bare numbers (`"time":1712345678901`) first, then digit runs. */
+function rawScan(keepNumbersOf: readonly string[]): RegExp {
+  const id = keepNumbersOf.join('\u0000');
+  let scan = rawScans.get(id);
+  if (!scan) {
+    const keys = keepNumbersOf.map((k) => JSON.stringify(k).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const kept = keys.length ? String.raw`(?:${keys.join('|')})\s*:\s*-?[0-9]+|` : '';
+    scan = new RegExp(kept + RAW_RUN, 'g');
+    rawScans.set(id, scan);
+  }
+  return scan;
+}
+
+/**
+ * Whether JSON text may hold a card number: false only when it surely does not, which is nearly every log line
+ * and answer (amounts, dates and ids are shorter runs), so that they skip the token-by-token pass. Digits
+ * escaped as `\u0030`–`\u0039` (which no serialiser here writes) and `\u`-escaped separators send the text to
+ * the full pass.
+ */
+export function mayHoldCardNumber(text: string, keepNumbersOf: readonly string[] = []): boolean {
+  if (text.includes('\\u')) return true;
+  const scan = rawScan(keepNumbersOf);
+  scan.lastIndex = 0;
+  for (let m = scan.exec(text); m; m = scan.exec(text)) {
+    const run = m[0];
+    if (run.length < MIN_DIGITS || run.startsWith('"')) continue;
+    let digits = 0;
+    for (let i = 0; i < run.length; i++) {
+      const c = run.charCodeAt(i);
+      if (c >= 48 && c <= 57 && ++digits >= MIN_DIGITS) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * `maskCardNumbers` for JSON text, keeping it valid JSON: string literals (keys too) are decoded, masked and
  * re-encoded only when something changed; a bare number that is a card number becomes the string `"****1234"`.
  * Numbers under `keepNumbersOf` keys stay as they are (a log line's millisecond `time` has 13 digits).
  */
 export function maskCardNumbersInJson(text: string, keepNumbersOf: readonly string[] = []): string {
-  if (!/[0-9]{4}/.test(text)) return text;
+  return mayHoldCardNumber(text, keepNumbersOf) ? maskJsonTokens(text, keepNumbersOf) : text;
+}
+
+/** {@link maskCardNumbersInJson}'s token-by-token pass, run on every text (without the quick scan first). */
+export function maskJsonTokens(text: string, keepNumbersOf: readonly string[] = []): string {
   let lastKey: string | null = null;
   return text.replace(JSON_TOKEN, (token: string, colon: string | undefined) => {
     if (token.startsWith('"')) {

@@ -23,7 +23,6 @@ export const REQUEST_LOG_KEEP = 200;
 /** Longer bodies are cut: the log is for reading, not for replaying. */
 const MAX_BODY = 8192;
 const FLUSH_MS = 250;
-const FLUSH_COUNT = 100;
 /** Past this many waiting entries (the database is down), new ones are dropped rather than held in memory. */
 const MAX_PENDING = 2000;
 
@@ -65,12 +64,15 @@ export function maskedEntry(e: LoggedRequest): RequestLogRow {
 
 /**
  * The merchants' request log, written off the request path: a request only appends to a buffer; masking and
- * the database write happen in batches (every 250 ms or 100 requests), then each merchant is trimmed to its
- * newest {@link REQUEST_LOG_KEEP}. A diagnostic, not a record: entries still buffered when the process dies are
- * lost, and while the database is down new ones are dropped past a bound.
+ * the database write happen in batches (every 250 ms), then each merchant is trimmed to its newest
+ * {@link REQUEST_LOG_KEEP}. A merchant's older entries of a batch are dropped before they are masked or written,
+ * since the trim would delete them at once: a busy merchant costs at most that many a batch. A diagnostic, not a
+ * record: entries still buffered when the process dies are lost, and while the database is down new ones are
+ * dropped past a bound.
  */
 export class RequestLogWriter {
-  private pending: LoggedRequest[] = [];
+  private pending = new Map<string, LoggedRequest[]>();
+  private pendingCount = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -80,15 +82,25 @@ export class RequestLogWriter {
   ) {}
 
   record(entry: LoggedRequest): void {
-    if (this.pending.length >= MAX_PENDING) return;
-    this.pending.push(entry);
-    if (this.pending.length >= FLUSH_COUNT) this.flushSoon(0);
-    else this.flushSoon(FLUSH_MS);
+    let entries = this.pending.get(entry.merchantId);
+    if (!entries) {
+      if (this.pendingCount >= MAX_PENDING) return;
+      entries = [];
+      this.pending.set(entry.merchantId, entries);
+    }
+    entries.push(entry);
+    // Past the newest KEEP, the oldest of this merchant's goes: the trim after the write would delete it.
+    if (entries.length > REQUEST_LOG_KEEP) entries.shift();
+    else if (++this.pendingCount > MAX_PENDING) {
+      entries.pop();
+      this.pendingCount--;
+      return;
+    }
+    this.flushSoon(FLUSH_MS);
   }
 
   private flushSoon(ms: number): void {
-    if (this.timer && ms > 0) return;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.flush();
@@ -99,9 +111,10 @@ export class RequestLogWriter {
   /** Writes what is buffered; resolves once written (or given up on). */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
-      const batch = this.pending;
+      const batch = [...this.pending.values()].flat();
       if (batch.length === 0) return;
-      this.pending = [];
+      this.pending = new Map();
+      this.pendingCount = 0;
       try {
         const rows = batch.map(maskedEntry);
         // One database transaction: on SQLite it joins the payments' group commit instead of syncing on its own.
