@@ -10,7 +10,7 @@ import { attemptDeadline } from './attempt.js';
 import { authorizeAndFinalize } from './authorize.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { DebitProfileInput } from './inputs.js';
-import { checkedShop, shopForPayment } from './payment-shop.js';
+import { checkedShop } from './payment-shop.js';
 import type { PaymentContext } from './payment-context.js';
 import { atShopTime, keyClock } from './shop-time.js';
 import type { Shop } from './shops.js';
@@ -31,11 +31,13 @@ export async function debitProfile(
 ): Promise<PaymentResult> {
   const readProfile = () =>
     base.storage.repos.profiles.getProfileWithCard(merchantId, input.paymentProfileId);
-  // Both reads at once (on PostgreSQL two connections, one round trip of waiting); the shop's verdict still
-  // comes first, as when they ran one after the other. A caller that has just read both passes them.
-  const [shop, firstRead] = ctx.read
-    ? [checkedShop(ctx.read.shop, merchantId, input.serviceId, input.amount), ctx.read.profile]
-    : await Promise.all([shopForPayment(base, merchantId, input.serviceId, input.amount), readProfile()]);
+  // Both in one statement (DebitReadRepo); the shop's verdict comes first, as when they were two reads. A caller
+  // that has just read both passes them.
+  const read =
+    ctx.read ??
+    (await base.storage.repos.debitReads.read(merchantId, input.serviceId, input.paymentProfileId));
+  const shop = checkedShop(read.shop, merchantId, input.serviceId, input.amount);
+  const firstRead = read.profile;
   // From here on, the shop's time (its test clock's, in the sandbox).
   const deps = atShopTime(base, shop);
   let found = firstRead;

@@ -55,7 +55,7 @@ export interface StoredServiceKey {
 /** The master key that seals serviceKeys; absent in a process that has not loaded the key file. */
 export type ServiceKeys = () => ServiceKeyBox | null;
 
-function toShop(row: ShopRow, keys: ServiceKeys): Shop {
+export function toShop(row: ShopRow, keys: ServiceKeys): Shop {
   // The advance's bookkeeping stays in the test-clock repository; a shop carries only its time.
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- dropped from the shop on purpose
   const { serviceKeyVersion, testClockTarget, testClockOwner, testClockLeaseUntil, ...rest } = row;

@@ -29,9 +29,10 @@ const getProfileQuery = prepared((db, arg) =>
  * recent declines, if any) in one read: what a debit needs, without a second lookup. The agreement is the
  * one its current registration declared (LEFT JOIN on the unique (merchant, network id) index); the retry
  * state is keyed by (merchant, fingerprint). A shop using neither pays two empty index probes, no round trip.
+ * Without a WHERE: the caller picks the profile (here, and with its shop in DebitReadRepo).
  */
-const getProfileWithCardQuery = prepared((db, arg) =>
-  selectProfiles(db)
+export function selectProfileWithCard(db: Kysely<Database>) {
+  return selectProfiles(db)
     .leftJoin('agreements as a', (j) =>
       j.onRef('a.merchantId', '=', 'p.merchantId').onRef('a.networkTxnId', '=', 'p.firstTransactionId'),
     )
@@ -56,10 +57,74 @@ const getProfileWithCardQuery = prepared((db, arg) =>
       'c.firstName as cardFirstName',
       'c.lastName as cardLastName',
       'c.createdAt as cardCreatedAt',
-    ])
-    .where('p.merchantId', '=', arg(0))
-    .where('p.id', '=', arg(1)),
+    ]);
+}
+
+const getProfileWithCardQuery = prepared((db, arg) =>
+  selectProfileWithCard(db).where('p.merchantId', '=', arg(0)).where('p.id', '=', arg(1)),
 );
+
+/** A row of {@link selectProfileWithCard}. */
+export type ProfileWithCardRow = Awaited<
+  ReturnType<ReturnType<typeof selectProfileWithCard>['executeTakeFirstOrThrow']>
+>;
+
+function toProfile(row: Row & { last4: string; month: string; year: string; brand: string }): PaymentProfile {
+  return {
+    id: row.id,
+    merchantId: row.merchantId,
+    serviceId: row.serviceId,
+    cid: row.cid,
+    type: row.type as ProfileType,
+    isActive: row.isActive === 1,
+    cardId: row.cardId,
+    fingerprint: row.fingerprint,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    email: row.email,
+    maskedNumber: `****${row.last4}`,
+    month: row.month,
+    year: row.year,
+    organization: row.brand,
+    firstTransactionId: row.firstTransactionId,
+    createdAt: row.createdAt,
+    modifiedAt: row.modifiedAt,
+  };
+}
+
+export function profileWithCardOf(row: ProfileWithCardRow): ProfileWithCard {
+  return {
+    profile: toProfile(row),
+    agreement: agreementOfColumns(row),
+    retry:
+      row.retryModifiedAt === null
+        ? undefined
+        : toRetryState({
+            lastDeclineAt: row.retryLastDeclineAt,
+            declineClass: row.retryDeclineClass,
+            retryAfter: row.retryRetryAfter,
+            hardDeclinedAt: row.retryHardDeclinedAt,
+            declinedExpiry: row.retryDeclinedExpiry,
+            windowStartedAt: row.retryWindowStartedAt,
+            reattempts: row.retryReattempts ?? 0,
+          }),
+    card: {
+      id: row.cardId,
+      merchantId: row.cardMerchantId,
+      fingerprint: row.cardFingerprint,
+      keyVersion: row.cardKeyVersion,
+      wrappedKey: row.cardWrappedKey,
+      encryptedPan: row.cardEncryptedPan,
+      brand: row.brand as CardBrand,
+      last4: row.last4,
+      month: row.month,
+      year: row.year,
+      firstName: row.cardFirstName,
+      lastName: row.cardLastName,
+      createdAt: row.cardCreatedAt,
+    },
+  };
+}
 
 /** Profiles hold the card's display data through a join on cards, so a refresh only swaps card_id. */
 /** A profile with its sealed card, the agreement its registration declared and its card's retry state. */
@@ -80,75 +145,19 @@ export class ProfileRepo {
     return selectProfiles(this.db);
   }
 
-  private toProfile(
-    row: Row & { last4: string; month: string; year: string; brand: string },
-  ): PaymentProfile {
-    return {
-      id: row.id,
-      merchantId: row.merchantId,
-      serviceId: row.serviceId,
-      cid: row.cid,
-      type: row.type as ProfileType,
-      isActive: row.isActive === 1,
-      cardId: row.cardId,
-      fingerprint: row.fingerprint,
-      firstName: row.firstName,
-      lastName: row.lastName,
-      email: row.email,
-      maskedNumber: `****${row.last4}`,
-      month: row.month,
-      year: row.year,
-      organization: row.brand,
-      firstTransactionId: row.firstTransactionId,
-      createdAt: row.createdAt,
-      modifiedAt: row.modifiedAt,
-    };
-  }
-
   async insertProfile(p: Omit<Row, never>): Promise<void> {
     await this.db.insertInto('paymentProfiles').values(p).execute();
   }
 
   async getProfile(merchantId: string, id: string): Promise<PaymentProfile | undefined> {
     const [row] = (await getProfileQuery.execute(this.db, this.dialect, [merchantId, id])).rows;
-    return row && this.toProfile(row);
+    return row && toProfile(row);
   }
 
   /** The profile with its sealed card (for the vault to open), in one statement. */
   async getProfileWithCard(merchantId: string, id: string): Promise<ProfileWithCard | undefined> {
     const [row] = (await getProfileWithCardQuery.execute(this.db, this.dialect, [merchantId, id])).rows;
-    if (!row) return undefined;
-    return {
-      profile: this.toProfile(row),
-      agreement: agreementOfColumns(row),
-      retry:
-        row.retryModifiedAt === null
-          ? undefined
-          : toRetryState({
-              lastDeclineAt: row.retryLastDeclineAt,
-              declineClass: row.retryDeclineClass,
-              retryAfter: row.retryRetryAfter,
-              hardDeclinedAt: row.retryHardDeclinedAt,
-              declinedExpiry: row.retryDeclinedExpiry,
-              windowStartedAt: row.retryWindowStartedAt,
-              reattempts: row.retryReattempts ?? 0,
-            }),
-      card: {
-        id: row.cardId,
-        merchantId: row.cardMerchantId,
-        fingerprint: row.cardFingerprint,
-        keyVersion: row.cardKeyVersion,
-        wrappedKey: row.cardWrappedKey,
-        encryptedPan: row.cardEncryptedPan,
-        brand: row.brand as CardBrand,
-        last4: row.last4,
-        month: row.month,
-        year: row.year,
-        firstName: row.cardFirstName,
-        lastName: row.cardLastName,
-        createdAt: row.cardCreatedAt,
-      },
-    };
+    return row && profileWithCardOf(row);
   }
 
   async listByCid(merchantId: string, cid: string): Promise<PaymentProfile[]> {
@@ -158,7 +167,7 @@ export class ProfileRepo {
       .orderBy('p.createdAt')
       .orderBy('p.id')
       .execute();
-    return rows.map((r) => this.toProfile(r));
+    return rows.map((r) => toProfile(r));
   }
 
   /** Same card registered again: point the profile at the new card record (new expiry, holder). */
