@@ -84,7 +84,7 @@ export async function createCardTransaction(
   }
 
   let agreement: Agreement | undefined;
-  const t = await storePending(deps, {
+  const { transaction: t, card: sealed } = await storePending(deps, {
     merchantId,
     shop,
     input,
@@ -107,7 +107,8 @@ export async function createCardTransaction(
       : undefined,
   });
 
-  const decision = await deps.vault.withCard(t.cardId!, (clear) => deps.acquirer.threeDSecure(clear));
+  // The card as just sealed: opened from memory, not read back.
+  const decision = await deps.vault.withSealedCard(sealed, (clear) => deps.acquirer.threeDSecure(clear));
   if (decision === 'challenge') {
     const now = deps.clock.now();
     const challenged: Transaction = {
@@ -133,7 +134,7 @@ export async function createCardTransaction(
   }
   const result = await authorizeAndFinalize(deps, {
     transaction: t,
-    context: { shop },
+    context: { shop, card: sealed },
     request: {
       cvv: card.cvv ? new Secret(card.cvv) : undefined,
       initiator: 'CIT',

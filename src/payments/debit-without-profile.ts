@@ -57,7 +57,7 @@ export async function debitWithoutProfile(
     assertReattemptAllowed(state, card, deps.clock.now(), 'card.firstTransactionId');
     retry = { fingerprint: firstCard.fingerprint, month: card.month, year: card.year, state };
   }
-  const transaction = await storePending(deps, {
+  const { transaction, card: sealed } = await storePending(deps, {
     ...o,
     shape: {
       paymentMethodCode: code,
@@ -84,7 +84,7 @@ export async function debitWithoutProfile(
   });
   return authorizeAndFinalize(deps, {
     transaction,
-    context: { shop, retry },
+    context: { shop, retry, card: sealed },
     request: { initiator, storedCredential: 'subsequent', quotedNetworkTxnId: firstTransactionId },
   });
 }

@@ -7,12 +7,13 @@ import {
   type TransactionStage,
   type TransactionStatus,
 } from '../domain/transaction.js';
-import { enqueueNotification, notificationRow } from '../notifications/outbox.js';
+import { notificationRow } from '../notifications/outbox.js';
 import type { PaymentResult } from '../domain/payment-result.js';
 import type { Repos } from '../storage/storage.js';
 import type { TransactionEventRow } from '../storage/event-repo.js';
 import type { FinishPatch } from '../storage/transaction-repo.js';
 import type { PaymentsDeps } from './deps.js';
+import type { SealedCard } from '../vault/sealed-card.js';
 import type { PaymentContext } from './payment-context.js';
 import { recordRetryState, retryStateMayChange } from './reattempt-state.js';
 import { shopNow } from './shop-time.js';
@@ -54,7 +55,8 @@ export interface FinalizeOptions {
   outcome: Outcome;
   /** The stage the transaction must still be in (compare-and-set). */
   expectedStage: TransactionStage;
-  context?: Omit<PaymentContext, 'card'> | undefined;
+  /** What the request loaded; a registration's card as sealed spares reading it back. */
+  context?: PaymentContext | undefined;
 }
 
 /**
@@ -82,7 +84,7 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
         // recovery chore beside a stalled request) then waits here on PostgreSQL's row lock and loses the
         // compare-and-set, instead of inserting the same profile and failing on the unique index.
         if (!(await repos.transactions.claimStage(t.id, expectedStage))) throw new StageChangedError(t.id);
-        profile = await registerProfile(repos, t, outcome.networkTxnId ?? '', now, deps);
+        profile = await registerProfile(repos, t, outcome.networkTxnId ?? '', now, deps, context?.card);
       } else if (t.profileId) {
         profile = context?.profile ?? (await repos.profiles.getProfile(t.merchantId, t.profileId));
       }
@@ -95,18 +97,26 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
           now,
         });
       }
-      const changed = await repos.transactions.finish(t.id, finishPatch(updated), expectedStage);
+      // The status change, its timeline event and its notification: one statement on PostgreSQL, as below.
+      const notification = shop
+        ? notificationRow(updated, profile, shop, now, deps.inboxUrl?.(shop) ?? null)
+        : null;
+      const changed = await repos.transactions.finishAndEnqueue(
+        t.id,
+        finishPatch(updated),
+        expectedStage,
+        notification,
+        statusEvent(updated, expectedStage, now),
+      );
       if (!changed) throw new StageChangedError(t.id);
-      await repos.events.record(statusEvent(updated, expectedStage, now));
       await recordRetryState(repos, updated, outcome, context?.retry, now);
       // Only the widget's payments claim an order; the API's never pay this extra statement.
       if (t.source === 'web') await settleOrder(repos, updated, now);
-      if (shop) await enqueueNotification(repos, updated, profile, shop, now, deps.inboxUrl?.(shop) ?? null);
       return {
         transaction: updated,
         profile,
         shopNotificationUrl: shop?.notificationUrl ?? null,
-        notified: Boolean(shop && (updated.notificationUrl ?? shop.notificationUrl ?? deps.inboxUrl?.(shop))),
+        notified: notification !== null,
       };
     }));
   // Wake the worker only when a notification was queued: a poke runs a whole round of every background task,
@@ -215,8 +225,10 @@ async function registerProfile(
   networkTxnId: string,
   now: number,
   deps: PaymentsDeps,
+  sealed: SealedCard | undefined,
 ): Promise<PaymentProfile | undefined> {
-  const card = t.cardId ? await repos.cards.getCard(t.cardId) : undefined;
+  const card =
+    sealed && sealed.id === t.cardId ? sealed : t.cardId ? await repos.cards.getCard(t.cardId) : undefined;
   const cid = t.customer?.cid;
   if (!card || !cid || !t.registers) return undefined;
   const existing = await repos.profiles.listByCid(t.merchantId, cid);
@@ -231,6 +243,18 @@ async function registerProfile(
     deps.log.warn({ transactionId: t.id }, 'registration paid but cid was bound to another card meanwhile');
     return undefined;
   }
+  // The profile as the rows now hold it (a profile shows its card's display data), built here rather than read
+  // back: the statements below are the whole change.
+  const onCard = {
+    cardId: card.id,
+    maskedNumber: `****${card.last4}`,
+    month: card.month,
+    year: card.year,
+    organization: card.brand,
+    ...holder,
+    firstTransactionId: networkTxnId,
+    modifiedAt: now,
+  };
   if (decision.kind === 'refresh') {
     await repos.profiles.refresh(decision.profile.id, {
       cardId: card.id,
@@ -238,15 +262,25 @@ async function registerProfile(
       firstTransactionId: networkTxnId,
       modifiedAt: now,
     });
-    return repos.profiles.getProfile(t.merchantId, decision.profile.id);
+    return { ...decision.profile, ...onCard };
   }
-  const id = newId();
-  await repos.profiles.insertProfile({
-    id,
+  const profile: PaymentProfile = {
+    id: newId(),
     merchantId: t.merchantId,
     serviceId: t.serviceId,
     cid,
     type: t.registers,
+    isActive: true,
+    fingerprint: card.fingerprint,
+    createdAt: now,
+    ...onCard,
+  };
+  await repos.profiles.insertProfile({
+    id: profile.id,
+    merchantId: profile.merchantId,
+    serviceId: profile.serviceId,
+    cid,
+    type: profile.type,
     isActive: 1,
     cardId: card.id,
     fingerprint: card.fingerprint,
@@ -255,5 +289,5 @@ async function registerProfile(
     createdAt: now,
     modifiedAt: now,
   });
-  return repos.profiles.getProfile(t.merchantId, id);
+  return profile;
 }

@@ -3,6 +3,7 @@ import { newPendingTransaction } from '../domain/pending-transaction.js';
 import type { PaymentMethodCode, Transaction, TransactionSource } from '../domain/transaction.js';
 import type { Shop } from '../storage/merchant-repo.js';
 import type { Repos } from '../storage/storage.js';
+import type { SealedCard } from '../vault/sealed-card.js';
 import { attemptDeadline } from './attempt.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
@@ -33,11 +34,14 @@ export interface StorePendingOptions {
   alongside?: ((repos: Repos, t: Transaction) => Promise<void>) | undefined;
 }
 
+/** The stored pending transaction and its card as sealed, so the request opens it without reading it back. */
+export interface StoredPending {
+  transaction: Transaction & { cardId: string };
+  card: SealedCard;
+}
+
 /** Seals the card and stores it with the transaction, as pending, atomically. */
-export async function storePending(
-  deps: PaymentsDeps,
-  o: StorePendingOptions,
-): Promise<Transaction & { cardId: string }> {
+export async function storePending(deps: PaymentsDeps, o: StorePendingOptions): Promise<StoredPending> {
   const now = deps.clock.now();
   const sealed = deps.vault.seal({
     id: newId(),
@@ -67,7 +71,7 @@ export async function storePending(
   // with them, in a transaction.
   if (!o.ctx.idempotency && !o.ctx.oncePerOrder && !o.alongside) {
     await deps.storage.atomically((repos) => repos.transactions.insertCardAndTransaction(sealed, t));
-    return t;
+    return { transaction: t, card: sealed };
   }
   await deps.storage.transaction(async (repos) => {
     await repos.transactions.insertCardAndTransaction(sealed, t);
@@ -81,5 +85,5 @@ export async function storePending(
       );
     if (o.ctx.oncePerOrder) await claimOrder(repos, t, now);
   });
-  return t;
+  return { transaction: t, card: sealed };
 }
