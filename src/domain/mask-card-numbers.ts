@@ -74,7 +74,8 @@ function rawScan(keepNumbersOf: readonly string[]): RegExp {
 
 /**
  * Whether JSON text may hold a card number: false only when it surely does not, which is nearly every log line
- * and answer (amounts, dates and ids are shorter runs), so that they skip the token-by-token pass. Digits
+ * and answer (amounts, dates and ids are shorter runs, or longer ones that fail the Luhn check), so that they
+ * skip the token-by-token pass. Digits
  * escaped as `\u0030`–`\u0039` (which no serialiser here writes) and `\u`-escaped separators send the text to
  * the full pass.
  */
@@ -85,6 +86,12 @@ export function mayHoldCardNumber(text: string, keepNumbersOf: readonly string[]
   for (let m = scan.exec(text); m; m = scan.exec(text)) {
     const run = m[0];
     if (run.length < MIN_DIGITS || run.startsWith('"')) continue;
+    // One group of digits alone (a network transaction id, say) is a card number only as a whole, as in the
+    // full pass: decided here. Grouped runs go to the full pass.
+    if (/^[0-9]+$/.test(run)) {
+      if (isCardNumber(run)) return true;
+      continue;
+    }
     let digits = 0;
     for (let i = 0; i < run.length; i++) {
       const c = run.charCodeAt(i);

@@ -58,6 +58,9 @@ describe('the quick scan lets through only texts that surely hold no card number
     '"e":"\\u0034111111111111111",',
     '"k":"5555-5555-5555-4444",',
     '"ok":true}',
+    '"firstTransactionId":"749705099642625",',
+    '"firstTransactionId":"749705099642621",', // Luhn-valid: masked, as the full pass does
+    '"ref":"123456789012345678901",',
     '"status":"settled",',
     '"created":1764612345,',
     '"ip":"127.0.0.1",',
