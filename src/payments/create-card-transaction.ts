@@ -134,7 +134,7 @@ export async function createCardTransaction(
   }
   const result = await authorizeAndFinalize(deps, {
     transaction: t,
-    context: { shop, card: sealed },
+    context: { shop, card: sealed, declaredAgreement: terms !== null },
     request: {
       cvv: card.cvv ? new Secret(card.cvv) : undefined,
       initiator: 'CIT',

@@ -90,7 +90,7 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
       }
       const updated = finished(t, outcome, profile?.id ?? t.profileId, now);
       // A paid recurring registration (or FIRST) makes its declared agreement binding on the debits quoting it.
-      if (paid && declaresAgreements(t) && updated.networkTxnId) {
+      if (paid && declaresAgreements(t) && updated.networkTxnId && context?.declaredAgreement !== false) {
         await repos.agreements.activate(t.id, {
           networkTxnId: updated.networkTxnId,
           profileId: updated.profileId,

@@ -17,6 +17,11 @@ export interface PaymentContext {
    * debit (undefined: no recent declines), so finalising an approval of a clean card writes nothing more.
    */
   retry?: RetryContext | undefined;
+  /**
+   * A registration or FIRST payment: whether its request declared a recurring agreement. False spares the
+   * finalisation the agreement's activation (there is none); undefined (a finaliser without the request) runs it.
+   */
+  declaredAgreement?: boolean | undefined;
 }
 
 export interface RetryContext {
