@@ -13,7 +13,7 @@ import { authorizeAndFinalize } from './authorize.js';
 import { challengeRedirect } from './challenge-redirect.js';
 import type { CreatedTransaction } from './created-transaction.js';
 import { debitWithoutProfile } from './debit-without-profile.js';
-import { shopForPayment } from './payment-shop.js';
+import { checkedShop, shopForPayment } from './payment-shop.js';
 import { challengeEvent } from './transaction-events.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
@@ -45,7 +45,17 @@ export async function createCardTransaction(
   if (!PAYMENT_METHOD_CODES.includes(code)) {
     throw validationError('paymentMethodCode', `Must be one of ${PAYMENT_METHOD_CODES.join(', ')}.`);
   }
-  const shop = await shopForPayment(base, merchantId, input.serviceId, input.amount);
+  const variant = input.profileType ?? null;
+  const stored = profileTypeFor(code);
+  const registers = variant === 'FIRST' || variant === 'STANDARD' ? null : stored;
+  // A registration reads its shop and its cid's profiles (checked below, before charging) in one statement.
+  const registration =
+    registers && input.customer.cid
+      ? await base.storage.repos.registrationReads.read(merchantId, input.serviceId, input.customer.cid)
+      : undefined;
+  const shop = registration
+    ? checkedShop(registration.shop, merchantId, input.serviceId, input.amount)
+    : await shopForPayment(base, merchantId, input.serviceId, input.amount);
   // From here on, the shop's time (its test clock's, in the sandbox).
   const deps = atShopTime(base, shop);
   const card = input.card;
@@ -57,8 +67,6 @@ export async function createCardTransaction(
   }
   if (!shop.pciEnabled && source === 'api') throw new DomainError('plainCardDataDisabled');
 
-  const variant = input.profileType ?? null;
-  const stored = profileTypeFor(code);
   if (stored === null && variant) {
     throw validationError('profileType', 'profileType applies only to oneclick and recurring payments.');
   }
@@ -73,10 +81,8 @@ export async function createCardTransaction(
   }
 
   const fingerprint = deps.vault.fingerprint(card.number);
-  const registers = variant === 'FIRST' ? null : stored;
-  if (registers && input.customer.cid) {
-    const existing = await deps.storage.repos.profiles.listByCid(merchantId, input.customer.cid);
-    if (decideRegistration(existing, fingerprint, registers).kind === 'conflict') {
+  if (registers && registration) {
+    if (decideRegistration(registration.profiles, fingerprint, registers).kind === 'conflict') {
       throw new DomainError('cidBoundToAnotherCard', [
         { property: 'customer.cid', message: 'This cid already has an active profile for another card.' },
       ]);

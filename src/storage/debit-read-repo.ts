@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Dialect } from './connect.js';
-import { toShop, type ServiceKeys, type Shop } from './merchant-repo.js';
+import type { ServiceKeys, Shop } from './merchant-repo.js';
 import { prepared } from './prepared.js';
 import {
   profileWithCardOf,
@@ -9,37 +9,7 @@ import {
   type ProfileWithCardRow,
 } from './profile-repo.js';
 import type { Database } from './schema.js';
-
-type ShopRow = Database['shops'];
-
-/** Every column of a shop, each read under the alias `shop<Column>` beside the profile's own columns. */
-const SHOP_COLUMNS = [
-  'id',
-  'merchantId',
-  'name',
-  'serviceKey',
-  'serviceKeyVersion',
-  'pciEnabled',
-  'preauthEnabled',
-  'notificationUrl',
-  'createdAt',
-  'minTransaction',
-  'maxTransaction',
-  'agreementRequired',
-  'retryAttempts',
-  'retryWindowDays',
-  'noticeDays',
-  'testClockAt',
-  'testClockTarget',
-  'testClockOwner',
-  'testClockLeaseUntil',
-] as const satisfies ReadonlyArray<keyof ShopRow>;
-// A column added to shops and not listed above fails the type-check here, rather than reading as undefined.
-const everyShopColumn: Exclude<keyof ShopRow, (typeof SHOP_COLUMNS)[number]> extends never ? true : never =
-  true;
-void everyShopColumn;
-
-const alias = (column: string) => `shop${column[0]!.toUpperCase()}${column.slice(1)}`;
+import { selectShopAs, shopOfAliases } from './shop-columns.js';
 
 /**
  * The shop, and (LEFT JOIN, so a missing profile still returns the shop) the profile with its sealed card,
@@ -53,7 +23,7 @@ const shopAndProfileQuery = prepared((db, arg) =>
       (join) => join.onTrue(),
     )
     .selectAll('pw')
-    .select(SHOP_COLUMNS.map((c) => sql.ref(`s.${c}`).as(alias(c))))
+    .select(selectShopAs('s'))
     .where('s.merchantId', '=', arg(0))
     .where('s.id', '=', arg(1)),
 );
@@ -80,9 +50,8 @@ export class DebitReadRepo {
       await shopAndProfileQuery.execute(this.db, this.dialect, [merchantId, serviceId, profileId])
     ).rows as unknown as Array<Record<string, unknown>>;
     if (!row) return { shop: undefined, profile: undefined };
-    const shopRow = Object.fromEntries(SHOP_COLUMNS.map((c) => [c, row[alias(c)]])) as unknown as ShopRow;
     return {
-      shop: toShop(shopRow, this.keys),
+      shop: shopOfAliases(row, this.keys),
       profile: row.id === null ? undefined : profileWithCardOf(row as unknown as ProfileWithCardRow),
     };
   }

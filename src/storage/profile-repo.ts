@@ -12,7 +12,7 @@ import type { Database } from './schema.js';
 
 type Row = Database['paymentProfiles'];
 
-function selectProfiles(db: Kysely<Database>) {
+export function selectProfiles(db: Kysely<Database>) {
   return db
     .selectFrom('paymentProfiles as p')
     .innerJoin('cards as c', 'c.id', 'p.cardId')
@@ -69,7 +69,9 @@ export type ProfileWithCardRow = Awaited<
   ReturnType<ReturnType<typeof selectProfileWithCard>['executeTakeFirstOrThrow']>
 >;
 
-function toProfile(row: Row & { last4: string; month: string; year: string; brand: string }): PaymentProfile {
+export function toProfile(
+  row: Row & { last4: string; month: string; year: string; brand: string },
+): PaymentProfile {
   return {
     id: row.id,
     merchantId: row.merchantId,

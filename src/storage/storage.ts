@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { CardRepo } from './card-repo.js';
 import { DebitReadRepo } from './debit-read-repo.js';
+import { RegistrationReadRepo } from './registration-read-repo.js';
 import { GroupCommit } from './group-commit.js';
 import type { Connection, Dialect, PoolLoad } from './connect.js';
 import { IdempotencyRepo } from './idempotency-repo.js';
@@ -42,6 +43,7 @@ export interface Repos {
   schedules: ScheduleRepo;
   testClocks: TestClockRepo;
   debitReads: DebitReadRepo;
+  registrationReads: RegistrationReadRepo;
 }
 
 function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Repos {
@@ -64,6 +66,7 @@ function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Re
     schedules: new ScheduleRepo(db, dialect),
     testClocks: new TestClockRepo(db),
     debitReads: new DebitReadRepo(db, dialect, keys),
+    registrationReads: new RegistrationReadRepo(db, dialect, keys),
   };
 }
 

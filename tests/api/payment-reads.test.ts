@@ -7,10 +7,11 @@ import type { TransactionResponse } from '../support/wire.js';
 
 /**
  * A profile debit reads its shop and its profile (with the sealed card, agreement and retry state) in one
- * statement. It must read exactly what the two separate reads did, including when either is missing.
+ * statement, and a registration its shop and its cid's profiles. Each must read exactly what the two separate
+ * reads did, including when either is missing.
  */
 for (const db of DB_KINDS) {
-  describe(`a debit's shop and profile in one read (${db})`, () => {
+  describe(`a payment's shop and profiles in one read (${db})`, () => {
     let gw: TestGateway;
     beforeAll(async () => {
       gw = await startGateway({ db });
@@ -44,6 +45,32 @@ for (const db of DB_KINDS) {
       expect(await repos.debitReads.read('another-merchant', m.serviceId, profileId)).toEqual({
         shop: undefined,
         profile: undefined,
+      });
+    });
+
+    it("reads a registration's shop and its cid's profiles, oldest first", async () => {
+      const m = gw.merchant;
+      const first = saleBody(m.serviceId);
+      const cid = (first.customer as { cid: string }).cid;
+      expect((await m.api.post('/transaction', first)).status).toBe(200);
+      const recurring = saleBody(m.serviceId, {
+        paymentMethodCode: 'recurring',
+        customer: first.customer,
+      });
+      expect((await m.api.post('/transaction', recurring)).status).toBe(200);
+      const { repos } = gw.gateway.storage;
+      const read = await repos.registrationReads.read(m.merchantId, m.serviceId, cid);
+      expect(read.shop).toEqual(await repos.merchants.getShop(m.merchantId, m.serviceId));
+      const listed = await repos.profiles.listByCid(m.merchantId, cid);
+      expect(listed).toHaveLength(2);
+      expect(read.profiles).toEqual(listed);
+      expect(await repos.registrationReads.read(m.merchantId, m.serviceId, 'no-such-cid')).toEqual({
+        shop: read.shop,
+        profiles: [],
+      });
+      expect(await repos.registrationReads.read(m.merchantId, newId(), cid)).toEqual({
+        shop: undefined,
+        profiles: [],
       });
     });
 

@@ -1,0 +1,48 @@
+import { sql } from 'kysely';
+import { toShop, type ServiceKeys, type Shop } from './merchant-repo.js';
+import type { Database } from './schema.js';
+
+type ShopRow = Database['shops'];
+
+/** Every column of a shop, each read under the alias `shop<Column>` beside another table's columns. */
+const SHOP_COLUMNS = [
+  'id',
+  'merchantId',
+  'name',
+  'serviceKey',
+  'serviceKeyVersion',
+  'pciEnabled',
+  'preauthEnabled',
+  'notificationUrl',
+  'createdAt',
+  'minTransaction',
+  'maxTransaction',
+  'agreementRequired',
+  'retryAttempts',
+  'retryWindowDays',
+  'noticeDays',
+  'testClockAt',
+  'testClockTarget',
+  'testClockOwner',
+  'testClockLeaseUntil',
+] as const satisfies ReadonlyArray<keyof ShopRow>;
+// A column added to shops and not listed above fails the type-check here, rather than reading as undefined.
+const everyShopColumn: Exclude<keyof ShopRow, (typeof SHOP_COLUMNS)[number]> extends never ? true : never =
+  true;
+void everyShopColumn;
+
+const alias = (column: string): string => `shop${column[0]!.toUpperCase()}${column.slice(1)}`;
+
+/**
+ * A shop's columns for a statement that reads the shop beside other rows (a join), each as `shop<Column>` so
+ * that none collides with theirs; `table` is the shop's alias in the statement.
+ */
+export function selectShopAs(table: string) {
+  return SHOP_COLUMNS.map((c) => sql.ref(`${table}.${c}`).as(alias(c)));
+}
+
+/** The shop in a row read with {@link selectShopAs}. */
+export function shopOfAliases(row: Record<string, unknown>, keys: ServiceKeys): Shop {
+  const shopRow = Object.fromEntries(SHOP_COLUMNS.map((c) => [c, row[alias(c)]])) as unknown as ShopRow;
+  return toShop(shopRow, keys);
+}
