@@ -78,26 +78,20 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
       const now = shopNow(deps, shop);
       const paid = outcome.status === 'settled' || outcome.status === 'authorized';
       let profile: PaymentProfile | undefined;
+      let registration: Registration | undefined;
       // A registration creates its profile once, when first paid; a later capture must not re-register it.
       if (paid && t.registers && t.cardId && !t.profileId) {
-        // Claim the row before creating the profile: a concurrent finaliser of the same registration (the
-        // recovery chore beside a stalled request) then waits here on PostgreSQL's row lock and loses the
-        // compare-and-set, instead of inserting the same profile and failing on the unique index.
-        if (!(await repos.transactions.claimStage(t.id, expectedStage))) throw new StageChangedError(t.id);
-        profile = await registerProfile(repos, t, outcome.networkTxnId ?? '', now, deps, context?.card);
+        registration = await planRegistration(repos, t, outcome.networkTxnId ?? '', now, deps, context?.card);
+        profile = registration?.profile;
       } else if (t.profileId) {
         profile = context?.profile ?? (await repos.profiles.getProfile(t.merchantId, t.profileId));
       }
       const updated = finished(t, outcome, profile?.id ?? t.profileId, now);
-      // A paid recurring registration (or FIRST) makes its declared agreement binding on the debits quoting it.
-      if (paid && declaresAgreements(t) && updated.networkTxnId && context?.declaredAgreement !== false) {
-        await repos.agreements.activate(t.id, {
-          networkTxnId: updated.networkTxnId,
-          profileId: updated.profileId,
-          now,
-        });
-      }
       // The status change, its timeline event and its notification: one statement on PostgreSQL, as below.
+      // It is the first write, and the compare-and-set on the stage: a concurrent finaliser of the same payment
+      // (the recovery chore beside a stalled request) waits here on PostgreSQL's row lock and loses the stage,
+      // before it has written anything — in particular before it could insert the same profile and fail on the
+      // unique index.
       const notification = shop
         ? notificationRow(updated, profile, shop, now, deps.inboxUrl?.(shop) ?? null)
         : null;
@@ -109,6 +103,15 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
         statusEvent(updated, expectedStage, now),
       );
       if (!changed) throw new StageChangedError(t.id);
+      await registration?.write(repos);
+      // A paid recurring registration (or FIRST) makes its declared agreement binding on the debits quoting it.
+      if (paid && declaresAgreements(t) && updated.networkTxnId && context?.declaredAgreement !== false) {
+        await repos.agreements.activate(t.id, {
+          networkTxnId: updated.networkTxnId,
+          profileId: updated.profileId,
+          now,
+        });
+      }
       await recordRetryState(repos, updated, outcome, context?.retry, now);
       // Only the widget's payments claim an order; the API's never pay this extra statement.
       if (t.source === 'web') await settleOrder(repos, updated, now);
@@ -219,20 +222,33 @@ export function declaresAgreements(t: Transaction): boolean {
   );
 }
 
-async function registerProfile(
+/** The profile a paid registration creates or refreshes, and the write that does it. */
+interface Registration {
+  /** As the rows hold it once written (a profile shows its card's display data). */
+  profile: PaymentProfile;
+  write(repos: Repos): Promise<void>;
+}
+
+/**
+ * Decides what a paid registration does to its cid's profiles — create one, refresh the one on the same card,
+ * or nothing (the cid was bound to another card meanwhile) — and builds the profile as it will be stored, so
+ * that the status change can name it before anything is written.
+ */
+async function planRegistration(
   repos: Repos,
   t: Transaction,
   networkTxnId: string,
   now: number,
   deps: PaymentsDeps,
   sealed: SealedCard | undefined,
-): Promise<PaymentProfile | undefined> {
+): Promise<Registration | undefined> {
   const card =
     sealed && sealed.id === t.cardId ? sealed : t.cardId ? await repos.cards.getCard(t.cardId) : undefined;
   const cid = t.customer?.cid;
-  if (!card || !cid || !t.registers) return undefined;
+  const type = t.registers;
+  if (!card || !cid || !type) return undefined;
   const existing = await repos.profiles.listByCid(t.merchantId, cid);
-  const decision = decideRegistration(existing, card.fingerprint, t.registers);
+  const decision = decideRegistration(existing, card.fingerprint, type);
   const holder = {
     firstName: t.customer?.firstName ?? card.firstName,
     lastName: t.customer?.lastName ?? card.lastName,
@@ -243,8 +259,6 @@ async function registerProfile(
     deps.log.warn({ transactionId: t.id }, 'registration paid but cid was bound to another card meanwhile');
     return undefined;
   }
-  // The profile as the rows now hold it (a profile shows its card's display data), built here rather than read
-  // back: the statements below are the whole change.
   const onCard = {
     cardId: card.id,
     maskedNumber: `****${card.last4}`,
@@ -256,38 +270,45 @@ async function registerProfile(
     modifiedAt: now,
   };
   if (decision.kind === 'refresh') {
-    await repos.profiles.refresh(decision.profile.id, {
-      cardId: card.id,
-      ...holder,
-      firstTransactionId: networkTxnId,
-      modifiedAt: now,
-    });
-    return { ...decision.profile, ...onCard };
+    const id = decision.profile.id;
+    return {
+      profile: { ...decision.profile, ...onCard },
+      write: (r) =>
+        r.profiles.refresh(id, {
+          cardId: card.id,
+          ...holder,
+          firstTransactionId: networkTxnId,
+          modifiedAt: now,
+        }),
+    };
   }
   const profile: PaymentProfile = {
     id: newId(),
     merchantId: t.merchantId,
     serviceId: t.serviceId,
     cid,
-    type: t.registers,
+    type,
     isActive: true,
     fingerprint: card.fingerprint,
     createdAt: now,
     ...onCard,
   };
-  await repos.profiles.insertProfile({
-    id: profile.id,
-    merchantId: profile.merchantId,
-    serviceId: profile.serviceId,
-    cid,
-    type: profile.type,
-    isActive: 1,
-    cardId: card.id,
-    fingerprint: card.fingerprint,
-    ...holder,
-    firstTransactionId: networkTxnId,
-    createdAt: now,
-    modifiedAt: now,
-  });
-  return profile;
+  return {
+    profile,
+    write: (r) =>
+      r.profiles.insertProfile({
+        id: profile.id,
+        merchantId: profile.merchantId,
+        serviceId: profile.serviceId,
+        cid,
+        type,
+        isActive: 1,
+        cardId: card.id,
+        fingerprint: card.fingerprint,
+        ...holder,
+        firstTransactionId: networkTxnId,
+        createdAt: now,
+        modifiedAt: now,
+      }),
+  };
 }

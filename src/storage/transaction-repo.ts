@@ -430,20 +430,6 @@ export class TransactionRepo {
   }
 
   /**
-   * Whether the row is still in `expected`, taking its row lock on PostgreSQL (a no-op UPDATE) until the
-   * caller's transaction ends; a concurrent claimer waits for that and then sees the stage it left.
-   */
-  async claimStage(id: string, expected: TransactionStage): Promise<boolean> {
-    const result = await this.db
-      .updateTable('transactions')
-      .set((eb) => ({ stage: eb.ref('stage') }))
-      .where('id', '=', id)
-      .where('stage', '=', expected)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
-  }
-
-  /**
    * {@link finish}, and when `notification` is given its row too, atomically; returns whether the stage
    * compare-and-set won (nothing is written when it lost). One statement on PostgreSQL, so it is safe in
    * `Storage.atomically`; two on SQLite, where that runs it in a transaction.
