@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { cpuBetween, processCpuMs, programCpuMs } from './cpu.js';
 import type { ServerProcess } from './server-process.js';
 
 export interface LoadOptions {
@@ -7,6 +8,8 @@ export interface LoadOptions {
   durationS: number;
   requests: autocannon.Request[];
   server: ServerProcess;
+  /** Also measure the CPU time of this machine's PostgreSQL server processes (when it is the database). */
+  databaseProgram?: 'postgres' | undefined;
 }
 
 export interface Latency {
@@ -36,6 +39,13 @@ export interface Measurement {
    * PostgreSQL, statement executions on SQLite. Background work (the worker) running meanwhile is included.
    */
   statementsPerRequest?: number;
+  /** The server process's CPU time (user + system, all its threads) during the run ÷ responses. */
+  serverCpuMsPerRequest: number;
+  /**
+   * The PostgreSQL server's CPU time (all its processes, on this machine) during the run ÷ responses; with
+   * several gateways loaded at once, each one's figure is the database's total over its own responses.
+   */
+  databaseCpuMsPerRequest?: number;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -59,6 +69,8 @@ export async function drive(options: LoadOptions): Promise<Measurement> {
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, options.server.rss());
   }, 200);
+  const cpuBefore = processCpuMs(options.server.pid);
+  const databaseBefore = options.databaseProgram ? programCpuMs(options.databaseProgram) : null;
   try {
     let instance!: autocannon.Instance;
     const done = new Promise<autocannon.Result>((resolve, reject) => {
@@ -82,6 +94,11 @@ export async function drive(options: LoadOptions): Promise<Measurement> {
       times[count++] = responseTime;
     });
     const result = await done;
+    const serverCpuMs = processCpuMs(options.server.pid) - cpuBefore;
+    const databaseCpuMs =
+      databaseBefore && options.databaseProgram
+        ? cpuBetween(databaseBefore, programCpuMs(options.databaseProgram))
+        : undefined;
     const sorted = times.slice(0, count).sort();
     let sum = 0;
     for (const t of sorted) sum += t;
@@ -103,6 +120,8 @@ export async function drive(options: LoadOptions): Promise<Measurement> {
       statuses,
       firstFailure,
       peakRssBytes: Math.max(peakRss, options.server.rss()),
+      serverCpuMsPerRequest: count ? serverCpuMs / count : 0,
+      ...(databaseCpuMs === undefined ? {} : { databaseCpuMsPerRequest: count ? databaseCpuMs / count : 0 }),
     };
   } finally {
     clearInterval(sampler);

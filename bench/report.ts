@@ -166,6 +166,8 @@ const HEADER = [
   'errors',
   'non-2xx',
   'db calls/req',
+  'CPU ms/req',
+  'PostgreSQL CPU ms/req',
   'peak RSS',
 ];
 
@@ -181,6 +183,8 @@ function measurementRow(label: string, m: Measurement, vsFloor: number | undefin
     String(m.errors),
     String(m.non2xx),
     m.statementsPerRequest === undefined ? '' : m.statementsPerRequest.toFixed(2),
+    m.serverCpuMsPerRequest === undefined ? '' : m.serverCpuMsPerRequest.toFixed(3),
+    m.databaseCpuMsPerRequest === undefined ? '' : m.databaseCpuMsPerRequest.toFixed(3),
     mb(m.peakRssBytes),
   ]);
 }
@@ -194,7 +198,9 @@ export function markdown(report: BenchReport): string {
     `${o.connections} connections, ${o.warmupS} s warm-up + ${o.durationS} s measured per scenario; ` +
       `${o.smallProfiles} profiles seeded; log level ${o.logLevel}.`,
     'db calls/req: what the database driver was asked to execute per response during the measured run ' +
-      '(PostgreSQL: round trips; SQLite: statements, BEGIN/COMMIT/PRAGMA included), background work included.',
+      '(PostgreSQL: round trips; SQLite: statements, BEGIN/COMMIT/PRAGMA included), background work included. ' +
+      "CPU ms/req: the server process's CPU time (user + system, all threads) ÷ responses; PostgreSQL CPU " +
+      'ms/req: the same for every postgres process on this machine (when the database is local).',
     '',
   ];
   for (const c of report.configs) {

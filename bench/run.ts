@@ -89,6 +89,7 @@ async function measure(
     durationS: o.durationS,
     requests: requestsFor(name, target),
     server,
+    databaseProgram: target.databaseProgram,
   });
   const after = await server.statements();
   const calls = after.pg - before.pg + (after.sqlite - before.sqlite);
@@ -96,7 +97,10 @@ async function measure(
   log(
     `  ${name.padEnd(9)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.latencyMs.p50.toFixed(1)}  p95 ${m.latencyMs.p95.toFixed(1)}  ` +
       `p99 ${m.latencyMs.p99.toFixed(1)}  max ${m.latencyMs.max.toFixed(0)} ms  errors ${m.errors}  non-2xx ${m.non2xx}  ` +
-      `${m.statementsPerRequest?.toFixed(2) ?? '?'} db calls/req`,
+      `${m.statementsPerRequest?.toFixed(2) ?? '?'} db calls/req  CPU ${m.serverCpuMsPerRequest.toFixed(3)} ms/req` +
+      (m.databaseCpuMsPerRequest === undefined
+        ? ''
+        : ` + PostgreSQL ${m.databaseCpuMsPerRequest.toFixed(3)}`),
   );
   if (m.firstFailure) log(`    first failure: ${m.firstFailure.slice(0, 200)}`);
   return m;
@@ -125,6 +129,7 @@ async function measureInstances(
             durationS,
             requests: requestsFor('debit', lanes(i)),
             server,
+            databaseProgram: target.databaseProgram,
           }),
         ),
       );
@@ -170,7 +175,13 @@ async function runConfig(o: BenchOptions, name: ConfigName, workDir: string): Pr
     if (pg) result.postgres = await postgresSettings(pg.url);
 
     const ids = await prepare(config);
-    const target: Target = { ...ids, profiles: o.smallProfiles };
+    // PostgreSQL on this machine (a loopback URL): its processes' CPU time is read beside the gateway's.
+    const local = pg !== null && /^(127\.|localhost$|\[?::1\]?$)/.test(new URL(pg.url).hostname);
+    const target: Target = {
+      ...ids,
+      profiles: o.smallProfiles,
+      databaseProgram: local ? 'postgres' : undefined,
+    };
     const seedTarget = { database: config.database, masterKeyFile: config.masterKeyFile, ...ids };
     await seedProfiles(seedTarget, 0, o.smallProfiles);
 

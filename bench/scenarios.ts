@@ -2,6 +2,8 @@ import type autocannon from 'autocannon';
 import { benchUuid, frictionlessCardNumber, scatter } from './ids.js';
 
 export interface Target {
+  /** The database server's program on this machine, whose CPU time each measurement also reads. */
+  databaseProgram?: 'postgres' | undefined;
   merchantId: string;
   serviceId: string;
   token: string;
