@@ -22,6 +22,7 @@ import {
   type CycleDetail,
   type ScheduleEvent,
 } from '../notifications/schedule-events.js';
+import type { ProfileWithCard } from '../storage/profile-repo.js';
 import type { Shop } from '../storage/merchant-repo.js';
 import {
   AttemptTakenError,
@@ -63,6 +64,17 @@ interface Run {
   shops: Map<string, Promise<Shop | undefined>>;
   /** Schedule states whose save also let the lease go (nothing more was due on them). */
   released: WeakSet<Schedule>;
+  /**
+   * The profiles (with card and retry state) of the batch's due charges, read in one statement when it was
+   * claimed; each is used once, by its schedule's first charge. The pending row's INSERT re-checks that the
+   * profile is still active with that card, as after any read.
+   */
+  profiles: Map<string, ProfileWithCard>;
+  /**
+   * Cards this run has charged (or started to). A card's next charge in the run reads its profile afresh, after
+   * the one before has finished (runBatch runs them in turn), so that it sees the retry state that one left.
+   */
+  charging: Set<string>;
 }
 
 /** A runner's step ended: `waiting` keeps the lease (the attempt's payment is still pending), `lost` had none. */
@@ -87,6 +99,8 @@ function newRun(deps: PaymentsDeps, owner: string, now: number): Run {
     leaseUntil: wallNow + leaseMs,
     shops: new Map(),
     released: new WeakSet(),
+    profiles: new Map(),
+    charging: new Set(),
   };
 }
 
@@ -281,6 +295,18 @@ async function sendUpcoming(run: Run, s: Schedule, shop: Shop): Promise<Schedule
   return save(run, s, next, shop, [{ event: 'schedule.cycle.upcoming', cycle: cycleDetail(s) }]);
 }
 
+/** The schedule's profile for a charge: the batch's read the first time its card is charged in the run. */
+async function profileToCharge(run: Run, s: Schedule): Promise<ProfileWithCard | undefined> {
+  const read = run.profiles.get(s.profileId);
+  run.profiles.delete(s.profileId);
+  const found =
+    read && read.profile.merchantId === s.merchantId && !run.charging.has(read.profile.fingerprint)
+      ? read
+      : await run.deps.storage.repos.profiles.getProfileWithCard(s.merchantId, s.profileId);
+  if (found) run.charging.add(found.profile.fingerprint);
+  return found;
+}
+
 /**
  * One debit of the schedule's current cycle (or the decision not to make it). `takenOver`: the schedule was
  * claimed from a runner that did not let it go, so this attempt may have been made already; otherwise it
@@ -302,7 +328,7 @@ async function chargeStep(run: Run, s: Schedule, shop: Shop, takenOver: boolean)
     // Made before (a crash, or a runner whose lease ran out): its transaction is the attempt, never a new one.
     t = await repos.transactions.getTransactionById(existing.transactionId);
   } else {
-    const found = await repos.profiles.getProfileWithCard(s.merchantId, s.profileId);
+    const found = await profileToCharge(run, s);
     if (!found || !found.profile.isActive) {
       const next = ended(s, 'profile_inactive');
       return save(run, s, next, shop, statusEvents(s, next));
@@ -464,21 +490,39 @@ async function runBatch(
     options.batchSize,
     shopId === null && options.skipClockShops,
   );
+  // The profiles of the charges, in one read rather than one each (a schedule taken over may find its attempt
+  // made already and need none; a stale one costs nothing but the read).
+  if (kind === 'charge') {
+    const ids = claimed.filter((c) => !c.takenOver).map((c) => c.schedule.profileId);
+    for (const found of await deps.storage.repos.profiles.getProfilesWithCard(ids))
+      run.profiles.set(found.profile.id, found);
+  }
   // A schedule is started only while its lease outlasts the longest step (one debit: the acquirer's expiry),
   // so a long batch behind a slow acquirer never works on a schedule whose lease another runner may take.
   const lastStart = run.leaseUntil - deps.acquirerExpiryMs - 10_000;
-  await pooled(claimed, options.concurrency, async (s) => {
-    try {
-      if (deps.clock.now() > lastStart) {
-        // Let go for the next claim; one taken over stays held until its lease ends, so that claim still
-        // knows to look for the dead runner's attempt.
-        if (!s.takenOver) await deps.storage.repos.schedules.release(s.schedule.id, run.owner);
-        return;
+  // Schedules charging one card run one after the other, so that each sees the retry state the one before
+  // left (a decline, a hard decline) rather than the same clean read; different cards run side by side.
+  const byCard = new Map<string, ClaimedSchedule[]>();
+  for (const c of claimed) {
+    const card = run.profiles.get(c.schedule.profileId)?.profile.fingerprint ?? `schedule:${c.schedule.id}`;
+    const group = byCard.get(card);
+    if (group) group.push(c);
+    else byCard.set(card, [c]);
+  }
+  await pooled([...byCard.values()], options.concurrency, async (group) => {
+    for (const s of group) {
+      try {
+        if (deps.clock.now() > lastStart) {
+          // Let go for the next claim; one taken over stays held until its lease ends, so that claim still
+          // knows to look for the dead runner's attempt.
+          if (!s.takenOver) await deps.storage.repos.schedules.release(s.schedule.id, run.owner);
+          continue;
+        }
+        await work(run, s);
+      } catch (err) {
+        // The lease runs out and another round takes the schedule again; its attempts are rows, nothing is lost.
+        deps.log.error({ err, scheduleId: s.schedule.id }, 'schedule run failed');
       }
-      await work(run, s);
-    } catch (err) {
-      // The lease runs out and another round takes the schedule again; its attempts are rows, nothing is lost.
-      deps.log.error({ err, scheduleId: s.schedule.id }, 'schedule run failed');
     }
   });
   return claimed.length;

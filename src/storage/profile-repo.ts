@@ -162,6 +162,15 @@ export class ProfileRepo {
     return row && profileWithCardOf(row);
   }
 
+  /** {@link getProfileWithCard} for several profiles in one statement (whatever their merchants); found ones only. */
+  async getProfilesWithCard(ids: readonly string[]): Promise<ProfileWithCard[]> {
+    if (ids.length === 0) return [];
+    const rows = await selectProfileWithCard(this.db)
+      .where('p.id', 'in', [...new Set(ids)])
+      .execute();
+    return rows.map(profileWithCardOf);
+  }
+
   async listByCid(merchantId: string, cid: string): Promise<PaymentProfile[]> {
     const rows = await this.select()
       .where('p.merchantId', '=', merchantId)
