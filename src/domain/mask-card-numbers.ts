@@ -75,9 +75,8 @@ function rawScan(keepNumbersOf: readonly string[]): RegExp {
 /**
  * Whether JSON text may hold a card number: false only when it surely does not, which is nearly every log line
  * and answer (amounts, dates and ids are shorter runs, or longer ones that fail the Luhn check), so that they
- * skip the token-by-token pass. Digits
- * escaped as `\u0030`–`\u0039` (which no serialiser here writes) and `\u`-escaped separators send the text to
- * the full pass.
+ * skip the token-by-token pass. Any `\u` escape sends the text to the full pass: it could be a digit
+ * (`\u0030`–`\u0039`, which no serialiser here writes) or a separator.
  */
 export function mayHoldCardNumber(text: string, keepNumbersOf: readonly string[] = []): boolean {
   if (text.includes('\\u')) return true;
