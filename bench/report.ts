@@ -211,6 +211,11 @@ export function markdown(report: BenchReport): string {
     }
     if (c.growth) {
       const g = c.growth;
+      // Measured again when the cycles or instances runs wrote since the debit scenario (bench/run.ts).
+      if (g.small !== c.scenarios.debit)
+        lines.push(
+          measurementRow(`debit @ ${g.smallProfiles} profiles, again before growth`, g.small, undefined),
+        );
       lines.push(measurementRow(`debit @ ${g.largeProfiles} profiles`, g.large, undefined));
       lines.push(
         '',
