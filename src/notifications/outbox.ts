@@ -3,31 +3,13 @@ import type { PaymentProfile } from '../domain/profile.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { Shop } from '../storage/merchant-repo.js';
 import type { NotificationRow } from '../storage/notification-repo.js';
-import type { Repos } from '../storage/storage.js';
 import { notificationBody } from './payload.js';
 
 /**
- * Writes the notification for a status change. Must be called with the repos of the database transaction
- * that makes the change (transactional outbox): the change and its notification commit together or not at all.
- * Nothing is queued when neither the transaction nor the shop has a notification URL, nor is there a
- * `fallbackUrl` (the sandbox's webhook inbox, for the sandbox merchant's shops).
- */
-export async function enqueueNotification(
-  repos: Repos,
-  t: Transaction,
-  profile: PaymentProfile | undefined,
-  shop: Shop,
-  now: number,
-  fallbackUrl: string | null = null,
-): Promise<void> {
-  const row = notificationRow(t, profile, shop, now, fallbackUrl);
-  if (row) await repos.notifications.enqueue(row);
-}
-
-/**
  * The notification row a status change queues, or null when neither the transaction nor the shop has a
- * notification URL (nor is there a `fallbackUrl`); for a writer that stores it in the same statement as the
- * change (TransactionRepo's finishAndEnqueue).
+ * notification URL (nor is there a `fallbackUrl`: the sandbox's webhook inbox, for the sandbox merchant's
+ * shops). Stored in the same statement as the change (TransactionRepo's finishAndEnqueue, a transactional
+ * outbox): the change and its notification commit together or not at all.
  */
 export function notificationRow(
   t: Transaction,

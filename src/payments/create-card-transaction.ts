@@ -51,7 +51,7 @@ export async function createCardTransaction(
   // A registration reads its shop and its cid's profiles (checked below, before charging) in one statement.
   const registration =
     registers && input.customer.cid
-      ? await base.storage.repos.registrationReads.read(merchantId, input.serviceId, input.customer.cid)
+      ? await base.storage.repos.paymentReads.registration(merchantId, input.serviceId, input.customer.cid)
       : undefined;
   const shop = registration
     ? checkedShop(registration.shop, merchantId, input.serviceId, input.amount)

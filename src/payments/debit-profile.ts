@@ -31,11 +31,11 @@ export async function debitProfile(
 ): Promise<PaymentResult> {
   const readProfile = () =>
     base.storage.repos.profiles.getProfileWithCard(merchantId, input.paymentProfileId);
-  // Both in one statement (DebitReadRepo); the shop's verdict comes first, as when they were two reads. A caller
+  // Both in one statement (PaymentReadRepo); the shop's verdict comes first, as when they were two reads. A caller
   // that has just read both passes them.
   const read =
     ctx.read ??
-    (await base.storage.repos.debitReads.read(merchantId, input.serviceId, input.paymentProfileId));
+    (await base.storage.repos.paymentReads.debit(merchantId, input.serviceId, input.paymentProfileId));
   const shop = checkedShop(read.shop, merchantId, input.serviceId, input.amount);
   const firstRead = read.profile;
   // From here on, the shop's time (its test clock's, in the sandbox).

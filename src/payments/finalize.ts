@@ -15,6 +15,7 @@ import type { FinishPatch } from '../storage/transaction-repo.js';
 import type { PaymentsDeps } from './deps.js';
 import type { SealedCard } from '../vault/sealed-card.js';
 import type { PaymentContext } from './payment-context.js';
+import type { Shop } from './shops.js';
 import { recordRetryState, retryStateMayChange } from './reattempt-state.js';
 import { shopNow } from './shop-time.js';
 import { settleOrder } from './widget-order.js';
@@ -92,17 +93,7 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
       // (the recovery chore beside a stalled request) waits here on PostgreSQL's row lock and loses the stage,
       // before it has written anything — in particular before it could insert the same profile and fail on the
       // unique index.
-      const notification = shop
-        ? notificationRow(updated, profile, shop, now, deps.inboxUrl?.(shop) ?? null)
-        : null;
-      const changed = await repos.transactions.finishAndEnqueue(
-        t.id,
-        finishPatch(updated),
-        expectedStage,
-        notification,
-        statusEvent(updated, expectedStage, now),
-      );
-      if (!changed) throw new StageChangedError(t.id);
+      const notified = await recordOutcome(deps, repos, { updated, profile, shop, expectedStage, now });
       await registration?.write(repos);
       // A paid recurring registration (or FIRST) makes its declared agreement binding on the debits quoting it.
       if (paid && declaresAgreements(t) && updated.networkTxnId && context?.declaredAgreement !== false) {
@@ -119,7 +110,7 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
         transaction: updated,
         profile,
         shopNotificationUrl: shop?.notificationUrl ?? null,
-        notified: notification !== null,
+        notified,
       };
     }));
   // Wake the worker only when a notification was queued: a poke runs a whole round of every background task,
@@ -194,23 +185,41 @@ async function finishInOneStatement(
   if (retryStateMayChange(t, outcome, context?.retry)) return undefined;
   const now = shopNow(deps, shop);
   const updated = finished(t, outcome, t.profileId, now);
-  const notification = notificationRow(updated, profile, shop, now, deps.inboxUrl?.(shop) ?? null);
-  const changed = await deps.storage.atomically((repos) =>
-    repos.transactions.finishAndEnqueue(
-      t.id,
-      finishPatch(updated),
-      expectedStage,
-      notification,
-      statusEvent(updated, expectedStage, now),
-    ),
+  const notified = await deps.storage.atomically((repos) =>
+    recordOutcome(deps, repos, { updated, profile, shop, expectedStage, now }),
   );
-  if (!changed) throw new StageChangedError(t.id);
-  return {
-    transaction: updated,
-    profile,
-    shopNotificationUrl: shop.notificationUrl,
-    notified: notification !== null,
-  };
+  return { transaction: updated, profile, shopNotificationUrl: shop.notificationUrl, notified };
+}
+
+/**
+ * The status change (compare-and-set on the stage), its timeline event and, when a URL is set, its
+ * notification: one statement on PostgreSQL. Throws StageChangedError, having written nothing, when the stage
+ * moved; returns whether a notification was queued.
+ */
+async function recordOutcome(
+  deps: PaymentsDeps,
+  repos: Repos,
+  o: {
+    updated: Transaction;
+    profile: PaymentProfile | undefined;
+    shop: Shop | undefined;
+    expectedStage: TransactionStage;
+    now: number;
+  },
+): Promise<boolean> {
+  const { updated, profile, shop, expectedStage, now } = o;
+  const notification = shop
+    ? notificationRow(updated, profile, shop, now, deps.inboxUrl?.(shop) ?? null)
+    : null;
+  const changed = await repos.transactions.finishAndEnqueue(
+    updated.id,
+    finishPatch(updated),
+    expectedStage,
+    notification,
+    statusEvent(updated, expectedStage, now),
+  );
+  if (!changed) throw new StageChangedError(updated.id);
+  return notification !== null;
 }
 
 /** A customer-initiated first payment of a recurring card: the only kind that may declare an agreement. */

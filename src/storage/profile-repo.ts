@@ -29,7 +29,7 @@ const getProfileQuery = prepared((db, arg) =>
  * recent declines, if any) in one read: what a debit needs, without a second lookup. The agreement is the
  * one its current registration declared (LEFT JOIN on the unique (merchant, network id) index); the retry
  * state is keyed by (merchant, fingerprint). A shop using neither pays two empty index probes, no round trip.
- * Without a WHERE: the caller picks the profile (here, and with its shop in DebitReadRepo).
+ * Without a WHERE: the caller picks the profile (here, and with its shop in PaymentReadRepo).
  */
 export function selectProfileWithCard(db: Kysely<Database>) {
   return selectProfiles(db)

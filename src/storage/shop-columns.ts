@@ -31,18 +31,19 @@ const everyShopColumn: Exclude<keyof ShopRow, (typeof SHOP_COLUMNS)[number]> ext
   true;
 void everyShopColumn;
 
-const alias = (column: string): string => `shop${column[0]!.toUpperCase()}${column.slice(1)}`;
+/** Each column with its alias, worked out once: a debit maps every column of its shop back per read. */
+const ALIASED = SHOP_COLUMNS.map((c) => [c, `shop${c[0]!.toUpperCase()}${c.slice(1)}`] as const);
 
 /**
  * A shop's columns for a statement that reads the shop beside other rows (a join), each as `shop<Column>` so
  * that none collides with theirs; `table` is the shop's alias in the statement.
  */
 export function selectShopAs(table: string) {
-  return SHOP_COLUMNS.map((c) => sql.ref(`${table}.${c}`).as(alias(c)));
+  return ALIASED.map(([c, alias]) => sql.ref(`${table}.${c}`).as(alias));
 }
 
 /** The shop in a row read with {@link selectShopAs}. */
 export function shopOfAliases(row: Record<string, unknown>, keys: ServiceKeys): Shop {
-  const shopRow = Object.fromEntries(SHOP_COLUMNS.map((c) => [c, row[alias(c)]])) as unknown as ShopRow;
+  const shopRow = Object.fromEntries(ALIASED.map(([c, alias]) => [c, row[alias]])) as unknown as ShopRow;
   return toShop(shopRow, keys);
 }

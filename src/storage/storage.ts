@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { CardRepo } from './card-repo.js';
-import { DebitReadRepo } from './debit-read-repo.js';
-import { RegistrationReadRepo } from './registration-read-repo.js';
+import { PaymentReadRepo } from './payment-read-repo.js';
 import { GroupCommit } from './group-commit.js';
 import type { Connection, Dialect, PoolLoad } from './connect.js';
 import { IdempotencyRepo } from './idempotency-repo.js';
@@ -42,8 +41,7 @@ export interface Repos {
   cardRetry: CardRetryRepo;
   schedules: ScheduleRepo;
   testClocks: TestClockRepo;
-  debitReads: DebitReadRepo;
-  registrationReads: RegistrationReadRepo;
+  paymentReads: PaymentReadRepo;
 }
 
 function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Repos {
@@ -65,8 +63,7 @@ function reposFor(db: Kysely<Database>, dialect: Dialect, keys: ServiceKeys): Re
     cardRetry: new CardRetryRepo(db, dialect),
     schedules: new ScheduleRepo(db, dialect),
     testClocks: new TestClockRepo(db),
-    debitReads: new DebitReadRepo(db, dialect, keys),
-    registrationReads: new RegistrationReadRepo(db, dialect, keys),
+    paymentReads: new PaymentReadRepo(db, dialect, keys),
   };
 }
 

@@ -26,23 +26,23 @@ for (const db of DB_KINDS) {
       expect(reg.status).toBe(200);
       const profileId = reg.body.transaction.paymentProfile!.id;
       const { repos } = gw.gateway.storage;
-      const read = await repos.debitReads.read(m.merchantId, m.serviceId, profileId);
+      const read = await repos.paymentReads.debit(m.merchantId, m.serviceId, profileId);
       expect(read.shop).toEqual(await repos.merchants.getShop(m.merchantId, m.serviceId));
       expect(read.shop?.serviceKey).toMatch(/\S/); // opened, not the sealed text
       expect(read.profile).toEqual(await repos.profiles.getProfileWithCard(m.merchantId, profileId));
       expect(read.profile?.card.encryptedPan).toBeTruthy();
 
       // The shop without the profile: an unknown id, or another merchant's.
-      expect(await repos.debitReads.read(m.merchantId, m.serviceId, 'no-such-profile')).toEqual({
+      expect(await repos.paymentReads.debit(m.merchantId, m.serviceId, 'no-such-profile')).toEqual({
         shop: read.shop,
         profile: undefined,
       });
       // No shop: nothing, whatever the profile.
-      expect(await repos.debitReads.read(m.merchantId, 'no-such-shop', profileId)).toEqual({
+      expect(await repos.paymentReads.debit(m.merchantId, 'no-such-shop', profileId)).toEqual({
         shop: undefined,
         profile: undefined,
       });
-      expect(await repos.debitReads.read('another-merchant', m.serviceId, profileId)).toEqual({
+      expect(await repos.paymentReads.debit('another-merchant', m.serviceId, profileId)).toEqual({
         shop: undefined,
         profile: undefined,
       });
@@ -59,16 +59,16 @@ for (const db of DB_KINDS) {
       });
       expect((await m.api.post('/transaction', recurring)).status).toBe(200);
       const { repos } = gw.gateway.storage;
-      const read = await repos.registrationReads.read(m.merchantId, m.serviceId, cid);
+      const read = await repos.paymentReads.registration(m.merchantId, m.serviceId, cid);
       expect(read.shop).toEqual(await repos.merchants.getShop(m.merchantId, m.serviceId));
       const listed = await repos.profiles.listByCid(m.merchantId, cid);
       expect(listed).toHaveLength(2);
       expect(read.profiles).toEqual(listed);
-      expect(await repos.registrationReads.read(m.merchantId, m.serviceId, 'no-such-cid')).toEqual({
+      expect(await repos.paymentReads.registration(m.merchantId, m.serviceId, 'no-such-cid')).toEqual({
         shop: read.shop,
         profiles: [],
       });
-      expect(await repos.registrationReads.read(m.merchantId, newId(), cid)).toEqual({
+      expect(await repos.paymentReads.registration(m.merchantId, newId(), cid)).toEqual({
         shop: undefined,
         profiles: [],
       });
