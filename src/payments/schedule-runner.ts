@@ -490,12 +490,17 @@ async function runBatch(
     options.batchSize,
     shopId === null && options.skipClockShops,
   );
-  // The profiles of the charges, in one read rather than one each (a schedule taken over may find its attempt
-  // made already and need none; a stale one costs nothing but the read).
+  // The profiles of the charges, in one read rather than one each. A schedule taken over reads its profile
+  // again when it charges (it may find the dead runner's attempt and need none, or one made since the read),
+  // but its card is known here, so that it still queues behind the other charges of that card.
+  const cardOf = new Map<string, string>();
   if (kind === 'charge') {
-    const ids = claimed.filter((c) => !c.takenOver).map((c) => c.schedule.profileId);
-    for (const found of await deps.storage.repos.profiles.getProfilesWithCard(ids))
-      run.profiles.set(found.profile.id, found);
+    const fresh = new Set(claimed.filter((c) => !c.takenOver).map((c) => c.schedule.profileId));
+    const ids = [...new Set(claimed.map((c) => c.schedule.profileId))];
+    for (const found of await deps.storage.repos.profiles.getProfilesWithCard(ids)) {
+      cardOf.set(found.profile.id, found.profile.fingerprint);
+      if (fresh.has(found.profile.id)) run.profiles.set(found.profile.id, found);
+    }
   }
   // A schedule is started only while its lease outlasts the longest step (one debit: the acquirer's expiry),
   // so a long batch behind a slow acquirer never works on a schedule whose lease another runner may take.
@@ -504,7 +509,7 @@ async function runBatch(
   // left (a decline, a hard decline) rather than the same clean read; different cards run side by side.
   const byCard = new Map<string, ClaimedSchedule[]>();
   for (const c of claimed) {
-    const card = run.profiles.get(c.schedule.profileId)?.profile.fingerprint ?? `schedule:${c.schedule.id}`;
+    const card = cardOf.get(c.schedule.profileId) ?? `schedule:${c.schedule.id}`;
     const group = byCard.get(card);
     if (group) group.push(c);
     else byCard.set(card, [c]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../support/databases.js';
-import { attemptTransactions, DAY, recurringRig, type RecurringRig } from './support.js';
+import { attemptTransactions, DAY, recurringRig, type RecurringRig, type ScheduleJson } from './support.js';
 
 const T0 = Date.UTC(2027, 2, 10, 10);
 
@@ -20,10 +20,10 @@ for (const db of DB_KINDS) {
       await rig?.close();
     });
 
-    it('a hard decline on the first stops the others: one debit of the card, every schedule ended', async () => {
-      const card = { number: '4000000000000432', month: '12', year: '2030' }; // stolen card: a hard decline
+    /** Three subscriptions on one stolen card (a hard decline), due at once; returns them and when. */
+    async function threeOnOneCard(start: number): Promise<ScheduleJson[]> {
+      const card = { number: '4000000000000432', month: '12', year: '2030' };
       const profiles = [await rig.register(card), await rig.register(card), await rig.register(card)];
-      const start = rig.clock.now() + DAY;
       const schedules = [];
       for (const paymentProfileId of profiles) {
         schedules.push(
@@ -36,7 +36,10 @@ for (const db of DB_KINDS) {
           }),
         );
       }
-      await rig.advanceTo(start + DAY);
+      return schedules;
+    }
+
+    async function expectOneDebitAllEnded(schedules: ScheduleJson[]): Promise<void> {
       const attempts = new Set<string>();
       for (const s of schedules) for (const t of await attemptTransactions(rig, s.id)) attempts.add(t);
       const ledger = await rig.ledgerFor(attempts);
@@ -44,6 +47,32 @@ for (const db of DB_KINDS) {
       for (const s of schedules) {
         expect(await rig.getSchedule(s.id)).toMatchObject({ status: 'ended', endReason: 'hard_decline' });
       }
+    }
+
+    it('schedules a dead runner held (taken over) still queue behind one another on their card', async () => {
+      const start = rig.clock.now() + DAY;
+      const schedules = await threeOnOneCard(start);
+      await rig.advanceTo(start - 1); // the pre-billing notices
+      // A runner that claimed them for the charge and died: its lease ran out long ago, so the next claim takes
+      // them over.
+      await rig.gw.gateway.storage.db
+        .updateTable('schedules')
+        .set({ leaseOwner: 'dead-host:1:cycles', leaseUntil: 1 })
+        .where(
+          'id',
+          'in',
+          schedules.map((s) => s.id),
+        )
+        .execute();
+      await rig.advanceTo(start + DAY);
+      await expectOneDebitAllEnded(schedules);
+    });
+
+    it('a hard decline on the first stops the others: one debit of the card, every schedule ended', async () => {
+      const start = rig.clock.now() + DAY;
+      const schedules = await threeOnOneCard(start);
+      await rig.advanceTo(start + DAY);
+      await expectOneDebitAllEnded(schedules);
     });
   });
 }
