@@ -115,6 +115,13 @@ const REFUSAL_ERROR = {
   limit: 'reattemptLimitReached',
 } as const;
 
+const REFUSAL_ERRORS: ReadonlySet<string> = new Set(Object.values(REFUSAL_ERROR));
+
+/** Whether an error key is one of {@link assertReattemptAllowed}'s refusals. */
+export function isReattemptRefusal(key: string): boolean {
+  return REFUSAL_ERRORS.has(key);
+}
+
 /** Throws the catalogued refusal for a reattempt the schemes would fine (see {@link reattemptRefusal}). */
 export function assertReattemptAllowed(
   state: CardRetryState | undefined,

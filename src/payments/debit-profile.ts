@@ -41,7 +41,8 @@ export async function debitProfile(
   // From here on, the shop's time (its test clock's, in the sandbox).
   const deps = atShopTime(base, shop);
   let found = firstRead;
-  // A profile that stays active but whose card was refreshed between the read and the INSERT: read it again.
+  // A profile that stays active but whose card was refreshed, or whose card's retry state changed (a decline of
+  // another debit of the card), between the read and the INSERT: read it again.
   for (let attempt = 1; ; attempt++) {
     const stored = await tryStoreDebit(deps, shop, found, merchantId, input, ctx, source);
     if (stored) {
@@ -65,9 +66,10 @@ export async function debitProfile(
  * Stores the pending transaction, durably, before anyone asks the acquirer.
  *
  * The profile was read beside the shop, outside any transaction; the pending row's INSERT re-checks in the
- * same statement that the profile is still active with the card that was read
- * (`insertTransactionIfProfileActive`), so a debit can't slip in after a committed deactivation or card
- * refresh. With nothing else to write, that INSERT is the whole write: on PostgreSQL one round trip with no
+ * same statement that the profile is still active with the card that was read, and for a merchant-initiated
+ * debit that the card's retry state is still the one the schemes' reattempt rules were checked against
+ * (`insertTransactionIfProfileActive`), so a debit can't slip in after a committed deactivation, card refresh
+ * or hard decline. With nothing else to write, that INSERT is the whole write: on PostgreSQL one round trip with no
  * BEGIN/COMMIT (`storage.atomically`); a scheduled cycle's attempt row is part of that statement
  * (`ctx.scheduleAttempt`). What must commit with the row keeps a transaction around the same INSERT: an
  * idempotency key, a widget order claim, and the debit of a recurring agreement, whose check locks the
@@ -119,10 +121,12 @@ async function tryStoreDebit(
     acquirerDeadline: attemptDeadline(deps),
   });
   const attempt = ctx.scheduleAttempt;
+  // A merchant-initiated debit was allowed on the card's retry state as read: stored only while it still is.
+  const retryRead = mit ? { fingerprint: card.fingerprint, state: found.retry } : undefined;
   const store = (repos: Repos): Promise<boolean> =>
     attempt
-      ? repos.transactions.insertScheduledDebitIfProfileActive(transaction, profile, attempt)
-      : repos.transactions.insertTransactionIfProfileActive(transaction, profile);
+      ? repos.transactions.insertScheduledDebitIfProfileActive(transaction, profile, attempt, retryRead)
+      : repos.transactions.insertTransactionIfProfileActive(transaction, profile, retryRead);
   let stored: boolean;
   if (!ctx.idempotency && !ctx.oncePerOrder && !bound) {
     stored = await deps.storage.atomically(store);

@@ -256,7 +256,9 @@ async function planRegistration(
   const cid = t.customer?.cid;
   const type = t.registers;
   if (!card || !cid || !type) return undefined;
-  const existing = await repos.profiles.listByCid(t.merchantId, cid);
+  // Locked until this transaction ends: the profile planned here is the one stored (a deactivation of the
+  // profile about to be refreshed waits, rather than leaving an answer that says active over a row that isn't).
+  const existing = await repos.profiles.listByCidForUpdate(t.merchantId, cid);
   const decision = decideRegistration(existing, card.fingerprint, type);
   const holder = {
     firstName: t.customer?.firstName ?? card.firstName,

@@ -42,18 +42,17 @@ export async function recordRetryState(
   const declined = outcome.status === 'rejected';
   let card = retry;
   if (!card) {
-    // A finaliser without the request (recovery): read what the request knew.
+    // A finaliser without the request (recovery): the card the request charged.
     const sealed = await repos.cards.getCard(t.cardId);
     if (!sealed) return;
-    card = {
-      fingerprint: sealed.fingerprint,
-      month: sealed.month,
-      year: sealed.year,
-      state: await repos.cardRetry.get(t.merchantId, sealed.fingerprint),
-    };
+    card = { fingerprint: sealed.fingerprint, month: sealed.month, year: sealed.year, state: undefined };
   }
+  // The state as it is now, not as the request read it: another debit of the card may have been finalised
+  // since (two subscriptions, a merchant's own debit), and its decline must count too. Finalisers of one card
+  // take their turn (a lock on the card's state until this transaction ends), so neither overwrites the other.
+  const state = await repos.cardRetry.getForUpdate(t.merchantId, card.fingerprint);
   const next = stateAfter(
-    card.state,
+    state,
     declined
       ? { declined: true, code: outcome.statusCode, merchantAdvice: outcome.merchantAdvice }
       : { declined: false },

@@ -6,7 +6,7 @@ import { classifyDecline, type DeclineClassKind } from '../domain/decline-class.
 import { DomainError } from '../domain/domain-error.js';
 import { plannedRetryAt, retryWindowEnd } from '../domain/dunning-policy.js';
 import { newId } from '../domain/ids.js';
-import { reattemptRefusal } from '../domain/reattempt.js';
+import { isReattemptRefusal, reattemptRefusal } from '../domain/reattempt.js';
 import {
   cardValidUntil,
   cycleDueAt,
@@ -75,6 +75,11 @@ interface Run {
    * the one before has finished (runBatch runs them in turn), so that it sees the retry state that one left.
    */
   charging: Set<string>;
+  /**
+   * Schedules whose debit the reattempt rules refused on a fresher read than the runner's (the card was
+   * declined meanwhile): their step is decided once more on a read of their own, then treated as any refusal.
+   */
+  refusedOnce: Set<string>;
 }
 
 /** A runner's step ended: `waiting` keeps the lease (the attempt's payment is still pending), `lost` had none. */
@@ -101,6 +106,7 @@ function newRun(deps: PaymentsDeps, owner: string, now: number): Run {
     released: new WeakSet(),
     profiles: new Map(),
     charging: new Set(),
+    refusedOnce: new Set(),
   };
 }
 
@@ -382,6 +388,13 @@ async function chargeStep(run: Run, s: Schedule, shop: Shop, takenOver: boolean)
     } catch (err) {
       if (err instanceof AttemptTakenError) return 'waiting';
       if (err instanceof DomainError && err.key === 'acquirerUnreachable') return 'waiting';
+      if (err instanceof DomainError && isReattemptRefusal(err.key) && !run.refusedOnce.has(s.id)) {
+        // The card's retry state changed after the runner read it (another debit of the card was declined,
+        // and the pending row's INSERT saw it): the same step again, on a fresh read, ends the schedule on a
+        // hard decline or waits for the card as the rules say — no debit either way.
+        run.refusedOnce.add(s.id);
+        return { ...s };
+      }
       if (err instanceof DomainError) {
         // Refused before anything was stored (a limit changed, a concurrent decline): not sent; retried later.
         run.deps.log.warn(

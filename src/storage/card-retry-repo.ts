@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DeclineClassKind } from '../domain/decline-class.js';
 import type { CardRetryState } from '../domain/reattempt.js';
 import type { Dialect } from './connect.js';
@@ -14,6 +14,12 @@ const getQuery = prepared((db, arg) =>
     .where('merchantId', '=', arg(0))
     .where('fingerprint', '=', arg(1)),
 );
+
+/** Serialises the writers of one card's state (`getForUpdate`); the key's namespace keeps it apart from others. */
+const lockQuery = prepared((db, arg) => {
+  const lock = sql<unknown>`select pg_advisory_xact_lock(hashtextextended(cast(${arg(0)} as text) || '/' || cast(${arg(1)} as text), 7351))`;
+  return { compile: () => lock.compile(db) };
+});
 
 /** A new registration of the card (payer present, authenticated) forgets its declines: one statement. */
 const clearForCardQuery = prepared((db, arg) =>
@@ -45,6 +51,17 @@ export class CardRetryRepo {
   async get(merchantId: string, fingerprint: string): Promise<CardRetryState | undefined> {
     const [row] = (await getQuery.execute(this.db, this.dialect, [merchantId, fingerprint])).rows;
     return row && toRetryState(row);
+  }
+
+  /**
+   * The card's state, read after waiting for any other transaction that is about to change it (PostgreSQL: a
+   * transaction-scoped advisory lock on the merchant and fingerprint, which also covers a card with no state
+   * row yet; SQLite has one writer). Call inside a transaction, before {@link put}.
+   */
+  async getForUpdate(merchantId: string, fingerprint: string): Promise<CardRetryState | undefined> {
+    if (this.dialect === 'postgres')
+      await lockQuery.execute(this.db, this.dialect, [merchantId, fingerprint]);
+    return this.get(merchantId, fingerprint);
   }
 
   async put(merchantId: string, fingerprint: string, state: CardRetryState, now: number): Promise<void> {

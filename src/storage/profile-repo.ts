@@ -172,13 +172,27 @@ export class ProfileRepo {
   }
 
   async listByCid(merchantId: string, cid: string): Promise<PaymentProfile[]> {
-    const rows = await this.select()
+    const rows = await this.byCid(merchantId, cid).execute();
+    return rows.map((r) => toProfile(r));
+  }
+
+  /**
+   * {@link listByCid}, and the profiles stay as read until the caller's transaction ends (PostgreSQL: their
+   * rows locked; a deactivation or another registration's refresh waits, and one committed before is seen).
+   * SQLite has one writer, so what a transaction read stays as read anyway. Call inside a transaction.
+   */
+  async listByCidForUpdate(merchantId: string, cid: string): Promise<PaymentProfile[]> {
+    const query = this.byCid(merchantId, cid);
+    const rows = await (this.dialect === 'postgres' ? query.forUpdate('p') : query).execute();
+    return rows.map((r) => toProfile(r));
+  }
+
+  private byCid(merchantId: string, cid: string) {
+    return this.select()
       .where('p.merchantId', '=', merchantId)
       .where('p.cid', '=', cid)
       .orderBy('p.createdAt')
-      .orderBy('p.id')
-      .execute();
-    return rows.map((r) => toProfile(r));
+      .orderBy('p.id');
   }
 
   /** Same card registered again: point the profile at the new card record (new expiry, holder). */

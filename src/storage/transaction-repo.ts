@@ -13,6 +13,7 @@ import type {
   TransactionStatus,
   TransactionType,
 } from '../domain/transaction.js';
+import type { CardRetryState } from '../domain/reattempt.js';
 import type { SealedCard } from '../vault/sealed-card.js';
 import { CardRepo } from './card-repo.js';
 import type { Dialect } from './connect.js';
@@ -71,21 +72,65 @@ const insertQuery = prepared((db, arg) =>
 
 const snake = (column: string) => column.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+/** The card retry state's columns a profile debit's INSERT compares with what the debit read, in this order. */
+const RETRY_COLUMNS = [
+  'reattempts',
+  'lastDeclineAt',
+  'declineClass',
+  'retryAfter',
+  'hardDeclinedAt',
+  'declinedExpiry',
+  'windowStartedAt',
+] as const satisfies ReadonlyArray<keyof CardRetryState>;
+
+/**
+ * What a profile debit's INSERT re-checks of the card's retry state: nothing (a customer-initiated debit, which
+ * the schemes' reattempt rules don't limit), that the card has none (`absent`), or that it is still, column for
+ * column, the state the debit was allowed on (`same`).
+ */
+type RetryCheck = 'none' | 'absent' | 'same';
+
 /**
  * The pending row of a profile debit, stored only while its profile is still active and still holds the card
- * the debit read: one statement, so on PostgreSQL it needs no transaction around it (no BEGIN/COMMIT round
- * trips), and a deactivation (or card refresh) committed after the debit read the profile is still seen — the
- * row is then not stored. `INSERT … SELECT` takes the parameters' types from the target columns (PostgreSQL).
- * Arguments: the COLUMNS in order, then the profile's id, merchant and card.
+ * the debit read — and, for a merchant-initiated debit, while the card's retry state is still the one its
+ * reattempt rules were checked against: one statement, so on PostgreSQL it needs no transaction around it (no
+ * BEGIN/COMMIT round trips), and a deactivation, a card refresh or a decline of the card committed after the
+ * debit read the profile is still seen — the row is then not stored. `INSERT … SELECT` takes the parameters'
+ * types from the target columns (PostgreSQL). Arguments: the COLUMNS in order, then the profile's id, merchant
+ * and card, then (a retry check) the merchant and the card's fingerprint, and (`same`) the RETRY_COLUMNS' values.
  */
-const insertIfProfileSql: Record<Dialect, string> = (() => {
-  const build = (p: (i: number) => string) =>
+function insertIfProfileSql(dialect: Dialect, check: RetryCheck): string {
+  let n = 0;
+  const p = dialect === 'postgres' ? () => `$${++n}` : () => '?';
+  const values = COLUMNS.map(() => p()).join(', ');
+  const [profile, merchant, card] = [p(), p(), p()];
+  let sql =
     `insert into transactions (${COLUMNS.map(snake).join(', ')}) ` +
-    `select ${COLUMNS.map((_, i) => p(i)).join(', ')} where exists (select 1 from payment_profiles ` +
-    `where id = ${p(COLUMNS.length)} and merchant_id = ${p(COLUMNS.length + 1)} and is_active = 1 ` +
-    `and card_id = ${p(COLUMNS.length + 2)})`;
-  return { postgres: build((i) => `$${i + 1}`), sqlite: build(() => '?') };
-})();
+    `select ${values} where exists (select 1 from payment_profiles ` +
+    `where id = ${profile} and merchant_id = ${merchant} and is_active = 1 and card_id = ${card})`;
+  if (check === 'none') return sql;
+  const retryRow = `select 1 from card_retry_states where merchant_id = ${p()} and fingerprint = ${p()}`;
+  if (check === 'absent') return `${sql} and not exists (${retryRow})`;
+  const same = dialect === 'postgres' ? 'is not distinct from' : 'is';
+  sql += ` and exists (${retryRow}`;
+  for (const column of RETRY_COLUMNS) sql += ` and ${snake(column)} ${same} ${p()}`;
+  return `${sql})`;
+}
+
+const INSERT_IF_PROFILE = Object.fromEntries(
+  (['postgres', 'sqlite'] as const).map((dialect) => [
+    dialect,
+    Object.fromEntries(
+      (['none', 'absent', 'same'] as const).map((check) => [check, insertIfProfileSql(dialect, check)]),
+    ) as Record<RetryCheck, string>,
+  ]),
+) as Record<Dialect, Record<RetryCheck, string>>;
+
+/** The card a merchant-initiated debit charges and its retry state as the debit read it. */
+export interface RetryStateRead {
+  fingerprint: string;
+  state: CardRetryState | undefined;
+}
 
 const ATTEMPT_COLUMNS = ['scheduleId', 'cycle', 'attempt', 'createdAt'] as const;
 
@@ -95,15 +140,20 @@ const ATTEMPT_COLUMNS = ['scheduleId', 'cycle', 'attempt', 'createdAt'] as const
  * the pending row too: the same attempt is never stored twice. Arguments: insertIfProfileSql's, then
  * ATTEMPT_COLUMNS.
  */
-const insertIfProfileWithAttemptPostgres = (() => {
-  const first = COLUMNS.length + 4;
+function insertIfProfileWithAttemptPostgres(check: RetryCheck): string {
+  const first =
+    COLUMNS.length + 4 + (check === 'none' ? 0 : 2) + (check === 'same' ? RETRY_COLUMNS.length : 0);
   const [schedule, cycle, attempt, created] = ATTEMPT_COLUMNS.map((_, i) => `$${first + i}`);
   return (
-    `with t as (${insertIfProfileSql.postgres} returning id) ` +
+    `with t as (${INSERT_IF_PROFILE.postgres[check]} returning id) ` +
     `insert into schedule_attempts (schedule_id, cycle, attempt, transaction_id, created_at) ` +
     `select ${schedule}, ${cycle}, ${attempt}, t.id, ${created} from t`
   );
-})();
+}
+
+const INSERT_IF_PROFILE_WITH_ATTEMPT = Object.fromEntries(
+  (['none', 'absent', 'same'] as const).map((check) => [check, insertIfProfileWithAttemptPostgres(check)]),
+) as Record<RetryCheck, string>;
 
 const isAttemptConflict = (err: unknown): boolean =>
   typeof err === 'object' &&
@@ -312,9 +362,13 @@ export class TransactionRepo {
   async insertTransactionIfProfileActive(
     t: Transaction,
     profile: { id: string; merchantId: string; cardId: string },
+    retry?: RetryStateRead,
   ): Promise<boolean> {
     const result = await this.db.executeQuery(
-      CompiledQuery.raw(insertIfProfileSql[this.dialect], ifProfileParameters(t, profile)),
+      CompiledQuery.raw(
+        INSERT_IF_PROFILE[this.dialect][retryCheck(retry)],
+        ifProfileParameters(t, profile, retry),
+      ),
     );
     return Number(result.numAffectedRows ?? 0) > 0;
   }
@@ -330,9 +384,10 @@ export class TransactionRepo {
     t: Transaction,
     profile: { id: string; merchantId: string; cardId: string },
     attempt: Omit<ScheduleAttemptRow, 'transactionId'>,
+    retry?: RetryStateRead,
   ): Promise<boolean> {
     if (this.dialect === 'sqlite') {
-      if (!(await this.insertTransactionIfProfileActive(t, profile))) return false;
+      if (!(await this.insertTransactionIfProfileActive(t, profile, retry))) return false;
       const fresh = await new ScheduleRepo(this.db, this.dialect).insertAttemptIfNew({
         ...attempt,
         transactionId: t.id,
@@ -340,10 +395,10 @@ export class TransactionRepo {
       if (!fresh) throw new AttemptTakenError();
       return true;
     }
-    const parameters = [...ifProfileParameters(t, profile), ...ATTEMPT_COLUMNS.map((c) => attempt[c])];
+    const parameters = [...ifProfileParameters(t, profile, retry), ...ATTEMPT_COLUMNS.map((c) => attempt[c])];
     try {
       const result = await this.db.executeQuery(
-        CompiledQuery.raw(insertIfProfileWithAttemptPostgres, parameters),
+        CompiledQuery.raw(INSERT_IF_PROFILE_WITH_ATTEMPT[retryCheck(retry)], parameters),
       );
       return Number(result.numAffectedRows ?? 0) > 0;
     } catch (err) {
@@ -622,10 +677,22 @@ export class TransactionRepo {
   }
 }
 
+const retryCheck = (retry: RetryStateRead | undefined): RetryCheck =>
+  retry === undefined ? 'none' : retry.state === undefined ? 'absent' : 'same';
+
 function ifProfileParameters(
   t: Transaction,
   profile: { id: string; merchantId: string; cardId: string },
+  retry: RetryStateRead | undefined,
 ): unknown[] {
   const row = toRow(t);
-  return [...COLUMNS.map((column) => row[column] ?? null), profile.id, profile.merchantId, profile.cardId];
+  const parameters = [
+    ...COLUMNS.map((column) => row[column] ?? null),
+    profile.id,
+    profile.merchantId,
+    profile.cardId,
+  ];
+  if (retry) parameters.push(profile.merchantId, retry.fingerprint);
+  if (retry?.state) for (const column of RETRY_COLUMNS) parameters.push(retry.state[column]);
+  return parameters;
 }
