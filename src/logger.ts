@@ -1,6 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import type { FastifyRequest } from 'fastify';
 import pretty from 'pino-pretty';
+import { loggableUrl } from './domain/loggable-url.js';
 import { maskCardNumbersInJson } from './domain/mask-card-numbers.js';
 import { currentRequestId } from './http/request-id.js';
 
@@ -72,6 +74,16 @@ export function createLogger(
     {
       level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // Fastify's request serializer, with the URL as a log may show it (a security code in a query string).
+      serializers: {
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: loggableUrl(req.url),
+          host: req.host,
+          remoteAddress: req.ip,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
       base: { service: 'kartoteka' },
       // A line written while a request's work runs names the request, whichever logger wrote it; the request's
       // own logger (Fastify's child) already binds `reqId`, and a key must not appear twice in a line.

@@ -1,10 +1,18 @@
 import { luhnValid, maskPan } from './card.js';
 
-/** Between the digit groups of a hand-written card number: up to three spaces or dashes, also URL-encoded. */
-const SEP = String.raw`(?:[\s+-]|%20|%2[dD]){1,3}`;
-/** Digit groups joined by separators, not touching further digits (`4111 1111 1111 1111`, `4111-1111-…`). */
-const DIGIT_GROUPS = new RegExp(String.raw`(?<![0-9])[0-9]+(?:${SEP}[0-9]+)*(?![0-9])`, 'g');
-const GROUP_OR_SEP = new RegExp(String.raw`[0-9]+|${SEP}`, 'g');
+/**
+ * Between the digit groups of a hand-written (or deliberately disguised) card number: up to eight of any
+ * whitespace, invisible formatting character (zero-width space, word joiner, …) or the punctuation people and
+ * programs put between groups (`. , : ; _ / \ | # * ~ + -`), also URL-encoded. Wide on purpose: a false
+ * positive masks a number that was not a card; a false negative shows a card number.
+ */
+const SEP_CHAR = String.raw`[\s\p{Cf}.,:;_/\\|#*~+\-]|%(?:20|2[bBcCdDeEfF]|3[aAbB]|5[cCfF]|23|7[cC])`;
+const SEP = String.raw`(?:${SEP_CHAR}){1,8}`;
+/** Digit groups joined by separators, not touching further digits (`4111 1111 1111 1111`, `4111.1111.…`). */
+const DIGIT_GROUPS = new RegExp(String.raw`(?<![0-9])[0-9]+(?:${SEP}[0-9]+)*(?![0-9])`, 'gu');
+const GROUP_OR_SEP = new RegExp(String.raw`[0-9]+|${SEP}`, 'gu');
+/** Anything outside ASCII: digits may then be written otherwise (full-width `４`, circled `④`, superscript). */
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** The shortest and longest card numbers (ISO/IEC 7812: 12 for some Maestro cards, up to 19). */
 const MIN_DIGITS = 12;
@@ -14,7 +22,12 @@ function isCardNumber(digits: string): boolean {
   return digits.length >= MIN_DIGITS && digits.length <= MAX_DIGITS && luhnValid(digits);
 }
 
-function maskGroups(run: string): string {
+/** Decides whether a span of digit groups is a card number: its digits, and the groups' lengths. */
+type CardTest = (digits: string, groups: readonly string[]) => boolean;
+
+const anyLuhnNumber: CardTest = (digits) => isCardNumber(digits);
+
+function maskGroups(run: string, isCard: CardTest): string {
   const parts = run.match(GROUP_OR_SEP) ?? [run];
   const groups = parts.filter((_, k) => k % 2 === 0);
   const seps = parts.filter((_, k) => k % 2 === 1);
@@ -28,7 +41,7 @@ function maskGroups(run: string): string {
     for (let j = i; j < groups.length; j++) {
       digits += groups[j];
       if (digits.length > MAX_DIGITS) break;
-      if (isCardNumber(digits)) hit = j;
+      if (isCard(digits, groups.slice(i, j + 1))) hit = j;
     }
     const end = hit >= 0 ? hit : i;
     out.push(hit >= 0 ? maskPan(groups.slice(i, hit + 1).join('')) : groups[i]!);
@@ -38,13 +51,28 @@ function maskGroups(run: string): string {
   return out.join('');
 }
 
+function maskWith(text: string, isCard: CardTest, minLength: number): string {
+  // Compatibility forms of digits become ASCII digits first (NFKC); a text with no card number in it is
+  // returned as it was, one with a card number in its normalised form.
+  const normal = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
+  const masked = normal.replace(DIGIT_GROUPS, (run) =>
+    run.length >= minLength ? maskGroups(run, isCard) : run,
+  );
+  return masked === normal ? text : masked;
+}
+
 /**
  * Replaces every Luhn-valid card number in `text` (12–19 digits, plain or grouped by spaces or dashes, also
  * URL-encoded) with its masked form `****1234`. The one rule for card numbers in anything the gateway says or
  * writes: error messages, echoed payloads, pages, log lines.
  */
 export function maskCardNumbers(text: string): string {
-  return text.replace(DIGIT_GROUPS, (run) => (run.length >= MIN_DIGITS ? maskGroups(run) : run));
+  return maskWith(text, anyLuhnNumber, MIN_DIGITS);
+}
+
+/** Whether `text` holds a card number {@link maskCardNumbers} would mask. */
+export function containsCardNumber(text: string): boolean {
+  return maskCardNumbers(text) !== text;
 }
 
 /** A JSON string literal, or a number token outside of strings. */
@@ -55,8 +83,9 @@ const JSON_TOKEN = /"(?:[^"\\]|\\.)*"(\s*:)?|-?[0-9][0-9.eE+-]*/g;
  * escaped (`\n`, `\t`). A superset of SEP's decoded forms, in any number, so that raw text with no long
  * enough run of digits surely holds no card number.
  */
-const RAW_SEP = String.raw`(?:[\s+-]|%20|%2[dD]|\\[bfnrt])`;
-const RAW_RUN = String.raw`[0-9]+(?:${RAW_SEP}+[0-9]+)*`;
+const RAW_SEP = String.raw`(?:${SEP_CHAR}|\\[bfnrt\\/])`;
+/** A digit in any script or compatibility form (`\p{N}`): NFKC may turn it into an ASCII one. */
+const RAW_RUN = String.raw`\p{N}+(?:${RAW_SEP}+\p{N}+)*`;
 const rawScans = new Map<string, RegExp>();
 
 /** The scan for `keepNumbersOf`: its keys' bare numbers (`"time":1712345678901`) first, then digit runs. */
@@ -66,7 +95,7 @@ function rawScan(keepNumbersOf: readonly string[]): RegExp {
   if (!scan) {
     const keys = keepNumbersOf.map((k) => JSON.stringify(k).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     const kept = keys.length ? String.raw`(?:${keys.join('|')})\s*:\s*-?[0-9]+|` : '';
-    scan = new RegExp(kept + RAW_RUN, 'g');
+    scan = new RegExp(kept + RAW_RUN, 'gu');
     rawScans.set(id, scan);
   }
   return scan;
@@ -91,11 +120,7 @@ export function mayHoldCardNumber(text: string, keepNumbersOf: readonly string[]
       if (isCardNumber(run)) return true;
       continue;
     }
-    let digits = 0;
-    for (let i = 0; i < run.length; i++) {
-      const c = run.charCodeAt(i);
-      if (c >= 48 && c <= 57 && ++digits >= MIN_DIGITS) return true;
-    }
+    if ((run.match(/\p{N}/gu)?.length ?? 0) >= MIN_DIGITS) return true;
   }
   return false;
 }
@@ -116,7 +141,7 @@ export function maskJsonTokens(text: string, keepNumbersOf: readonly string[] = 
     if (token.startsWith('"')) {
       const literal = colon ? token.slice(0, token.length - colon.length) : token;
       let masked = literal;
-      if (/[0-9]/.test(literal)) {
+      if (/\p{N}/u.test(literal)) {
         try {
           const value = JSON.parse(literal) as string;
           const replaced = maskCardNumbers(value);
@@ -137,4 +162,47 @@ export function maskJsonTokens(text: string, keepNumbersOf: readonly string[] = 
     const digits = token.replace(/^-/, '');
     return /^[0-9]+$/.test(digits) && isCardNumber(digits) ? JSON.stringify(maskPan(digits)) : token;
   });
+}
+
+/** How card numbers are written in groups: groups of four (the last one shorter), or 4-6-5 and 4-6-4. */
+function cardShaped(lengths: readonly number[]): boolean {
+  const last = lengths[lengths.length - 1]!;
+  if (lengths.length === 1) return true;
+  if (lengths.slice(0, -1).every((l) => l === 4) && last >= 1 && last <= 4) return true;
+  return lengths.length === 3 && lengths[0] === 4 && lengths[1] === 6 && (last === 5 || last === 4);
+}
+
+/**
+ * The leading digits of the card schemes a shop takes: American Express, Diners, JCB (3), Visa (4), Mastercard
+ * and Maestro (5, 2221–2720), Discover, UnionPay, Maestro (6). Not 1 (a millisecond timestamp, 13 digits) nor
+ * a year such as 2026.
+ */
+const SCHEME_PREFIX = /^(?:[3-6]|222[1-9]|22[3-9]|2[3-6]|27[01]|2720)/;
+
+/**
+ * Whether `text` holds a card number written as one: 13–19 digits passing the Luhn check and starting as a card
+ * scheme's do, in one run or in the groups card numbers are written in (`4111 1111 1111 1111`,
+ * `4111.1111.1111.1111`, `3782 822463 10005`), with any separators {@link maskCardNumbers} knows. Stricter than
+ * the masking on purpose: it decides whether an identifier the shop chose (an `orderId`, a `cid`, a URL) is
+ * refused, so a millisecond timestamp, a date-shaped id such as `2026-12-01/0001` or a 12-digit number passes,
+ * where masking would rather hide too much than too little.
+ */
+export function cardNumberIn(text: string): boolean {
+  return maskWrittenCardNumbers(text) !== text;
+}
+
+/** A span of digit groups written as a card number is ({@link cardNumberIn}). */
+const writtenCardNumber: CardTest = (digits, groups) =>
+  digits.length >= 13 &&
+  digits.length <= MAX_DIGITS &&
+  SCHEME_PREFIX.test(digits) &&
+  luhnValid(digits) &&
+  cardShaped(groups.map((g) => g.length));
+
+/**
+ * Masks the card numbers {@link cardNumberIn} finds, and only those: what the gateway does to the values a
+ * request brings, which must keep a timestamp, a date or a network transaction id intact.
+ */
+export function maskWrittenCardNumbers(text: string): string {
+  return maskWith(text, writtenCardNumber, 13);
 }

@@ -8,6 +8,7 @@ import type { HttpDeps } from './http-deps.js';
 import { registerInputGuards } from './input-guards.js';
 import { registerOpenApi } from './openapi.js';
 import { registerRequestId, requestId } from './request-id.js';
+import { registerCardDataIntake } from './card-data-intake.js';
 import { registerRequestMetrics } from './request-metrics.js';
 import { registerRequestLog } from './request-log.js';
 import { scheduleRoutes } from './routes/schedules.js';
@@ -65,6 +66,7 @@ export async function buildHttpApp(
   registerRequestId(app);
   if (deps.requests) registerRequestMetrics(app, deps.requests);
   registerBodyParsers(app);
+  registerCardDataIntake(app);
   registerInputGuards(app);
   registerEmptyAsAbsent(app);
   registerErrorHandling(app);

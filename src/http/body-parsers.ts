@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../domain/domain-error.js';
+import { noteBody } from './card-data-intake.js';
 
 /** Far deeper than any imoje payload (the sale body nests 3 levels), far shallower than the stack. */
 export const MAX_JSON_DEPTH = 32;
@@ -48,6 +49,8 @@ export function registerBodyParsers(app: FastifyInstance): void {
             undefined,
           );
         }
+        // A card number outside `card.number` is masked (or refuses the request) before the handler runs.
+        noteBody(request, text, 'card.number');
         done(null, value);
       });
     },
@@ -60,7 +63,10 @@ export function registerBodyParsers(app: FastifyInstance): void {
       if (request.routeOptions.url?.startsWith('/v1/'))
         return done(new DomainError('unsupportedMediaType'), undefined);
       const text = typeof body === 'string' ? body : body.toString('utf8');
-      done(null, Object.fromEntries(new URLSearchParams(text)));
+      const fields = Object.fromEntries(new URLSearchParams(text));
+      // The card form's `number` is the one field a card number belongs in.
+      noteBody(request, Object.values(fields).join('\n'), 'number');
+      done(null, fields);
     },
   );
 }

@@ -1,6 +1,7 @@
 import { newId } from '../domain/ids.js';
 import type { Logger } from '../domain/log-port.js';
-import { maskCardNumbers, maskCardNumbersInJson } from '../domain/mask-card-numbers.js';
+import { loggableUrl } from '../domain/loggable-url.js';
+import { maskCardNumbersInJson } from '../domain/mask-card-numbers.js';
 import type { RequestLogRow } from '../storage/request-log-repo.js';
 
 export type { RequestLogRow };
@@ -28,17 +29,25 @@ const MAX_PENDING = 2000;
 
 const SECRET_FIELD = /^(cvv|cvc|cvv2|cvc2|securitycode)$/i;
 
-/** The CVV never reaches the log, whatever its nesting (`card.cvv`). */
+/**
+ * The CVV never reaches the log, whatever its nesting (`card.cvv`), and a card's `number` shows as its masked
+ * form whatever was typed into it (a number the validation refused may not look like one to the masking).
+ */
 export function withoutCvv(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutCvv);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
         .filter(([k]) => !SECRET_FIELD.test(k))
-        .map(([k, v]) => [k, withoutCvv(v)]),
+        .map(([k, v]) => [k, k === 'number' && typeof v !== 'object' ? maskedNumberField(v) : withoutCvv(v)]),
     );
   }
   return value;
+}
+
+function maskedNumberField(value: unknown): string {
+  const digits = String(value).replace(/[^0-9]/g, '');
+  return digits.length >= 4 ? `****${digits.slice(-4)}` : '****';
 }
 
 function cut(text: string): string {
@@ -53,8 +62,8 @@ export function maskedEntry(e: LoggedRequest): RequestLogRow {
     merchantId: e.merchantId,
     at: e.at,
     method: e.method,
-    // A card number could sit in a query string too.
-    path: maskCardNumbers(e.path),
+    // A card number, or a security code, could sit in a query string too.
+    path: loggableUrl(e.path),
     status: e.status,
     durationMs: e.durationMs,
     requestBody: body === null ? null : cut(maskCardNumbersInJson(body)),

@@ -109,10 +109,10 @@ export function paywallRoutes(deps: PaywallDeps): (app: FastifyInstance) => void
     );
 
     // imoje's paywall form: a shop's checkout posts (or links) its signed fields to {paywall}/payment.
-    app.post('/payment', { schema: { hide: true } }, (request, reply) =>
+    app.post('/payment', { schema: { hide: true }, config: { signedForm: true } }, (request, reply) =>
       signedForm(request, reply, request.body),
     );
-    app.get('/payment', { schema: { hide: true } }, (request, reply) =>
+    app.get('/payment', { schema: { hide: true }, config: { signedForm: true } }, (request, reply) =>
       signedForm(request, reply, request.query),
     );
   };

@@ -1,3 +1,4 @@
+import { cardNumberIn } from '../domain/mask-card-numbers.js';
 import {
   agreementFromFields,
   declaresAgreement,
@@ -136,6 +137,13 @@ export function parseAttributes(
     return value === undefined || value === '' ? null : value;
   };
 
+  // The shop signed these values, so none can be masked: a card number in one (a payer's input passed on into a
+  // name or the description) refuses the page, and it is never stored or shown.
+  for (const [key, value] of Object.entries(raw)) {
+    if (key !== 'signature' && value && cardNumberIn(value)) {
+      bad(key, 'looks like a card number: card numbers are typed into the card form only');
+    }
+  }
   if (raw.merchantId && !/^[a-z0-9]{1,64}$/.test(v('merchantId'))) bad('merchantId', 'is malformed');
   if (raw.serviceId && !isUuidV4(v('serviceId'))) bad('serviceId', 'must be the shop’s service id (UUID)');
   const amount = /^[0-9]{1,10}$/.test(v('amount')) ? Number(v('amount')) : NaN;

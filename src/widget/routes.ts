@@ -242,60 +242,64 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
 
     // The widget script submits its data-* attributes here (a form POST into the iframe: no CORS needed,
     // and the browser's Origin header tells us who opened the widget).
-    app.post('/widget/session', { schema: { hide: true } }, async (request, reply) => {
-      const raw = pickAttributes(request.body);
-      const locale = localeOf(raw);
-      const m = messages(locale);
-      const origin = parentOriginOf(request);
-      const fail = (status: number, code: string, message: string, details: string[] = []) =>
-        sendPage(reply, status, origin, errorPage(locale, origin, code, message, details));
+    app.post(
+      '/widget/session',
+      { schema: { hide: true }, config: { signedForm: true } },
+      async (request, reply) => {
+        const raw = pickAttributes(request.body);
+        const locale = localeOf(raw);
+        const m = messages(locale);
+        const origin = parentOriginOf(request);
+        const fail = (status: number, code: string, message: string, details: string[] = []) =>
+          sendPage(reply, status, origin, errorPage(locale, origin, code, message, details));
 
-      const shop =
-        raw.merchantId && raw.serviceId
-          ? await findShop(p, raw.merchantId, raw.serviceId).catch(() => undefined)
-          : undefined;
-      if (!shop) return fail(404, 'unknown_shop', m.unknownShop);
-      const check = verifyWidgetSignature(raw, raw.signature, shop.serviceKey);
-      if (!check.ok) {
-        request.log.warn({ serviceId: shop.id, reason: check.reason }, 'widget signature refused');
-        const details =
-          check.reason === 'ambiguous'
-            ? [
-                `${dataName(check.attribute)} contains "&${check.contains}=", which the signature cannot tell apart from a separate ${dataName(check.contains)}`,
-              ]
-            : [];
-        return fail(403, 'invalid_signature', m.badSignature, details);
-      }
-      const parsed = parseAttributes(raw, {
-        now: p.clock.now(),
-        agreementRequired: shop.agreementRequired ?? false,
-      });
-      if (!parsed.ok) {
-        // "Incomplete" only when something is missing; a value that breaks a rule is not missing.
-        const malformed = parsed.problems.some((x) => x.kind === 'malformed');
-        return sendPage(
-          reply,
-          422,
-          origin,
-          errorPage(
-            locale,
+        const shop =
+          raw.merchantId && raw.serviceId
+            ? await findShop(p, raw.merchantId, raw.serviceId).catch(() => undefined)
+            : undefined;
+        if (!shop) return fail(404, 'unknown_shop', m.unknownShop);
+        const check = verifyWidgetSignature(raw, raw.signature, shop.serviceKey);
+        if (!check.ok) {
+          request.log.warn({ serviceId: shop.id, reason: check.reason }, 'widget signature refused');
+          const details =
+            check.reason === 'ambiguous'
+              ? [
+                  `${dataName(check.attribute)} contains "&${check.contains}=", which the signature cannot tell apart from a separate ${dataName(check.contains)}`,
+                ]
+              : [];
+          return fail(403, 'invalid_signature', m.badSignature, details);
+        }
+        const parsed = parseAttributes(raw, {
+          now: p.clock.now(),
+          agreementRequired: shop.agreementRequired ?? false,
+        });
+        if (!parsed.ok) {
+          // "Incomplete" only when something is missing; a value that breaks a rule is not missing.
+          const malformed = parsed.problems.some((x) => x.kind === 'malformed');
+          return sendPage(
+            reply,
+            422,
             origin,
-            'invalid_attributes',
-            malformed ? m.malformedAttributes : m.badAttributes,
-            parsed.problems.map((x) => `${x.attribute} ${x.message}`),
-            { errors: parsed.problems.map((x) => ({ attribute: x.attribute, message: x.message })) },
-          ),
-        );
-      }
-      if (parsed.attrs.validTo !== null && parsed.attrs.validTo < p.clock.now()) {
-        return fail(410, 'expired', m.expired);
-      }
-      if (await alreadyPaid(p, parsed.attrs)) {
-        return fail(409, 'already_paid', m.alreadyPaid);
-      }
-      const session = await sessions.create(parsed.attrs, origin);
-      return reply.code(303).header('location', `/widget/session/${session.id}`).send();
-    });
+            errorPage(
+              locale,
+              origin,
+              'invalid_attributes',
+              malformed ? m.malformedAttributes : m.badAttributes,
+              parsed.problems.map((x) => `${x.attribute} ${x.message}`),
+              { errors: parsed.problems.map((x) => ({ attribute: x.attribute, message: x.message })) },
+            ),
+          );
+        }
+        if (parsed.attrs.validTo !== null && parsed.attrs.validTo < p.clock.now()) {
+          return fail(410, 'expired', m.expired);
+        }
+        if (await alreadyPaid(p, parsed.attrs)) {
+          return fail(409, 'already_paid', m.alreadyPaid);
+        }
+        const session = await sessions.create(parsed.attrs, origin);
+        return reply.code(303).header('location', `/widget/session/${session.id}`).send();
+      },
+    );
 
     app.get<{ Params: { id: string } }>(
       '/widget/session/:id',

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../src/domain/domain-error.js';
+import { loggableUrl } from '../../src/domain/loggable-url.js';
+import { screenCardData } from '../../src/http/card-data-intake.js';
 import {
+  cardNumberIn,
   maskCardNumbers,
   maskCardNumbersInJson,
   maskJsonTokens,
@@ -17,6 +21,16 @@ describe('card numbers in text are masked wherever they sit', () => {
     ['ref 12 4111 1111 1111 1111', 'ref 12 ****1111'],
     ['4111111111111111 5555555555554444', '****1111 ****4444'],
     ['6759 6498 2648', '****2648'], // 12 digits: the shortest card numbers
+    // Disguised: other separators, more of them, invisible ones, other forms of digits.
+    ['4111.1111.1111.1111', '****1111'],
+    ['4111_1111_1111_1111', '****1111'],
+    ['4111/1111/1111/1111', '****1111'],
+    ['4111,1111,1111,1111', '****1111'],
+    ['4111#1111\\1111:1111', '****1111'],
+    ['4111     1111     1111     1111', '****1111'],
+    ['4111\u200b1111\u200b1111\u200b1111', '****1111'],
+    ['/x/4111%2E1111%2E1111%2E1111', '/x/****1111'],
+    ['card ４１１１ １１１１ １１１１ １１１１', 'card ****1111'],
   ])('%s → %s', (text, masked) => {
     expect(maskCardNumbers(text)).toBe(masked);
   });
@@ -103,5 +117,83 @@ describe('the quick scan lets through only texts that surely hold no card number
       true,
     );
     expect(mayHoldCardNumber('{"time":"4111111111111111"}', ['time'])).toBe(true);
+  });
+});
+
+describe('a card number written as one (cardNumberIn): what refuses an identifier', () => {
+  it.each([
+    '4111111111111111',
+    'order-4111 1111 1111 1111',
+    '4111.1111.1111.1111',
+    '3782 822463 10005', // American Express, 4-6-5
+    '5555-5555-5555-4444',
+    '2221000000000009', // Mastercard 2-series
+    '４１１１１１１１１１１１１１１１',
+  ])('%s is one', (text) => {
+    expect(cardNumberIn(text)).toBe(true);
+  });
+
+  it.each([
+    '1764612345678', // a millisecond timestamp, Luhn-valid: no scheme starts with 1
+    '2026-12-01/0005', // a date and a counter, Luhn-valid as digits: not a card's grouping
+    '202612010005', // 12 digits
+    '2026120100000005', // 16 digits from a year: no scheme starts with 20
+    '4111111111111112', // fails the Luhn check
+    '41 11 11 11 11 11 11 11', // pairs are not how card numbers are written
+  ])('%s is not', (text) => {
+    expect(cardNumberIn(text)).toBe(false);
+  });
+});
+
+describe('URLs as logs show them (loggableUrl)', () => {
+  it('drops security codes from the query, however they are named, and masks card numbers', () => {
+    expect(loggableUrl('/v1/x?cvv=918&a=1&card%5Bcvc%5D=917&card.cvv2=916&securityCode=915#f')).toBe(
+      '/v1/x?cvv=[redacted]&a=1&card%5Bcvc%5D=[redacted]&card.cvv2=[redacted]&securityCode=[redacted]#f',
+    );
+    expect(loggableUrl('/v1/transaction/4111.1111.1111.1111?q=4111111111111111')).toBe(
+      '/v1/transaction/****1111?q=****1111',
+    );
+    expect(loggableUrl('/v1/services?cvvx=1')).toBe('/v1/services?cvvx=1');
+  });
+});
+
+describe('what the gateway keeps of a request (screenCardData)', () => {
+  it('masks free text and keys, leaves the card field, masks numbers too long to check', () => {
+    const screened = screenCardData(
+      {
+        title: 'for 4111 1111 1111 1111',
+        card: { number: '4111111111111111', firstName: '5555555555554444' },
+        additionalData: {
+          n: 4111111111111111,
+          big: Number('6212345434107032971'),
+          amount: 1999,
+          ['4111111111111111']: 1,
+        },
+        list: ['x 5555.5555.5555.4444'],
+      },
+      'card.number',
+    );
+    expect(screened).toEqual({
+      title: 'for ****1111',
+      card: { number: '4111111111111111', firstName: '****4444' },
+      additionalData: { n: '****1111', big: '****', amount: 1999, '****1111': 1 },
+      list: ['x ****4444'],
+    });
+  });
+
+  it.each([
+    [{ orderId: '4111111111111111' }, 'orderId'],
+    [{ customer: { cid: 'c-4111-1111-1111-1111' } }, 'customer.cid'],
+    [{ notificationUrl: 'https://s.example/4111111111111111' }, 'notificationUrl'],
+    [{ paymentProfileId: 4111111111111111 }, 'paymentProfileId'],
+  ])('refuses %j, naming %s', (body, property) => {
+    let thrown: unknown;
+    try {
+      screenCardData(body, 'card.number');
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(DomainError);
+    expect((thrown as DomainError).errors[0]!.property).toBe(property);
   });
 });
