@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPaywall, type PaywallForm } from '../../src/paywall/signature.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { debitBody, saleBody, uniqueCid } from '../support/payloads.js';
+import { openSession, openWidget, signedOrder, withSignatureOf } from '../widget/http-widget.js';
 import type { TransactionResponse } from '../support/wire.js';
 
 /**
@@ -29,6 +30,8 @@ const PANS = {
   key: '4000000760000002',
   query: '378282246310005',
   paywall: '4000002760003184',
+  widgetHolder: '4000000000003220',
+  widgetAttribute: '4000008400001629',
 };
 const FULL_WIDTH = [...PANS.fullWidth].map((d) => String.fromCharCode(0xff10 + Number(d))).join('');
 const grouped = (pan: string, sep: string) => pan.match(/.{1,4}/g)!.join(sep);
@@ -192,6 +195,39 @@ describe('a card number in any field but the card number', () => {
     seen.push(html);
     expect(res.status).toBe(422);
     expect(html).toMatch(/looks like a card number/);
+  });
+
+  it("in the widget's card form, typed into the holder's name: masked, and the form shown again holds no number", async () => {
+    const session = await openSession(gw.url, withSignatureOf(gw.merchant, signedOrder(gw.merchant)));
+    const res = await fetch(`${gw.url}/widget/session/${session}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      // A bad expiry shows the form again, with what the payer typed.
+      body: new URLSearchParams({
+        number: '4111111111111111',
+        expiry: '13/99',
+        cvv: '123',
+        holder: grouped(PANS.widgetHolder, '.'),
+      }).toString(),
+      redirect: 'manual',
+    });
+    const html = await res.text();
+    seen.push(html);
+    expect(res.status).toBe(422);
+    expect(html).toContain('****3220');
+  });
+
+  it("in the widget's signed attributes refuses the opening", async () => {
+    const opening = await openWidget(
+      gw.url,
+      withSignatureOf(
+        gw.merchant,
+        signedOrder(gw.merchant, { orderDescription: `for ${PANS.widgetAttribute}` }),
+      ),
+    );
+    seen.push(opening.html);
+    expect(opening.status).toBe(422);
+    expect(opening.html).toMatch(/looks like a card number/);
   });
 
   function digitsOf(text: string): string {
