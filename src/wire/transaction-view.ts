@@ -24,6 +24,7 @@ export interface TransactionView {
   statusCode?: string;
   statusCodeDescription?: string;
   paymentProfile?: PaymentProfileView;
+  /** Only on a settled (or authorized) `profileType: FIRST` registration. */
   firstTransactionId?: string;
   /** For refunds: the sale they refund. */
   parentTransactionId?: string;
@@ -69,8 +70,10 @@ export function transactionView(t: Transaction, extras: TransactionViewExtras = 
     view.statusCodeDescription = describeResultCode(t.statusCode);
   }
   if (extras.profile) view.paymentProfile = profileView(extras.profile);
-  const isFirstPayment = t.profileVariant === 'FIRST' || t.registers !== null;
-  if (isFirstPayment && t.networkTxnId && (t.status === 'settled' || t.status === 'authorized')) {
+  // imoje-api.md §3.2/§5: only a profile-less FIRST registration carries it on the transaction; a registration
+  // that creates a profile shows it in `paymentProfile.firstTransactionId` (§4) and nowhere else.
+  const isFirst = t.profileVariant === 'FIRST';
+  if (isFirst && t.networkTxnId && (t.status === 'settled' || t.status === 'authorized')) {
     view.firstTransactionId = t.networkTxnId;
   }
   if (t.parentId) view.parentTransactionId = t.parentId;

@@ -137,6 +137,42 @@ for (const db of DB_KINDS) {
       });
     });
 
+    // imoje-api.md §3.1 lists no firstTransactionId on the transaction; §3.2 and §5 add it only for a
+    // profile-less FIRST registration. A profile registration has it in its paymentProfile (§4) only.
+    it('firstTransactionId: only in the paymentProfile of a profile registration, on the transaction of a FIRST one', async () => {
+      for (const paymentMethodCode of ['oneclick', 'recurring']) {
+        const { transaction } = await create(saleBody(gw.merchant.serviceId, { paymentMethodCode }));
+        expect(transaction.status).toBe('settled');
+        expect(transaction).not.toHaveProperty('firstTransactionId');
+        expect(transaction.paymentProfile).toHaveProperty('firstTransactionId');
+        const body = await expectDocumented(await deliverRound(), transaction.id, {
+          status: 'settled',
+          statusCode: 'CODE_000',
+          profile: true,
+        });
+        expect(body.transaction).not.toHaveProperty('firstTransactionId');
+        expect(body).not.toHaveProperty('firstTransactionId');
+        const read = await gw.merchant.api.get<TxResponse>(`/transaction/${transaction.id}`);
+        expect(read.body.transaction).not.toHaveProperty('firstTransactionId');
+      }
+      const id = await challenge('pass');
+      await deliverRound();
+      const read = await gw.merchant.api.get<TxResponse>(`/transaction/${id}`);
+      expect(read.body.transaction).not.toHaveProperty('firstTransactionId');
+      expect(read.body.transaction.paymentProfile).toHaveProperty('firstTransactionId');
+
+      const { transaction: first } = await create(
+        saleBody(gw.merchant.serviceId, { paymentMethodCode: 'recurring', profileType: 'FIRST' }),
+      );
+      expect(first.firstTransactionId).toMatch(/^[0-9]{15}$/);
+      const body = await expectDocumented(await deliverRound(), first.id, {
+        status: 'settled',
+        statusCode: 'CODE_000',
+        profile: false,
+      });
+      expect((body.transaction as Json).firstTransactionId).toBe(first.firstTransactionId);
+    });
+
     it('registration rejected: no profile', async () => {
       const { transaction } = await create(
         saleBody(gw.merchant.serviceId, {}, { number: '4444333322221111' }),

@@ -85,7 +85,12 @@ const TransactionBase = {
   statusCode: Type.Optional(Type.String({ examples: ['CODE_000'] })),
   statusCodeDescription: Type.Optional(Type.String({ examples: ['CODE_000 - OK'] })),
   paymentProfile: Type.Optional(PaymentProfileSchema),
-  firstTransactionId: Type.Optional(Type.String()),
+  firstTransactionId: Type.Optional(
+    Type.String({
+      description:
+        'Only on a settled (or authorized) `profileType: FIRST` registration; a registration that creates a profile has it in `paymentProfile.firstTransactionId` only.',
+    }),
+  ),
   parentTransactionId: Type.Optional(Type.String()),
 };
 
