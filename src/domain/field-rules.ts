@@ -28,20 +28,29 @@ export const TITLE_RULE = {
   patternMessage: 'may contain only letters, digits, spaces and # & _ - , . / \\ " \'',
 } as const satisfies FieldRule;
 
-/** The payer id (`cid`) on the API. */
+/**
+ * The payer id (`cid`): what a cid may be anywhere in Kartoteka — up to 36 letters, digits, `-` and `_`
+ * (imoje-api.md §1: "`^[A-Za-z0-9\x2D]+$` on the API; the widget also allows `_`"). The widget's
+ * `data-customer-id` and the paywall form take it, and so does every route that looks a cid up
+ * (`GET /profile/cid/{cid}`, the transaction list's `cid` filter), so a payer the widget
+ * registered as `w_cid_1` can be found on the API.
+ */
 export const CID_RULE = {
-  minLength: 1,
-  maxLength: 36,
-  pattern: '^[A-Za-z0-9\\x2D]+$',
-  patternMessage: 'may contain only letters, digits and -',
-} as const satisfies FieldRule;
-
-/** The payer id as the widget's `data-customer-id`: imoje's widget also allows `_` (imoje-api.md §1). */
-export const WIDGET_CID_RULE = {
   minLength: 1,
   maxLength: 36,
   pattern: '^[A-Za-z0-9_\\x2D]+$',
   patternMessage: 'may contain only letters, digits, - and _',
+} as const satisfies FieldRule;
+
+/**
+ * A cid a shop *sends* in an API body (`customer.cid` of `POST /transaction` and `POST /payment`): imoje's API
+ * refuses the `_` its widget allows (imoje-api.md §1), so Kartoteka does too. Only the character set differs
+ * from {@link CID_RULE}.
+ */
+export const API_CID_RULE = {
+  ...CID_RULE,
+  pattern: '^[A-Za-z0-9\\x2D]+$',
+  patternMessage: 'may contain only letters, digits and -',
 } as const satisfies FieldRule;
 
 /** `customer.firstName` / `lastName`, also the card holder's names. */
@@ -71,7 +80,7 @@ export const FIELD_RULES = {
   orderId: ORDER_ID_RULE,
   title: TITLE_RULE,
   cid: CID_RULE,
-  widgetCid: WIDGET_CID_RULE,
+  apiCid: API_CID_RULE,
   personName: PERSON_NAME_RULE,
   email: EMAIL_RULE,
   phone: PHONE_RULE,

@@ -9,13 +9,13 @@ import { CURRENCIES, MAX_AMOUNT, MIN_AMOUNT, type Currency } from '../domain/mon
 import { isUuidV4 } from '../domain/ids.js';
 import {
   checkField,
+  CID_RULE,
   EMAIL_RULE,
   ORDER_ID_RULE,
   PERSON_NAME_RULE,
   PHONE_RULE,
   TITLE_RULE,
   URL_RULE,
-  WIDGET_CID_RULE,
   type FieldRule,
 } from '../domain/field-rules.js';
 import { REQUIRED_SIGNED, SIGNED_KEYS, UNSIGNED, type OPTIONAL_SIGNED, type SignedKey } from './signature.js';
@@ -159,7 +159,7 @@ export function parseAttributes(
     if (problem !== null) bad(key, problem);
   };
   if (raw.orderId) rule('orderId', ORDER_ID_RULE, v('orderId'));
-  if (raw.customerId) rule('customerId', WIDGET_CID_RULE, v('customerId'));
+  if (raw.customerId) rule('customerId', CID_RULE, v('customerId'));
   for (const key of ['customerFirstName', 'customerLastName'] as const) {
     if (raw[key]) rule(key, PERSON_NAME_RULE, v(key));
   }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PaymentsDeps } from '../payments/deps.js';
 import { orderOutcome, type OrderOutcome } from '../payments/order-outcome.js';
 import { firstShop, shopById, type Shop } from '../payments/shops.js';
-import { checkField, WIDGET_CID_RULE } from '../domain/field-rules.js';
+import { checkField, CID_RULE } from '../domain/field-rules.js';
 import { esc, formatMoney } from './html.js';
 import { signingInput, signWidget } from './signature.js';
 
@@ -104,7 +104,7 @@ export function demoRoutes(
         }
         const q = request.query;
         const cid =
-          q.cid !== undefined && checkField(WIDGET_CID_RULE, q.cid) === null
+          q.cid !== undefined && checkField(CID_RULE, q.cid) === null
             ? q.cid!
             : `demo-${randomBytes(6).toString('hex')}`;
         const type = pick(q.type, ['oneclick', 'recurring', 'ecom3ds'] as const, 'oneclick');
@@ -182,7 +182,7 @@ ${TEST_CARDS.map(([n, d]) => `<tr><td><code>${n}</code></td><td>${esc(d)}</td></
         const q = request.query;
         const result = pick(q.result, ['success', 'failure', 'cancel'] as const, 'failure');
         const back = new URLSearchParams({
-          cid: q.cid !== undefined && checkField(WIDGET_CID_RULE, q.cid) === null ? q.cid : '',
+          cid: q.cid !== undefined && checkField(CID_RULE, q.cid) === null ? q.cid : '',
           type: pick(q.type, ['oneclick', 'recurring', 'ecom3ds'] as const, 'oneclick'),
           locale: pick(q.locale, ['en', 'pl'] as const, 'en'),
         });

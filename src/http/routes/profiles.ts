@@ -5,7 +5,7 @@ import { deactivateProfile, getProfile, listProfilesByCid } from '../../payments
 import { profileView } from '../../wire/profile-view.js';
 import type { HttpDeps } from '../http-deps.js';
 import { respond, sendJson } from '../respond.js';
-import { Cid, ErrorResponse, Uuid } from '../schemas/common.js';
+import { CidLookup, ErrorResponse, Uuid } from '../schemas/common.js';
 import { ProfileListResponse, ProfileResponse } from '../schemas/profile.js';
 
 const errors = { 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
@@ -37,7 +37,7 @@ export function profileRoutes(app: FastifyInstance, deps: HttpDeps): void {
       schema: {
         summary: "List a payer's profiles (active and inactive)",
         tags: ['profiles'],
-        params: Type.Object({ merchantId: Type.String({ maxLength: 64 }), cid: Cid }),
+        params: Type.Object({ merchantId: Type.String({ maxLength: 64 }), cid: CidLookup }),
         response: { 200: ProfileListResponse, ...errors },
       },
     },

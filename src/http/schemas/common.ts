@@ -1,7 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { CURRENCIES, MAX_AMOUNT, MIN_AMOUNT, type Currency } from '../../domain/money.js';
 import { UUID_V4_PATTERN } from '../../domain/ids.js';
-import { CID_RULE, ORDER_ID_RULE, TITLE_RULE, URL_RULE } from '../../domain/field-rules.js';
+import { API_CID_RULE, CID_RULE, ORDER_ID_RULE, TITLE_RULE, URL_RULE } from '../../domain/field-rules.js';
 
 /** imoje clients send explicit `null` for optional fields; accept it everywhere a field is optional. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -21,7 +21,14 @@ export const OrderId = Type.String({
   pattern: ORDER_ID_RULE.pattern,
 });
 export const Title = Type.String({ maxLength: TITLE_RULE.maxLength, pattern: TITLE_RULE.pattern });
+/** A cid a shop sends in a body (`customer.cid`): imoje's API refuses `_` there. */
 export const Cid = Type.String({
+  minLength: API_CID_RULE.minLength,
+  maxLength: API_CID_RULE.maxLength,
+  pattern: API_CID_RULE.pattern,
+});
+/** A cid looked up (path or query): any cid there can be, the widget's `_` included. */
+export const CidLookup = Type.String({
   minLength: CID_RULE.minLength,
   maxLength: CID_RULE.maxLength,
   pattern: CID_RULE.pattern,

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { TRANSACTION_STATUSES } from '../../domain/transaction.js';
 import { MAX_PAGE } from '../../payments/list-transactions.js';
-import { Cid, OrderId } from './common.js';
+import { CidLookup, OrderId } from './common.js';
 import { RefundTransactionSchema } from './transaction.js';
 
 // Query strings arrive as text (the validator doesn't coerce), so numbers are digit strings.
@@ -12,7 +12,7 @@ export const TransactionListQuery = Type.Object(
     status: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: [...TRANSACTION_STATUSES] })),
     type: Type.Optional(Type.Unsafe<'sale' | 'refund'>({ type: 'string', enum: ['sale', 'refund'] })),
     orderId: Type.Optional(OrderId),
-    cid: Type.Optional(Cid),
+    cid: Type.Optional(CidLookup),
     amountMin: Type.Optional(Digits('minor units, inclusive')),
     amountMax: Type.Optional(Digits('minor units, inclusive')),
     createdFrom: Type.Optional(Digits('Unix seconds, inclusive')),
