@@ -64,6 +64,29 @@ for (const db of DB_KINDS) {
       expectError(await refund(s.id, 1), 400, 'TRX-ERROR-150401', 'amount');
     });
 
+    // imoje-api.md §3.2: GET /transaction/{id} is `{transaction: {…, refunds: [{transaction: {…refund…}}]}}`.
+    it('GET of a refund has the shape of every read: refunds: [] (as a sale without refunds)', async () => {
+      const s = await sale(2000);
+      const saleRead = await gw.merchant.api.get<TransactionResponse>(`/transaction/${s.id}`);
+      expect(saleRead.body.transaction.refunds).toEqual([]);
+      const r = (await refund(s.id, 700)).body.transaction;
+      const read = await gw.merchant.api.get<TransactionResponse>(`/transaction/${r.id}`);
+      expect(read.status).toBe(200);
+      expectTransactionShape(read.body.transaction);
+      expect(read.body.transaction).toMatchObject({
+        id: r.id,
+        type: 'refund',
+        status: 'settled',
+        refunds: [],
+      });
+      const { refunds, ...rest } = read.body.transaction;
+      expect(refunds).toEqual([]);
+      // Otherwise the refund reads as the sale lists it.
+      const listed = (await gw.merchant.api.get<TransactionResponse>(`/transaction/${s.id}`)).body.transaction
+        .refunds![0]!.transaction;
+      expect(rest).toEqual(listed);
+    });
+
     it('partials up to the total; the one that would exceed it is 400; can-refund follows the balance', async () => {
       const s = await sale(1000);
       let can = await gw.merchant.api.post<CanRefund>(`/transaction/${s.id}/can-refund`, { amount: 1000 });
@@ -158,7 +181,11 @@ for (const db of DB_KINDS) {
       const r = await refund(reg.body.transaction.id, 200);
       expect(r.body.transaction.paymentProfile?.id).toBe(reg.body.transaction.paymentProfile!.id);
       const read = await m.api.get<TransactionResponse>(`/transaction/${r.body.transaction.id}`);
-      expect(read.body.transaction).toEqual(r.body.transaction);
+      // Only the read carries `refunds` (imoje-api.md §3.2), as for a sale: POST answers have none.
+      const { refunds, ...view } = read.body.transaction;
+      expect(refunds).toEqual([]);
+      expect(r.body.transaction).not.toHaveProperty('refunds');
+      expect(view).toEqual(r.body.transaction);
     });
 
     it('a refund with an Idempotency-Key is made once', async () => {

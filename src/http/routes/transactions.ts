@@ -99,7 +99,8 @@ export function transactionRoutes(app: FastifyInstance, deps: HttpDeps): void {
       return sendJson(reply, {
         transaction: transactionView(d.transaction, {
           profile: d.profile,
-          refunds: d.transaction.type === 'sale' ? d.refunds : undefined,
+          // imoje-api.md §3.2: every read carries `refunds`, a refund's always `[]` (a refund has none).
+          refunds: d.refunds,
           shopNotificationUrl: d.shopNotificationUrl,
         }),
       });

@@ -97,7 +97,12 @@ const TransactionBase = {
 export const RefundTransactionSchema = Type.Object(TransactionBase);
 export const TransactionSchema = Type.Object({
   ...TransactionBase,
-  refunds: Type.Optional(Type.Array(Type.Object({ transaction: RefundTransactionSchema }))),
+  refunds: Type.Optional(
+    Type.Array(Type.Object({ transaction: RefundTransactionSchema }), {
+      description:
+        'On every GET /transaction/{id}: the sale’s refunds, `[]` on a refund; absent from POST answers.',
+    }),
+  ),
 });
 
 export const RedirectActionSchema = Type.Object({

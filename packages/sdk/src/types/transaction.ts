@@ -38,7 +38,7 @@ export interface Transaction {
   firstTransactionId?: string;
   /** On a refund: the sale it refunds. */
   parentTransactionId?: string;
-  /** On a sale read with `getTransaction`. */
+  /** On every read with `getTransaction`: a sale's refunds; `[]` on a refund. */
   refunds?: Array<{ transaction: Transaction }>;
 }
 
