@@ -11,6 +11,7 @@ import { registerRequestId, requestId } from './request-id.js';
 import { registerCardDataIntake } from './card-data-intake.js';
 import { registerRequestMetrics } from './request-metrics.js';
 import { registerRequestLog } from './request-log.js';
+import { recordRouteMethods, ROUTER_OPTIONS } from './route-methods.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { landingRoutes } from './pages/landing.js';
 import { agreementRoutes } from './routes/agreements.js';
@@ -58,18 +59,20 @@ export async function buildHttpApp(
     trustProxy: deps.trustProxy,
     // Every request's log lines carry this id under Fastify's default key, `reqId` (docs/operations.md).
     genReqId: requestId,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    routerOptions: { ...ROUTER_OPTIONS },
     ajv: {
       customOptions: { coerceTypes: false, allErrors: true, removeAdditional: false, useDefaults: false },
     },
   });
+  // Before any route: a known path asked with another method is a 405 with `Allow`, not a 404.
+  const routeMethods = recordRouteMethods(app);
   registerRequestId(app);
   if (deps.requests) registerRequestMetrics(app, deps.requests);
   registerBodyParsers(app);
   registerCardDataIntake(app);
   registerInputGuards(app);
   registerEmptyAsAbsent(app);
-  registerErrorHandling(app);
+  registerErrorHandling(app, routeMethods);
   registerRequestLimits(app, deps.requestTimeoutMs);
   await registerOpenApi(app);
   for (const plugin of ext.plugins ?? []) await plugin(app);

@@ -5,6 +5,7 @@ import { patternMessage } from '../domain/field-rules.js';
 import { maskCardNumbers, maskCardNumbersInJson } from '../domain/mask-card-numbers.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../payments/outage.js';
 import { envelope } from '../wire/error-envelope.js';
+import type { RouteMethods } from './route-methods.js';
 import { ThrottledError } from './throttled-error.js';
 
 interface AjvLikeError {
@@ -69,7 +70,7 @@ function maskErrorAnswer(reply: FastifyReply, payload: unknown): unknown {
   return masked === text ? payload : masked;
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, routes: RouteMethods): void {
   app.addHook('onSend', async (_request, reply, payload) => maskErrorAnswer(reply, payload));
   app.setErrorHandler(
     (error: FastifyError | DomainError | Error, request: FastifyRequest, reply: FastifyReply) => {
@@ -107,11 +108,27 @@ export function registerErrorHandling(app: FastifyInstance): void {
   );
 
   app.setNotFoundHandler((request, reply) => {
-    reply
+    const path = request.url.split('?')[0] ?? '';
+    // A path some route has, asked with a method none of them answers: 405, naming the methods it has.
+    const allowed = routes.allowed(path);
+    if (allowed.length > 0) {
+      return reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .send(
+          envelope('methodNotAllowed', request.body, [
+            {
+              property: 'method',
+              message: `${request.method} ${path} is not allowed; use ${allowed.join(', ')}.`,
+            },
+          ]),
+        );
+    }
+    return reply
       .code(404)
       .send(
         envelope('routeNotFound', request.body, [
-          { property: 'path', message: `${request.method} ${request.url.split('?')[0]} does not exist.` },
+          { property: 'path', message: `${request.method} ${path} does not exist.` },
         ]),
       );
   });
