@@ -18,9 +18,55 @@ export function jsonDepthExceeds(value: unknown, max: number): boolean {
 }
 
 /**
+ * Where a parsed JSON value holds a key that would reach an object's prototype — `__proto__`, or `constructor`
+ * holding `prototype` (what Fastify's parser refuses, secure-json-parse's rule) — as an imoje property path
+ * (`customer.__proto__`), or null. Iterative, like the depth check.
+ */
+export function forbiddenKeyPath(value: unknown): string | null {
+  const stack: Array<[unknown, string]> = [[value, '']];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const at = (key: string) => (path ? `${path}.${key}` : key);
+    if (Object.prototype.hasOwnProperty.call(v, '__proto__')) return at('__proto__');
+    const ctor = Object.prototype.hasOwnProperty.call(v, 'constructor')
+      ? (v as Record<string, unknown>).constructor
+      : undefined;
+    if (
+      ctor !== null &&
+      typeof ctor === 'object' &&
+      Object.prototype.hasOwnProperty.call(ctor, 'prototype')
+    ) {
+      return at('constructor.prototype');
+    }
+    for (const [key, child] of Object.entries(v as Record<string, unknown>)) stack.push([child, at(key)]);
+  }
+  return null;
+}
+
+/** Fastify's parser failed on `text`: well-formed JSON it refused for a prototype key, or really malformed. */
+function refusal(text: string, parserMessage: string): DomainError {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    return new DomainError('malformedJson', [{ property: 'body', message: parserMessage }]);
+  }
+  const path = forbiddenKeyPath(parsed);
+  if (path === null) return new DomainError('malformedJson', [{ property: 'body', message: parserMessage }]);
+  const key = path.endsWith('constructor.prototype') ? '"constructor" holding "prototype"' : '"__proto__"';
+  // Well-formed, so "not valid JSON" would mislead: say what is wrong. Same code and status (imoje-api.md §2).
+  return new DomainError(
+    'malformedJson',
+    [{ property: path, message: `${key} is not allowed: it could change object prototypes.` }],
+    `Request body contains a forbidden key: ${key}.`,
+  );
+}
+
+/**
  * JSON the way imoje clients send it, with or without media-type parameters: an empty body (with or without Content-Type) is "no body", `[]` is
- * accepted where a body is optional (capture/void), and prototype-poisoning keys are refused, not obeyed.
- * Malformed JSON is a 422 with the error envelope, like any other invalid input, and so is JSON nested deeper
+ * accepted where a body is optional (capture/void), and prototype-poisoning keys are refused, not obeyed (a 422
+ * saying which key). Malformed JSON is a 422 with the error envelope, like any other invalid input, and so is JSON nested deeper
  * than MAX_JSON_DEPTH. Form bodies are parsed for the browser pages only; the merchant API answers them with 415.
  */
 export function registerBodyParsers(app: FastifyInstance): void {
@@ -35,11 +81,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
       const text = typeof body === 'string' ? body : body.toString('utf8');
       if (text.trim() === '') return done(null, undefined);
       parseJson(request, text, (err, value) => {
-        if (err)
-          return done(
-            new DomainError('malformedJson', [{ property: 'body', message: err.message }]),
-            undefined,
-          );
+        if (err) return done(refusal(text, err.message), undefined);
         // Recursive code downstream (idempotency hashing, storage) would overflow the stack on absurd nesting.
         if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) {
           return done(

@@ -154,6 +154,44 @@ for (const db of DB_KINDS) {
       expect(({} as Record<string, unknown>).admin).toBeUndefined();
     });
 
+    // The JSON is well-formed: "Request body is not valid JSON." sent the client looking for a syntax error.
+    it('422 API-ERROR-100400 for a prototype key says which key, and where; malformed JSON still says malformed', async () => {
+      const m = gw.merchant;
+      const proto = expectError(
+        await m.api.post(
+          '/transaction',
+          '{"type":"sale","customer":{"cid":"c-1","__proto__":{"admin":true}}}',
+        ),
+        422,
+        'API-ERROR-100400',
+      );
+      expect(proto.message).toBe('Request body contains a forbidden key: "__proto__".');
+      expect(proto.errors).toEqual([
+        {
+          property: 'customer.__proto__',
+          message: '"__proto__" is not allowed: it could change object prototypes.',
+        },
+      ]);
+      const ctor = expectError(
+        await m.api.post('/transaction/profile', '[{"constructor":{"prototype":{"admin":true}}}]'),
+        422,
+        'API-ERROR-100400',
+      );
+      expect(ctor.message).toBe('Request body contains a forbidden key: "constructor" holding "prototype".');
+      expect(ctor.errors.map((e) => e.property)).toEqual(['0.constructor.prototype']);
+      // A key named constructor that holds no prototype is an ordinary unknown field (ignored), as before.
+      const plain = await m.api.post('/transaction', { constructor: 'x' });
+      expect(plain.status).toBe(422);
+      expect(plain.text).not.toContain('API-ERROR-100400');
+      const broken = expectError(
+        await m.api.post('/transaction', '{"__proto__": '),
+        422,
+        'API-ERROR-100400',
+        'body',
+      );
+      expect(broken.message).toBe('Request body is not valid JSON.');
+    });
+
     it('415: a body that is not JSON', async () => {
       const res = await gw.merchant.api.post('/transaction', 'type=sale', { 'content-type': 'text/plain' });
       expectError(res, 415, 'API-ERROR-100415');
