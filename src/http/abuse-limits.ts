@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/domain-error.js';
 import type { ErrorKey } from '../domain/error-catalog.js';
 import { envelope } from '../wire/error-envelope.js';
@@ -33,11 +33,27 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
 }
 
 /**
- * Refuses overlong URLs before routing, and bounds how long a request body may take to arrive (Node's own
- * request timeout covers slow headers but lets a routed request trickle its body in indefinitely).
+ * Node's own answer to an HTTP/1.1 request without a `Host` header is a bare `400` with no body; the server is
+ * built with `requireHostHeader: false` (app.ts) so that the check is made here, with the same rule (HTTP/1.1
+ * only, header absent; RFC 9112 §3.2) and the error envelope. Like Node, the connection is then closed.
+ */
+function refuseWithoutHost(request: FastifyRequest, reply: FastifyReply): void {
+  const raw = request.raw;
+  if (raw.httpVersionMajor !== 1 || raw.httpVersionMinor !== 1 || raw.headers.host !== undefined) return;
+  reply.header('connection', 'close');
+  throw new DomainError('badRequest', [
+    { property: 'headers.host', message: 'An HTTP/1.1 request must carry a Host header.' },
+  ]);
+}
+
+/**
+ * Refuses HTTP/1.1 requests without a Host and overlong URLs before routing, and bounds how long a request body
+ * may take to arrive (Node's own request timeout covers slow headers but lets a routed request trickle its body
+ * in indefinitely).
  */
 export function registerRequestLimits(app: FastifyInstance, bodyTimeoutMs: number): void {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    refuseWithoutHost(request, reply);
     if (request.raw.url && request.raw.url.length > MAX_URL_LENGTH) throw new DomainError('uriTooLong');
     const raw = request.raw;
     if (raw.complete || (!raw.headers['content-length'] && !raw.headers['transfer-encoding'])) return;

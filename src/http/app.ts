@@ -51,6 +51,8 @@ export async function buildHttpApp(
     // Node checks request timeouts on this interval (30 s by default), so a short timeout needs a short interval.
     http: {
       maxHeaderSize: MAX_HEADER_BYTES,
+      // Node would answer a missing Host with a bare 400; registerRequestLimits answers it with the envelope.
+      requireHostHeader: false,
       connectionsCheckingInterval: Math.min(1000, deps.requestTimeoutMs),
     },
     clientErrorHandler,

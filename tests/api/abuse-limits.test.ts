@@ -71,6 +71,37 @@ describe('abuse limits answer with the error envelope', () => {
     expect(envelopeOf(answer)).toEqual({ status: 400, code: 'API-ERROR-100402' });
   });
 
+  // Node's own check (`requireHostHeader`) answered a bare `400 Bad Request` with an empty body.
+  it('400 with the envelope for an HTTP/1.1 request without a Host header; HTTP/1.0 needs none', async () => {
+    for (const request of [
+      'GET /health/live HTTP/1.1\r\n\r\n',
+      'HEAD /health/live HTTP/1.1\r\n\r\n',
+      `POST /v1/merchant/${gw.merchant.merchantId}/transaction HTTP/1.1\r\nAuthorization: Bearer ${gw.merchant.token}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`,
+      'GET /no/such/path HTTP/1.1\r\nConnection: keep-alive\r\n\r\n',
+    ]) {
+      const answer = await raw(port, request);
+      const [head = '', body = ''] = answer.split('\r\n\r\n');
+      expect(head, request).toMatch(/^HTTP\/1\.1 400 /);
+      expect(head).toMatch(/\r\ncontent-type: application\/json/i);
+      expect(head).toMatch(/\r\nconnection: close/i);
+      expect(head).toMatch(/\r\nx-request-id: /i);
+      if (request.startsWith('HEAD')) {
+        expect(body).toBe('');
+        continue;
+      }
+      const e = expectError({ status: 400, body: JSON.parse(body) }, 400, 'API-ERROR-100402', 'headers.host');
+      expect(e.message).toBe('Malformed HTTP request.');
+      expect(e.errors).toEqual([
+        { property: 'headers.host', message: 'An HTTP/1.1 request must carry a Host header.' },
+      ]);
+    }
+    // HTTP/1.0 has no Host requirement, and an HTTP/1.1 request with one is served as always.
+    expect(await raw(port, 'GET /health/live HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
+    expect(await raw(port, 'GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toMatch(
+      /^HTTP\/1\.1 200 /,
+    );
+  });
+
   it('429 per token past its rate, 401 stays 401', async () => {
     const m = await gw.newMerchant();
     const results = await Promise.all(Array.from({ length: 80 }, () => m.api.get('/profile/cid/someone')));
