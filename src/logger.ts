@@ -68,7 +68,8 @@ export function createLogger(
 ): Logger {
   const out = format === 'pretty' ? prettyStdout(process.stdout.isTTY === true) : process.stdout;
   const streams: pino.StreamEntry[] = stdout ? [{ stream: out }] : [];
-  if (file) streams.push({ stream: createWriteStream(file, { flags: 'a' }) });
+  // The log may hold masked card data and payers' names: the gateway's user alone reads it, wherever it is.
+  if (file) streams.push({ stream: createWriteStream(file, { flags: 'a', mode: 0o600 }) });
   if (extra) streams.push({ stream: extra });
   return pino(
     {

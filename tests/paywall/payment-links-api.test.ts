@@ -125,6 +125,20 @@ describe.each(DB_KINDS)('payment links API (%s)', (db) => {
     expect(transactions).toHaveLength(0);
   });
 
+  it('a validTo past the year 9999 (or no date at all) is refused, not stored rounded', async () => {
+    const m = gw.merchant;
+    for (const validTo of [1e17, 253_402_300_800, '99999-01-01T00:00:00Z', 'not-a-date']) {
+      const res = await m.api.post<{ apiErrorResponse: { errors: Array<{ property: string }> } }>(
+        '/payment',
+        linkBody(m, SHOP, { validTo }),
+      );
+      expect(res.status, `${validTo}: ${res.text}`).toBe(422);
+      expect(res.body.apiErrorResponse.errors[0]!.property).toBe('validTo');
+    }
+    const last = await m.api.post('/payment', linkBody(m, SHOP, { validTo: 253_402_300_799 }));
+    expect(last.status, last.text).toBe(200);
+  });
+
   it('an unknown link id is a 404 page', async () => {
     const res = await open(`${gw.url}/paywall/link/11111111-1111-4111-8111-111111111111`);
     expect(res.status).toBe(404);

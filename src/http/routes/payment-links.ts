@@ -24,13 +24,20 @@ const errors = {
   422: ErrorResponse,
 };
 
+/** The last moment a date can name in ISO 8601's four-digit years (9999-12-31T23:59:59Z), in milliseconds. */
+const LATEST_MS = 253_402_300_799_000;
+
 /** imoje sends unix seconds; an ISO date-time is accepted too. */
 function validToMs(value: number | string | null | undefined): number | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return value * 1000;
-  if (/^[0-9]{1,12}$/.test(value)) return Number(value) * 1000;
-  const ms = Date.parse(value);
+  const ms =
+    typeof value === 'number'
+      ? value * 1000
+      : /^[0-9]{1,12}$/.test(value)
+        ? Number(value) * 1000
+        : Date.parse(value);
   if (Number.isNaN(ms)) throw validationError('validTo', 'must be unix seconds or an ISO 8601 date-time');
+  if (ms > LATEST_MS) throw validationError('validTo', 'must be a date before the year 10000');
   return ms;
 }
 
