@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { CardBrand } from '../domain/card.js';
 import type { PaymentProfile } from '../domain/profile.js';
 import type { ProfileType } from '../domain/transaction.js';
@@ -19,6 +19,12 @@ export function selectProfiles(db: Kysely<Database>) {
     .selectAll('p')
     .select(['c.last4', 'c.month', 'c.year', 'c.brand']);
 }
+
+/** Serialises the registrations of one cid (`listByCidForUpdate`); the key's namespace keeps it apart. */
+const lockCidQuery = prepared((db, arg) => {
+  const lock = sql<unknown>`select pg_advisory_xact_lock(hashtextextended(cast(${arg(0)} as text) || '/' || cast(${arg(1)} as text), 7352))`;
+  return { compile: () => lock.compile(db) };
+});
 
 const getProfileQuery = prepared((db, arg) =>
   selectProfiles(db).where('p.merchantId', '=', arg(0)).where('p.id', '=', arg(1)),
@@ -177,14 +183,18 @@ export class ProfileRepo {
   }
 
   /**
-   * {@link listByCid}, and the profiles stay as read until the caller's transaction ends (PostgreSQL: their
-   * rows locked; a deactivation or another registration's refresh waits, and one committed before is seen).
-   * SQLite has one writer, so what a transaction read stays as read anyway. Call inside a transaction.
+   * {@link listByCid}, and the cid's profiles stay as read until the caller's transaction ends. PostgreSQL: the
+   * cid itself is locked first (a transaction-scoped advisory lock, which holds even while it has no profile,
+   * so two registrations of a new cid take turns instead of both inserting one), then its rows (a deactivation
+   * waits; one committed before is seen). The read is a statement of its own after the lock, so that it sees
+   * what the transaction before it committed. SQLite has one writer: what a transaction read stays as read.
+   * Call inside a transaction.
    */
   async listByCidForUpdate(merchantId: string, cid: string): Promise<PaymentProfile[]> {
     const query = this.byCid(merchantId, cid);
-    const rows = await (this.dialect === 'postgres' ? query.forUpdate('p') : query).execute();
-    return rows.map((r) => toProfile(r));
+    if (this.dialect !== 'postgres') return (await query.execute()).map((r) => toProfile(r));
+    await lockCidQuery.execute(this.db, this.dialect, [merchantId, cid]);
+    return (await query.forUpdate('p').execute()).map((r) => toProfile(r));
   }
 
   private byCid(merchantId: string, cid: string) {
