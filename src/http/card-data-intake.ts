@@ -67,8 +67,13 @@ export function screenCardData(value: unknown, cardField: CardField, path = ''):
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    const masked = maskWrittenCardNumbers(key);
-    out[masked] = screenCardData(v, cardField, path ? `${path}.${key}` : key);
+    // Defined, not assigned: a key named `__proto__` (a query string may carry one) stays a plain key.
+    Object.defineProperty(out, maskWrittenCardNumbers(key), {
+      value: screenCardData(v, cardField, path ? `${path}.${key}` : key),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

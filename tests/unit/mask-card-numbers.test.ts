@@ -181,6 +181,17 @@ describe('what the gateway keeps of a request (screenCardData)', () => {
     });
   });
 
+  it('keeps a key named __proto__ a plain key of the copy (no prototype is set through it)', () => {
+    const screened = screenCardData(
+      JSON.parse('{"__proto__":{"polluted":"4111111111111111"},"t":"4111111111111111"}'),
+      'card.number',
+    ) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(screened)).toBe(Object.prototype);
+    expect(Object.keys(screened)).toEqual(['__proto__', 't']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((screened as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
   it.each([
     [{ orderId: '4111111111111111' }, 'orderId'],
     [{ customer: { cid: 'c-4111-1111-1111-1111' } }, 'customer.cid'],
