@@ -71,6 +71,12 @@ export async function debitWithoutProfile(
     alongside:
       initiator === 'MIT'
         ? async (repos, t) => {
+            // The card's state again, in the transaction that stores the payment: a decline of the card
+            // committed since the read above (another debit of it) refuses this one too, as a profile
+            // debit's INSERT does.
+            const current = await repos.cardRetry.get(merchantId, firstCard.fingerprint);
+            assertReattemptAllowed(current, card, t.createdAt, 'card.firstTransactionId');
+            if (retry) retry = { ...retry, state: current };
             const agreement = await repos.agreements.findByNetworkTxnId(merchantId, firstTransactionId, true);
             if (!agreement) return;
             await checkAgreementDebit(repos, agreement, {
