@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { advisoryLock, LOCK_NAMESPACE } from './advisory-lock.js';
 import type { DeclineClassKind } from '../domain/decline-class.js';
 import type { CardRetryState } from '../domain/reattempt.js';
 import type { Dialect } from './connect.js';
@@ -15,11 +16,8 @@ const getQuery = prepared((db, arg) =>
     .where('fingerprint', '=', arg(1)),
 );
 
-/** Serialises the writers of one card's state (`getForUpdate`); the key's namespace keeps it apart from others. */
-const lockQuery = prepared((db, arg) => {
-  const lock = sql<unknown>`select pg_advisory_xact_lock(hashtextextended(cast(${arg(0)} as text) || '/' || cast(${arg(1)} as text), 7351))`;
-  return { compile: () => lock.compile(db) };
-});
+/** Serialises the writers of one card's state (`getForUpdate`). */
+const lockQuery = advisoryLock(LOCK_NAMESPACE.cardRetryState);
 
 /** A new registration of the card (payer present, authenticated) forgets its declines: one statement. */
 const clearForCardQuery = prepared((db, arg) =>

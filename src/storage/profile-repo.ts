@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { advisoryLock, LOCK_NAMESPACE } from './advisory-lock.js';
 import type { CardBrand } from '../domain/card.js';
 import type { PaymentProfile } from '../domain/profile.js';
 import type { ProfileType } from '../domain/transaction.js';
@@ -20,11 +21,8 @@ export function selectProfiles(db: Kysely<Database>) {
     .select(['c.last4', 'c.month', 'c.year', 'c.brand']);
 }
 
-/** Serialises the registrations of one cid (`listByCidForUpdate`); the key's namespace keeps it apart. */
-const lockCidQuery = prepared((db, arg) => {
-  const lock = sql<unknown>`select pg_advisory_xact_lock(hashtextextended(cast(${arg(0)} as text) || '/' || cast(${arg(1)} as text), 7352))`;
-  return { compile: () => lock.compile(db) };
-});
+/** Serialises the registrations of one cid (`listByCidForUpdate`). */
+const lockCidQuery = advisoryLock(LOCK_NAMESPACE.cid);
 
 const getProfileQuery = prepared((db, arg) =>
   selectProfiles(db).where('p.merchantId', '=', arg(0)).where('p.id', '=', arg(1)),
