@@ -32,8 +32,6 @@ type CardTest = (digits: string, groups: readonly string[], from: number, to: nu
  */
 const MAX_GROUPS = 64;
 
-const anyLuhnNumber: CardTest = (digits) => isCardNumber(digits);
-
 function maskGroups(run: string, isCard: CardTest, maxGroups: number): string {
   const parts = run.match(GROUP_OR_SEP) ?? [run];
   const groups = parts.filter((_, k) => k % 2 === 0);
@@ -70,17 +68,12 @@ function maskWith(text: string, isCard: CardTest, minLength: number, maxGroups =
 }
 
 /**
- * Replaces every Luhn-valid card number in `text` (12–19 digits, plain or grouped by spaces or dashes, also
- * URL-encoded) with its masked form `****1234`. The one rule for card numbers in anything the gateway says or
+ * Replaces every Luhn-valid card number in `text` (12–19 digits, plain or grouped by any separators SEP_CHAR
+ * knows, also URL-encoded, in any digit form NFKC turns into ASCII) with its masked form `****1234`. The one rule for card numbers in anything the gateway says or
  * writes: error messages, echoed payloads, pages, log lines.
  */
 export function maskCardNumbers(text: string): string {
-  return maskWith(text, anyLuhnNumber, MIN_DIGITS, MAX_GROUPS);
-}
-
-/** Whether `text` holds a card number {@link maskCardNumbers} would mask. */
-export function containsCardNumber(text: string): boolean {
-  return maskCardNumbers(text) !== text;
+  return maskWith(text, isCardNumber, MIN_DIGITS, MAX_GROUPS);
 }
 
 /** A JSON string literal, or a number token outside of strings. */

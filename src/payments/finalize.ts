@@ -90,9 +90,8 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
       const updated = finished(t, outcome, profile?.id ?? t.profileId, now);
       // The status change, its timeline event and its notification: one statement on PostgreSQL, as below.
       // It is the first write, and the compare-and-set on the stage: a concurrent finaliser of the same payment
-      // (the recovery chore beside a stalled request) waits here on PostgreSQL's row lock and loses the stage,
-      // before it has written anything — in particular before it could insert the same profile and fail on the
-      // unique index.
+      // (the recovery chore beside a stalled request) loses the stage before it has written anything — it waits
+      // here on PostgreSQL's row lock, or, for a registration, already on the cid's lock in planRegistration.
       const notified = await recordOutcome(deps, repos, { updated, profile, shop, expectedStage, now });
       await registration?.write(repos);
       // A paid recurring registration (or FIRST) makes its declared agreement binding on the debits quoting it.

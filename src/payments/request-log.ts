@@ -1,3 +1,4 @@
+import { maskPan } from '../domain/card.js';
 import { newId } from '../domain/ids.js';
 import type { Logger } from '../domain/log-port.js';
 import { loggableUrl } from '../domain/loggable-url.js';
@@ -33,13 +34,16 @@ const SECRET_FIELD = /^(cvv|cvc|cvv2|cvc2|securitycode)$/i;
  * The CVV never reaches the log, whatever its nesting (`card.cvv`), and a card's `number` shows as its masked
  * form whatever was typed into it (a number the validation refused may not look like one to the masking).
  */
-export function withoutCvv(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutCvv);
+export function withoutCardSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutCardSecrets);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
         .filter(([k]) => !SECRET_FIELD.test(k))
-        .map(([k, v]) => [k, k === 'number' && typeof v !== 'object' ? maskedNumberField(v) : withoutCvv(v)]),
+        .map(([k, v]) => [
+          k,
+          k === 'number' && typeof v !== 'object' ? maskedNumberField(v) : withoutCardSecrets(v),
+        ]),
     );
   }
   return value;
@@ -47,7 +51,7 @@ export function withoutCvv(value: unknown): unknown {
 
 function maskedNumberField(value: unknown): string {
   const digits = String(value).replace(/[^0-9]/g, '');
-  return digits.length >= 4 ? `****${digits.slice(-4)}` : '****';
+  return digits.length >= 4 ? maskPan(digits) : '****';
 }
 
 function cut(text: string): string {
@@ -56,7 +60,7 @@ function cut(text: string): string {
 
 /** The stored form: CVV fields dropped, every card number masked, long bodies cut. */
 export function maskedEntry(e: LoggedRequest): RequestLogRow {
-  const body = e.body === undefined || e.body === null ? null : JSON.stringify(withoutCvv(e.body));
+  const body = e.body === undefined || e.body === null ? null : JSON.stringify(withoutCardSecrets(e.body));
   return {
     id: newId(),
     merchantId: e.merchantId,

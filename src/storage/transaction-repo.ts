@@ -99,32 +99,37 @@ type RetryCheck = 'none' | 'absent' | 'same';
  * types from the target columns (PostgreSQL). Arguments: the COLUMNS in order, then the profile's id, merchant
  * and card, then (a retry check) the merchant and the card's fingerprint, and (`same`) the RETRY_COLUMNS' values.
  */
-function insertIfProfileSql(dialect: Dialect, check: RetryCheck): string {
+function insertIfProfileSql(dialect: Dialect, check: RetryCheck): { text: string; parameters: number } {
   let n = 0;
   const p = dialect === 'postgres' ? () => `$${++n}` : () => '?';
   const values = COLUMNS.map(() => p()).join(', ');
   const [profile, merchant, card] = [p(), p(), p()];
-  let sql =
+  let text =
     `insert into transactions (${COLUMNS.map(snake).join(', ')}) ` +
     `select ${values} where exists (select 1 from payment_profiles ` +
     `where id = ${profile} and merchant_id = ${merchant} and is_active = 1 and card_id = ${card})`;
-  if (check === 'none') return sql;
-  const retryRow = `select 1 from card_retry_states where merchant_id = ${p()} and fingerprint = ${p()}`;
-  if (check === 'absent') return `${sql} and not exists (${retryRow})`;
-  const same = dialect === 'postgres' ? 'is not distinct from' : 'is';
-  sql += ` and exists (${retryRow}`;
-  for (const column of RETRY_COLUMNS) sql += ` and ${snake(column)} ${same} ${p()}`;
-  return `${sql})`;
+  if (check !== 'none') {
+    const retryRow = `select 1 from card_retry_states where merchant_id = ${p()} and fingerprint = ${p()}`;
+    if (check === 'absent') {
+      text += ` and not exists (${retryRow})`;
+    } else {
+      const same = dialect === 'postgres' ? 'is not distinct from' : 'is';
+      text += ` and exists (${retryRow}${RETRY_COLUMNS.map((c) => ` and ${snake(c)} ${same} ${p()}`).join('')})`;
+    }
+  }
+  return { text, parameters: n };
 }
 
-const INSERT_IF_PROFILE = Object.fromEntries(
-  (['postgres', 'sqlite'] as const).map((dialect) => [
-    dialect,
-    Object.fromEntries(
-      (['none', 'absent', 'same'] as const).map((check) => [check, insertIfProfileSql(dialect, check)]),
-    ) as Record<RetryCheck, string>,
-  ]),
-) as Record<Dialect, Record<RetryCheck, string>>;
+const RETRY_CHECKS = ['none', 'absent', 'same'] as const;
+
+/** One statement text per retry check. */
+const perCheck = (text: (check: RetryCheck) => string) =>
+  Object.fromEntries(RETRY_CHECKS.map((check) => [check, text(check)])) as Record<RetryCheck, string>;
+
+const INSERT_IF_PROFILE: Record<Dialect, Record<RetryCheck, string>> = {
+  postgres: perCheck((check) => insertIfProfileSql('postgres', check).text),
+  sqlite: perCheck((check) => insertIfProfileSql('sqlite', check).text),
+};
 
 /** The card a merchant-initiated debit charges and its retry state as the debit read it. */
 export interface RetryStateRead {
@@ -141,19 +146,16 @@ const ATTEMPT_COLUMNS = ['scheduleId', 'cycle', 'attempt', 'createdAt'] as const
  * ATTEMPT_COLUMNS.
  */
 function insertIfProfileWithAttemptPostgres(check: RetryCheck): string {
-  const first =
-    COLUMNS.length + 4 + (check === 'none' ? 0 : 2) + (check === 'same' ? RETRY_COLUMNS.length : 0);
-  const [schedule, cycle, attempt, created] = ATTEMPT_COLUMNS.map((_, i) => `$${first + i}`);
+  const { text, parameters } = insertIfProfileSql('postgres', check);
+  const [schedule, cycle, attempt, created] = ATTEMPT_COLUMNS.map((_, i) => `$${parameters + 1 + i}`);
   return (
-    `with t as (${INSERT_IF_PROFILE.postgres[check]} returning id) ` +
+    `with t as (${text} returning id) ` +
     `insert into schedule_attempts (schedule_id, cycle, attempt, transaction_id, created_at) ` +
     `select ${schedule}, ${cycle}, ${attempt}, t.id, ${created} from t`
   );
 }
 
-const INSERT_IF_PROFILE_WITH_ATTEMPT = Object.fromEntries(
-  (['none', 'absent', 'same'] as const).map((check) => [check, insertIfProfileWithAttemptPostgres(check)]),
-) as Record<RetryCheck, string>;
+const INSERT_IF_PROFILE_WITH_ATTEMPT = perCheck(insertIfProfileWithAttemptPostgres);
 
 const isAttemptConflict = (err: unknown): boolean =>
   typeof err === 'object' &&

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Acquirer, AuthorizeRequest } from '../../src/acquirer/acquirer.js';
 import { scheduleCycles } from '../../src/payments/schedule-runner.js';
 import { DB_KINDS } from '../support/databases.js';
-import { debitBody, saleBody, uniqueCid } from '../support/payloads.js';
+import { debitBody } from '../support/payloads.js';
 import type { TransactionResponse } from '../support/wire.js';
 import { attemptTransactions, DAY, recurringRig, type RecurringRig } from './support.js';
 
@@ -27,28 +27,11 @@ for (const db of DB_KINDS) {
       await rig?.close();
     });
 
-    async function register(number: string, cid = uniqueCid()): Promise<string> {
-      const m = rig.merchant;
-      const res = await m.api.post<TransactionResponse>(
-        '/transaction',
-        saleBody(
-          m.serviceId,
-          {
-            paymentMethodCode: 'recurring',
-            customer: { ...(saleBody(m.serviceId).customer as object), cid },
-          },
-          { number },
-        ),
-      );
-      expect(res.body.transaction.status, res.text).toBe('settled');
-      return res.body.transaction.paymentProfile!.id;
-    }
-
     it('a card hard-declined after the claim is not debited by the runner', async () => {
       const m = rig.merchant;
-      const other = await register('4111111111111111'); // card Y
-      const scheduled = await register(STOLEN); // card X, with a schedule
-      const manual = await register(STOLEN); // card X again, another cid, debited by the merchant
+      const other = await rig.register({ number: '4111111111111111' }); // card Y
+      const scheduled = await rig.register({ number: STOLEN }); // card X, with a schedule
+      const manual = await rig.register({ number: STOLEN }); // card X again, another cid, debited by the merchant
       const start = rig.clock.now() + DAY;
       await rig.createSchedule({
         paymentProfileId: other,
