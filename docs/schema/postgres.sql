@@ -42,7 +42,8 @@ table card_retry_states (
   declined_expiry text,
   window_started_at bigint,
   reattempts integer not null,
-  modified_at bigint not null
+  modified_at bigint not null,
+  reattempt_in_flight text
 );
 
 table cards (

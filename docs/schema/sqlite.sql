@@ -4,7 +4,7 @@ CREATE TABLE "agreements" ("id" text primary key, "merchant_id" text not null, "
 
 CREATE TABLE "api_tokens" ("id" text primary key, "merchant_id" text not null references "merchants" ("id"), "token_hash" text not null unique, "label" text not null, "created_at" bigint not null, "revoked_at" bigint);
 
-CREATE TABLE "card_retry_states" ("merchant_id" text not null, "fingerprint" text not null, "last_decline_at" bigint, "decline_class" text, "retry_after" bigint, "hard_declined_at" bigint, "declined_expiry" text, "window_started_at" bigint, "reattempts" integer default 0 not null, "modified_at" bigint not null, constraint "card_retry_states_pk" primary key ("merchant_id", "fingerprint"));
+CREATE TABLE "card_retry_states" ("merchant_id" text not null, "fingerprint" text not null, "last_decline_at" bigint, "decline_class" text, "retry_after" bigint, "hard_declined_at" bigint, "declined_expiry" text, "window_started_at" bigint, "reattempts" integer default 0 not null, "modified_at" bigint not null, "reattempt_in_flight" text, constraint "card_retry_states_pk" primary key ("merchant_id", "fingerprint"));
 
 CREATE TABLE "cards" ("id" text primary key, "merchant_id" text not null, "fingerprint" text not null, "key_version" integer not null, "wrapped_key" text not null, "encrypted_pan" text not null, "brand" text not null, "last4" text not null, "month" text not null, "year" text not null, "first_name" text not null, "last_name" text not null, "created_at" bigint not null);
 

@@ -232,6 +232,12 @@ export const ERROR_CATALOG = {
     status: 400,
     message: 'Reattempt refused: this card was already reattempted 15 times in 30 days.',
   },
+  reattemptInProgress: {
+    code: 'RCR-ERROR-210409',
+    status: 409,
+    message:
+      'Reattempt refused: another reattempt of this card is with the acquirer; try again once it is finalised.',
+  },
   scheduleNotFound: { code: 'RCR-ERROR-220404', status: 404, message: 'Schedule not found.' },
   scheduleProfileNotRecurring: {
     code: 'RCR-ERROR-220400',

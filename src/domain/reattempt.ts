@@ -11,7 +11,9 @@ import { classifyDecline, type DeclineClassKind } from './decline-class.js';
  * - after a **hard** decline of that card, ever (until the payer registers the card again);
  * - after an **update-needed** decline, until the card changes (a new expiry date, or a new registration);
  * - before a **soft** decline's earliest retry time;
- * - when it would be the 16th reattempt of the card within 30 days (Visa: at most 15).
+ * - when it would be the 16th reattempt of the card within 30 days (Visa: at most 15);
+ * - while another reattempt of the card is with the acquirer: one at a time, so each is decided on the outcome
+ *   of the one before and counted before the next.
  * An approved debit ends the run of declines (the next debit is not a reattempt); the 30-day count is kept.
  */
 export interface CardRetryState {
@@ -27,6 +29,11 @@ export interface CardRetryState {
   /** Start of the 30-day window the reattempts are counted in. */
   windowStartedAt: number | null;
   reattempts: number;
+  /**
+   * The pending transaction of the reattempt of this card now with the acquirer, if any: set by the statement
+   * that stores its pending row, cleared when it is finalised.
+   */
+  reattemptInFlight: string | null;
 }
 
 export const REATTEMPT_WINDOW_MS = 30 * 86_400_000;
@@ -36,13 +43,17 @@ export type ReattemptRefusal =
   | { reason: 'hard_decline' }
   | { reason: 'update_needed' }
   | { reason: 'too_early'; until: number }
-  | { reason: 'limit'; until: number };
+  | { reason: 'limit'; until: number }
+  | { reason: 'in_progress'; transactionId: string };
 
 export function expiryOf(card: { month: string; year: string }): string {
   return `${card.month}/${card.year}`;
 }
 
-/** Why a debit of the card at `now` would be a reattempt the schemes fine; null when it may go. */
+/**
+ * Why a debit of the card at `now` would be a reattempt the schemes fine; null when it may go. The caller has
+ * nulled `reattemptInFlight` if that transaction is already finalised (see `liveRetryState`).
+ */
 export function reattemptRefusal(
   state: CardRetryState | undefined,
   card: { month: string; year: string },
@@ -60,12 +71,21 @@ export function reattemptRefusal(
   if (windowOpen && state.reattempts >= MAX_REATTEMPTS) {
     return { reason: 'limit', until: state.windowStartedAt! + REATTEMPT_WINDOW_MS };
   }
+  if (state.reattemptInFlight !== null)
+    return { reason: 'in_progress', transactionId: state.reattemptInFlight };
   return null;
+}
+
+/** Whether a debit of the card, allowed on this state, is a reattempt: its last MIT debit was declined. */
+export function isReattempt(state: CardRetryState | undefined): boolean {
+  return state !== undefined && state.lastDeclineAt !== null;
 }
 
 /**
  * The state after a merchant-initiated debit of the card was finalised at `now`: `declined` with its result
  * code and Merchant Advice Code, or approved. Null when there is nothing to remember (no state, approved).
+ * `reattemptInFlight` is carried over as it was: the store clears it when the finalised debit is the one it
+ * names (`CardRetryRepo.put`).
  */
 export function stateAfter(
   before: CardRetryState | undefined,
@@ -94,6 +114,7 @@ export function stateAfter(
       declinedExpiry: null,
       windowStartedAt,
       reattempts,
+      reattemptInFlight: before?.reattemptInFlight ?? null,
     };
   }
   const cls = classifyDecline(outcome.code, outcome.merchantAdvice);
@@ -105,6 +126,7 @@ export function stateAfter(
     declinedExpiry: cls.kind === 'update_needed' ? expiryOf(card) : null,
     windowStartedAt,
     reattempts,
+    reattemptInFlight: before?.reattemptInFlight ?? null,
   };
 }
 
@@ -113,6 +135,7 @@ const REFUSAL_ERROR = {
   update_needed: 'reattemptNeedsCardUpdate',
   too_early: 'reattemptTooEarly',
   limit: 'reattemptLimitReached',
+  in_progress: 'reattemptInProgress',
 } as const;
 
 const REFUSAL_ERRORS: ReadonlySet<string> = new Set(Object.values(REFUSAL_ERROR));

@@ -14,6 +14,7 @@ import { checkedShop } from './payment-shop.js';
 import type { PaymentContext } from './payment-context.js';
 import { atShopTime, keyClock } from './shop-time.js';
 import type { Shop } from './shops.js';
+import { liveRetryState } from './reattempt-state.js';
 import { claimOrder } from './widget-order.js';
 
 type FoundProfile = ProfileWithCard | undefined;
@@ -94,7 +95,13 @@ async function tryStoreDebit(
   if (!profile.isActive) throw profileInactive();
   const now = deps.clock.now();
   const mit = profile.type === 'RECURRING';
-  if (mit) assertReattemptAllowed(found.retry, card, now, 'paymentProfileId');
+  if (mit)
+    assertReattemptAllowed(
+      await liveRetryState(deps.storage.repos, merchantId, found.retry),
+      card,
+      now,
+      'paymentProfileId',
+    );
   // Only a profile whose registration declared an agreement pays for this (the read above found it).
   const bound = agreement && mit ? agreement : undefined;
   const transaction = newPendingTransaction({

@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/domain-error.js';
-import { assertReattemptAllowed } from '../domain/reattempt.js';
+import { assertReattemptAllowed, isReattempt } from '../domain/reattempt.js';
 import type { PaymentMethodCode, TransactionSource } from '../domain/transaction.js';
 import type { Shop } from '../storage/merchant-repo.js';
 import { authorizeAndFinalize } from './authorize.js';
@@ -7,6 +7,7 @@ import type { CreatedTransaction } from './created-transaction.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
 import type { RetryContext } from './payment-context.js';
+import { liveRetryState } from './reattempt-state.js';
 import { storePending } from './store-pending.js';
 import { checkAgreementDebit, recordAgreementDebit } from './agreement-check.js';
 
@@ -54,7 +55,12 @@ export async function debitWithoutProfile(
   if (initiator === 'MIT') {
     // A point read by primary key: the schemes' reattempt rules, before anything is stored or sent.
     const state = await repos.cardRetry.get(merchantId, firstCard.fingerprint);
-    assertReattemptAllowed(state, card, deps.clock.now(), 'card.firstTransactionId');
+    assertReattemptAllowed(
+      await liveRetryState(repos, merchantId, state),
+      card,
+      deps.clock.now(),
+      'card.firstTransactionId',
+    );
     retry = { fingerprint: firstCard.fingerprint, month: card.month, year: card.year, state };
   }
   const { transaction, card: sealed } = await storePending(deps, {
@@ -73,9 +79,26 @@ export async function debitWithoutProfile(
         ? async (repos, t) => {
             // The card's state again, in the transaction that stores the payment: a decline of the card
             // committed since the read above (another debit of it) refuses this one too, as a profile
-            // debit's INSERT does.
-            const current = await repos.cardRetry.get(merchantId, firstCard.fingerprint);
-            assertReattemptAllowed(current, card, t.createdAt, 'card.firstTransactionId');
+            // debit's INSERT does. A reattempt also claims the card (one reattempt with the acquirer at a
+            // time); a claim that finds the state changed under it (a concurrent claim, PostgreSQL) reads again.
+            let current = await repos.cardRetry.get(merchantId, firstCard.fingerprint);
+            for (let read = 1; ; read++) {
+              const live = await liveRetryState(repos, merchantId, current);
+              assertReattemptAllowed(live, card, t.createdAt, 'card.firstTransactionId');
+              if (!isReattempt(current)) break;
+              if (
+                await repos.cardRetry.claimReattempt(
+                  merchantId,
+                  firstCard.fingerprint,
+                  current!,
+                  t.id,
+                  t.createdAt,
+                )
+              )
+                break;
+              if (read === 3) throw new Error(`card retry state kept changing under payment ${t.id}`);
+              current = await repos.cardRetry.get(merchantId, firstCard.fingerprint);
+            }
             if (retry) retry = { ...retry, state: current };
             const agreement = await repos.agreements.findByNetworkTxnId(merchantId, firstTransactionId, true);
             if (!agreement) return;

@@ -1,5 +1,5 @@
-import { stateAfter } from '../domain/reattempt.js';
-import type { Transaction, TransactionStatus } from '../domain/transaction.js';
+import { isReattempt, stateAfter, type CardRetryState } from '../domain/reattempt.js';
+import { isFinal, type Transaction, type TransactionStatus } from '../domain/transaction.js';
 import type { Repos } from '../storage/storage.js';
 import type { RetryContext } from './payment-context.js';
 
@@ -15,6 +15,8 @@ export function retryStateMayChange(
   if (t.type !== 'sale' || !t.cardId) return false;
   const paid = outcome.status === 'settled' || outcome.status === 'authorized';
   if (t.initiator !== 'MIT') return paid && (t.registers !== null || t.profileVariant === 'FIRST');
+  // A reattempt holds the card's marker (or may: a finaliser without the request), whatever its outcome.
+  if (!retry || isReattempt(retry.state)) return true;
   // An acquirer error is not the issuer's decline: nothing to learn from it.
   if (outcome.status !== 'rejected' && !paid) return false;
   // A clean card's approval, the common case, writes nothing.
@@ -51,6 +53,12 @@ export async function recordRetryState(
   // since (two subscriptions, a merchant's own debit), and its decline must count too. Finalisers of one card
   // take their turn (a lock on the card's state until this transaction ends), so neither overwrites the other.
   const state = await repos.cardRetry.getForUpdate(t.merchantId, card.fingerprint);
+  if (outcome.status !== 'rejected' && outcome.status !== 'settled' && outcome.status !== 'authorized') {
+    // An acquirer error is not the issuer's decline: nothing to learn from it but that this reattempt is over.
+    if (state?.reattemptInFlight === t.id)
+      await repos.cardRetry.releaseReattempt(t.merchantId, card.fingerprint, t.id);
+    return;
+  }
   const next = stateAfter(
     state,
     declined
@@ -59,5 +67,21 @@ export async function recordRetryState(
     card,
     now,
   );
-  if (next) await repos.cardRetry.put(t.merchantId, card.fingerprint, next, now);
+  if (next) await repos.cardRetry.put(t.merchantId, card.fingerprint, next, now, t.id);
+}
+
+/**
+ * The card's retry state as the reattempt rules should see it: a reattempt marker naming a transaction that is
+ * already final is ignored. Its finalisation clears the marker in the same database transaction, so this only
+ * guards against a card blocked for good by a marker nothing would ever clear. Reads only when a marker is set.
+ * The state as stored (marker included) is still what the debit's INSERT compares with.
+ */
+export async function liveRetryState(
+  repos: Repos,
+  merchantId: string,
+  state: CardRetryState | undefined,
+): Promise<CardRetryState | undefined> {
+  if (!state?.reattemptInFlight) return state;
+  const inFlight = await repos.transactions.getTransaction(merchantId, state.reattemptInFlight);
+  return inFlight && !isFinal(inFlight.status) ? state : { ...state, reattemptInFlight: null };
 }

@@ -32,6 +32,7 @@ import {
 } from '../storage/schedule-repo.js';
 import type { Repos } from '../storage/storage.js';
 import { debitProfile } from './debit-profile.js';
+import { liveRetryState } from './reattempt-state.js';
 import type { PaymentsDeps } from './deps.js';
 import type { DueWork } from './due-work.js';
 
@@ -353,7 +354,14 @@ async function chargeStep(run: Run, s: Schedule, shop: Shop, takenOver: boolean)
       return notSent(run, s, shop, profile.cardId, expired);
     }
     if (s.blockedCardId === profile.cardId) return notSent(run, s, shop, profile.cardId, []);
-    const refusal = reattemptRefusal(found.retry, card, run.now);
+    const refusal = reattemptRefusal(
+      await liveRetryState(run.deps.storage.repos, s.merchantId, found.retry),
+      card,
+      run.now,
+    );
+    // Another reattempt of the card (another subscription, the shop's own debit) is with the acquirer: this
+    // one is decided on its outcome, once the lease lets another round take the schedule.
+    if (refusal?.reason === 'in_progress') return 'waiting';
     if (refusal?.reason === 'hard_decline') {
       const next = ended(s, 'hard_decline');
       return save(run, s, next, shop, statusEvents(s, next));
@@ -388,6 +396,7 @@ async function chargeStep(run: Run, s: Schedule, shop: Shop, takenOver: boolean)
     } catch (err) {
       if (err instanceof AttemptTakenError) return 'waiting';
       if (err instanceof DomainError && err.key === 'acquirerUnreachable') return 'waiting';
+      if (err instanceof DomainError && err.key === 'reattemptInProgress') return 'waiting';
       if (err instanceof DomainError && isReattemptRefusal(err.key) && !run.refusedOnce.has(s.id)) {
         // The card's retry state changed after the runner read it (another debit of the card was declined,
         // and the pending row's INSERT saw it): the same step again, on a fresh read, ends the schedule on a

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { advisoryLock, LOCK_NAMESPACE } from './advisory-lock.js';
 import type { DeclineClassKind } from '../domain/decline-class.js';
 import type { CardRetryState } from '../domain/reattempt.js';
@@ -36,8 +36,21 @@ export function toRetryState(row: Omit<Row, 'merchantId' | 'fingerprint' | 'modi
     declinedExpiry: row.declinedExpiry,
     windowStartedAt: row.windowStartedAt === null ? null : Number(row.windowStartedAt),
     reattempts: Number(row.reattempts),
+    reattemptInFlight: row.reattemptInFlight,
   };
 }
+
+/** The columns a reattempt's claim compares with what its debit read (the whole state). */
+const STATE_COLUMNS = [
+  'lastDeclineAt',
+  'declineClass',
+  'retryAfter',
+  'hardDeclinedAt',
+  'declinedExpiry',
+  'windowStartedAt',
+  'reattempts',
+  'reattemptInFlight',
+] as const satisfies ReadonlyArray<keyof CardRetryState>;
 
 /** Per merchant and card fingerprint, what its merchant-initiated debits came to (src/domain/reattempt.ts). */
 export class CardRetryRepo {
@@ -62,13 +75,68 @@ export class CardRetryRepo {
     return this.get(merchantId, fingerprint);
   }
 
-  async put(merchantId: string, fingerprint: string, state: CardRetryState, now: number): Promise<void> {
-    const values = { ...state, modifiedAt: now };
+  /**
+   * Writes the card's state as a finaliser computed it. `finished` is the transaction being finalised: the
+   * reattempt marker is cleared if it names that transaction and kept as stored otherwise (another reattempt's).
+   */
+  async put(
+    merchantId: string,
+    fingerprint: string,
+    state: CardRetryState,
+    now: number,
+    finished: string,
+  ): Promise<void> {
+    const { reattemptInFlight: _ignored, ...values } = { ...state, modifiedAt: now };
+    void _ignored;
     await this.db
       .insertInto('cardRetryStates')
-      .values({ merchantId, fingerprint, ...values })
-      .onConflict((oc) => oc.columns(['merchantId', 'fingerprint']).doUpdateSet(values))
+      .values({ merchantId, fingerprint, ...values, reattemptInFlight: null })
+      .onConflict((oc) =>
+        oc.columns(['merchantId', 'fingerprint']).doUpdateSet({
+          ...values,
+          reattemptInFlight: sql<
+            string | null
+          >`case when card_retry_states.reattempt_in_flight = ${finished} then null else card_retry_states.reattempt_in_flight end`,
+        }),
+      )
       .execute();
+  }
+
+  /** A finalised reattempt whose outcome changes nothing else (an acquirer error) lets the card's marker go. */
+  async releaseReattempt(merchantId: string, fingerprint: string, finished: string): Promise<void> {
+    await this.db
+      .updateTable('cardRetryStates')
+      .set({ reattemptInFlight: null })
+      .where('merchantId', '=', merchantId)
+      .where('fingerprint', '=', fingerprint)
+      .where('reattemptInFlight', '=', finished)
+      .execute();
+  }
+
+  /**
+   * Marks `transactionId` as the card's reattempt in flight, only while the stored state is still, column for
+   * column, `seen` (what the reattempt rules allowed it on); returns whether it did. Inside the transaction that
+   * stores the pending row: on PostgreSQL a concurrent claim of the card waits for this row until that
+   * transaction ends, then finds it changed and claims nothing.
+   */
+  async claimReattempt(
+    merchantId: string,
+    fingerprint: string,
+    seen: CardRetryState,
+    transactionId: string,
+    now: number,
+  ): Promise<boolean> {
+    let query = this.db
+      .updateTable('cardRetryStates')
+      .set({ reattemptInFlight: transactionId, modifiedAt: now })
+      .where('merchantId', '=', merchantId)
+      .where('fingerprint', '=', fingerprint);
+    for (const column of STATE_COLUMNS) {
+      const value = seen[column];
+      query = value === null ? query.where(column, 'is', null) : query.where(column, '=', value);
+    }
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async clearForCard(merchantId: string, cardId: string): Promise<void> {

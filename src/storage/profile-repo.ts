@@ -53,6 +53,7 @@ export function selectProfileWithCard(db: Kysely<Database>) {
       'r.declinedExpiry as retryDeclinedExpiry',
       'r.windowStartedAt as retryWindowStartedAt',
       'r.reattempts as retryReattempts',
+      'r.reattemptInFlight as retryReattemptInFlight',
       'c.merchantId as cardMerchantId',
       'c.fingerprint as cardFingerprint',
       'c.keyVersion as cardKeyVersion',
@@ -113,6 +114,7 @@ export function profileWithCardOf(row: ProfileWithCardRow): ProfileWithCard {
             declinedExpiry: row.retryDeclinedExpiry,
             windowStartedAt: row.retryWindowStartedAt,
             reattempts: row.retryReattempts ?? 0,
+            reattemptInFlight: row.retryReattemptInFlight,
           }),
     card: {
       id: row.cardId,

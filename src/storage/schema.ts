@@ -305,6 +305,8 @@ export interface CardRetryStatesTable {
   declinedExpiry: string | null;
   windowStartedAt: number | null;
   reattempts: number;
+  /** The pending transaction of the card's one reattempt in flight (migration 0017). */
+  reattemptInFlight: string | null;
   modifiedAt: number;
 }
 

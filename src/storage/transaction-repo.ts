@@ -81,14 +81,18 @@ const RETRY_COLUMNS = [
   'hardDeclinedAt',
   'declinedExpiry',
   'windowStartedAt',
+  'reattemptInFlight',
 ] as const satisfies ReadonlyArray<keyof CardRetryState>;
 
 /**
  * What a profile debit's INSERT re-checks of the card's retry state: nothing (a customer-initiated debit, which
- * the schemes' reattempt rules don't limit), that the card has none (`absent`), or that it is still, column for
- * column, the state the debit was allowed on (`same`).
+ * the schemes' reattempt rules don't limit), that the card has none (`absent`), that it is still, column for
+ * column, the state the debit was allowed on (`same`), or — a reattempt — that and, in the same statement, the
+ * card's reattempt marker set to this debit (`claim`): two reattempts of one card are never with the acquirer
+ * at once. On PostgreSQL the claim is an UPDATE, so a concurrent claim of the card waits for the row, then
+ * finds it changed (EvalPlanQual re-checks the WHERE) and stores nothing.
  */
-type RetryCheck = 'none' | 'absent' | 'same';
+type RetryCheck = 'none' | 'absent' | 'same' | 'claim';
 
 /**
  * The pending row of a profile debit, stored only while its profile is still active and still holds the card
@@ -97,39 +101,78 @@ type RetryCheck = 'none' | 'absent' | 'same';
  * BEGIN/COMMIT round trips), and a deactivation, a card refresh or a decline of the card committed after the
  * debit read the profile is still seen — the row is then not stored. `INSERT … SELECT` takes the parameters'
  * types from the target columns (PostgreSQL). Arguments: the COLUMNS in order, then the profile's id, merchant
- * and card, then (a retry check) the merchant and the card's fingerprint, and (`same`) the RETRY_COLUMNS' values.
+ * and card, then (a retry check) the merchant and the card's fingerprint, and (`same`, `claim`) the
+ * RETRY_COLUMNS' values. `ctes` are the statement's data-modifying CTEs (the claim's UPDATE, PostgreSQL), which
+ * must stay at the top level of a statement that adds its own.
  */
-function insertIfProfileSql(dialect: Dialect, check: RetryCheck): { text: string; parameters: number } {
+function insertIfProfileSql(
+  dialect: Dialect,
+  check: RetryCheck,
+): { ctes: string[]; insert: string; parameters: number } {
   let n = 0;
   const p = dialect === 'postgres' ? () => `$${++n}` : () => '?';
   const values = COLUMNS.map(() => p()).join(', ');
   const [profile, merchant, card] = [p(), p(), p()];
-  let text =
-    `insert into transactions (${COLUMNS.map(snake).join(', ')}) ` +
-    `select ${values} where exists (select 1 from payment_profiles ` +
+  const profileHolds =
+    `exists (select 1 from payment_profiles ` +
     `where id = ${profile} and merchant_id = ${merchant} and is_active = 1 and card_id = ${card})`;
-  if (check !== 'none') {
-    const retryRow = `select 1 from card_retry_states where merchant_id = ${p()} and fingerprint = ${p()}`;
-    if (check === 'absent') {
-      text += ` and not exists (${retryRow})`;
-    } else {
-      const same = dialect === 'postgres' ? 'is not distinct from' : 'is';
-      text += ` and exists (${retryRow}${RETRY_COLUMNS.map((c) => ` and ${snake(c)} ${same} ${p()}`).join('')})`;
-    }
+  const insert = `insert into transactions (${COLUMNS.map(snake).join(', ')}) select ${values} where `;
+  if (check === 'none') return { ctes: [], insert: insert + profileHolds, parameters: n };
+  const key = `merchant_id = ${p()} and fingerprint = ${p()}`;
+  if (check === 'absent') {
+    const absent = `not exists (select 1 from card_retry_states where ${key})`;
+    return { ctes: [], insert: `${insert}${profileHolds} and ${absent}`, parameters: n };
   }
-  return { text, parameters: n };
+  const same = dialect === 'postgres' ? 'is not distinct from' : 'is';
+  const unchanged = `${key}${RETRY_COLUMNS.map((c) => ` and ${snake(c)} ${same} ${p()}`).join('')}`;
+  if (check === 'same') {
+    const stillSame = `exists (select 1 from card_retry_states where ${unchanged})`;
+    return { ctes: [], insert: `${insert}${profileHolds} and ${stillSame}`, parameters: n };
+  }
+  if (dialect === 'sqlite') throw new Error('SQLite claims a reattempt in two statements (claimSqlite)');
+  // The transaction's own id and creation time, from COLUMNS' parameters.
+  const id = `$${COLUMNS.indexOf('id') + 1}`;
+  const created = `$${COLUMNS.indexOf('createdAt') + 1}`;
+  const claim =
+    `claim as (update card_retry_states set reattempt_in_flight = ${id}, modified_at = ${created} ` +
+    `where ${unchanged} and ${profileHolds} returning 1)`;
+  return { ctes: [claim], insert: `${insert}exists (select 1 from claim)`, parameters: n };
 }
 
-const RETRY_CHECKS = ['none', 'absent', 'same'] as const;
+const withCtes = (ctes: string[], statement: string): string =>
+  ctes.length ? `with ${ctes.join(', ')} ${statement}` : statement;
+
+const RETRY_CHECKS = ['none', 'absent', 'same', 'claim'] as const;
 
 /** One statement text per retry check. */
 const perCheck = (text: (check: RetryCheck) => string) =>
   Object.fromEntries(RETRY_CHECKS.map((check) => [check, text(check)])) as Record<RetryCheck, string>;
 
-const INSERT_IF_PROFILE: Record<Dialect, Record<RetryCheck, string>> = {
-  postgres: perCheck((check) => insertIfProfileSql('postgres', check).text),
-  sqlite: perCheck((check) => insertIfProfileSql('sqlite', check).text),
+/** SQLite runs a claim as its UPDATE, then the `none` INSERT (see claimSqlite). */
+const sqliteText = (check: RetryCheck): string => {
+  if (check === 'claim') return '';
+  const { insert } = insertIfProfileSql('sqlite', check);
+  return insert;
 };
+
+const INSERT_IF_PROFILE: Record<Dialect, Record<RetryCheck, string>> = {
+  postgres: perCheck((check) => {
+    const { ctes, insert } = insertIfProfileSql('postgres', check);
+    return withCtes(ctes, insert);
+  }),
+  sqlite: perCheck(sqliteText),
+};
+
+/**
+ * SQLite: a reattempt's claim of the card, then (`insertIfProfileSql`'s `none`) its pending row. One writer, and
+ * the caller's transaction around both (`Storage.atomically` is one there), so nothing comes between them.
+ * Arguments: merchant, fingerprint, RETRY_COLUMNS' values, then the profile's id, merchant, card — and the
+ * transaction's id and creation time first.
+ */
+const CLAIM_SQLITE =
+  `update card_retry_states set reattempt_in_flight = ?, modified_at = ? ` +
+  `where merchant_id = ? and fingerprint = ?${RETRY_COLUMNS.map((c) => ` and ${snake(c)} is ?`).join('')} ` +
+  `and exists (select 1 from payment_profiles where id = ? and merchant_id = ? and is_active = 1 and card_id = ?)`;
 
 /** The card a merchant-initiated debit charges and its retry state as the debit read it. */
 export interface RetryStateRead {
@@ -142,16 +185,16 @@ const ATTEMPT_COLUMNS = ['scheduleId', 'cycle', 'attempt', 'createdAt'] as const
 /**
  * PostgreSQL: a scheduled cycle's pending debit (insertIfProfileSql) and its attempt row in one statement, the
  * attempt inserted only from the stored row. An attempt already recorded is a unique violation, which undoes
- * the pending row too: the same attempt is never stored twice. Arguments: insertIfProfileSql's, then
- * ATTEMPT_COLUMNS.
+ * the pending row (and a claim of the card) too: the same attempt is never stored twice. Arguments:
+ * insertIfProfileSql's, then ATTEMPT_COLUMNS.
  */
 function insertIfProfileWithAttemptPostgres(check: RetryCheck): string {
-  const { text, parameters } = insertIfProfileSql('postgres', check);
+  const { ctes, insert, parameters } = insertIfProfileSql('postgres', check);
   const [schedule, cycle, attempt, created] = ATTEMPT_COLUMNS.map((_, i) => `$${parameters + 1 + i}`);
-  return (
-    `with t as (${text} returning id) ` +
+  return withCtes(
+    [...ctes, `t as (${insert} returning id)`],
     `insert into schedule_attempts (schedule_id, cycle, attempt, transaction_id, created_at) ` +
-    `select ${schedule}, ${cycle}, ${attempt}, t.id, ${created} from t`
+      `select ${schedule}, ${cycle}, ${attempt}, t.id, ${created} from t`,
   );
 }
 
@@ -366,13 +409,38 @@ export class TransactionRepo {
     profile: { id: string; merchantId: string; cardId: string },
     retry?: RetryStateRead,
   ): Promise<boolean> {
+    const check = retryCheck(retry);
+    if (check === 'claim' && this.dialect === 'sqlite') return this.claimSqlite(t, profile, retry!);
     const result = await this.db.executeQuery(
-      CompiledQuery.raw(
-        INSERT_IF_PROFILE[this.dialect][retryCheck(retry)],
-        ifProfileParameters(t, profile, retry),
-      ),
+      CompiledQuery.raw(INSERT_IF_PROFILE[this.dialect][check], ifProfileParameters(t, profile, retry)),
     );
     return Number(result.numAffectedRows ?? 0) > 0;
+  }
+
+  /** See CLAIM_SQLITE. */
+  private async claimSqlite(
+    t: Transaction,
+    profile: { id: string; merchantId: string; cardId: string },
+    retry: RetryStateRead,
+  ): Promise<boolean> {
+    const state = retry.state!;
+    const claimed = await this.db.executeQuery(
+      CompiledQuery.raw(CLAIM_SQLITE, [
+        t.id,
+        t.createdAt,
+        profile.merchantId,
+        retry.fingerprint,
+        ...RETRY_COLUMNS.map((column) => state[column]),
+        profile.id,
+        profile.merchantId,
+        profile.cardId,
+      ]),
+    );
+    if (Number(claimed.numAffectedRows ?? 0) === 0) return false;
+    const stored = await this.db.executeQuery(
+      CompiledQuery.raw(INSERT_IF_PROFILE.sqlite.none, ifProfileParameters(t, profile, undefined)),
+    );
+    return Number(stored.numAffectedRows ?? 0) > 0;
   }
 
   /**
@@ -680,7 +748,13 @@ export class TransactionRepo {
 }
 
 const retryCheck = (retry: RetryStateRead | undefined): RetryCheck =>
-  retry === undefined ? 'none' : retry.state === undefined ? 'absent' : 'same';
+  retry === undefined
+    ? 'none'
+    : retry.state === undefined
+      ? 'absent'
+      : retry.state.lastDeclineAt !== null
+        ? 'claim'
+        : 'same';
 
 function ifProfileParameters(
   t: Transaction,

@@ -134,8 +134,9 @@ export function answerProblem(req: FuzzRequest, res: FuzzResponse): string | nul
   }
   if (req.method === 'HEAD') return null;
   // A merchant-initiated debit of a card the fuzz has declined again and again is refused before the acquirer
-  // (the card schemes' reattempt limits, RCR-ERROR-2104xx): a right answer that depends on the card's history.
-  const reattemptRefused = status === 400 && /"code":"RCR-ERROR-2104\d\d"/.test(res.text);
+  // (the card schemes' reattempt limits, RCR-ERROR-2104xx, 409 while another reattempt of the card is with the
+  // acquirer): a right answer that depends on the card's history.
+  const reattemptRefused = (status === 400 || status === 409) && /"code":"RCR-ERROR-2104\d\d"/.test(res.text);
   if (req.mustSucceed && status !== 200 && !reattemptRefused)
     return `a valid request failed with ${status}: ${res.text.slice(0, 500)}`;
   if (status >= 400) {

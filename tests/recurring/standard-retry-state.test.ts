@@ -64,9 +64,10 @@ for (const db of DB_KINDS) {
             declinedExpiry: null,
             windowStartedAt: null,
             reattempts: 0,
+            reattemptInFlight: null,
           };
           await gw.gateway.storage.transaction((repos) =>
-            repos.cardRetry.put(merchantId, fingerprint, hard, now),
+            repos.cardRetry.put(merchantId, fingerprint, hard, now, 'another-debit'),
           );
         }
         return state;
