@@ -16,6 +16,7 @@ export type UpstreamStatus =
  * | authorize          | error                   | error    | statusCode (CODE_99, …)    |
  * | capture            | settled                 | approved | CODE_000                   |
  * | void               | cancelled               | approved | CODE_000                   |
+ * | capture, void      | authorized              | —        | (unknown: awaits upstream) |
  * | refund             | settled                 | approved | CODE_000                   |
  * | refund             | rejected / error        | declined | statusCode or CODE_13      |
  * | any                | new / pending           | —        | (unknown: awaits upstream) |
@@ -35,9 +36,15 @@ export function outcomeOfStatus(
       if (status === 'rejected') return { outcome: 'declined', code: statusCode ?? 'CODE_05' };
       if (status === 'error') return { outcome: 'error', code: statusCode ?? 'CODE_99' };
       return undefined;
+    // Upstream refuses a capture or void it won't do with a 4xx (outcomeOfRefusal). A 200 whose sale is still
+    // `authorized` means it took the request and has not finished it — an upstream whose own acquirer is slow
+    // answers so (a Kartoteka upstream does) and captures a moment later. Reading that as a decline released
+    // the hold on this side while upstream took the money; it is unknown until upstream says settled/cancelled.
     case 'capture':
+      if (status === 'authorized') return undefined;
       return status === 'settled' ? approved() : { outcome: 'declined', code: 'CODE_12' };
     case 'void':
+      if (status === 'authorized') return undefined;
       return status === 'cancelled' ? approved() : { outcome: 'declined', code: 'CODE_12' };
     case 'refund':
       return status === 'settled' ? approved() : { outcome: 'declined', code: statusCode ?? 'CODE_13' };
