@@ -96,10 +96,21 @@ export async function resumePreauthorization(
   if (!t) throw new DomainError('transactionNotFound');
   const after = await recoverTransaction(deps, t);
   if (after.stage !== 'done') return undefined;
-  if (after.status === (operation === 'capture' ? 'settled' : 'cancelled')) {
-    return currentResult(deps, after);
+  const done = operation === 'capture' ? 'settled' : 'cancelled';
+  if (after.status === done) return currentResult(deps, after);
+  try {
+    return await settlePreauthorization(deps, merchantId, id, operation, {}, input);
+  } catch (err) {
+    if (!(err instanceof DomainError) || err.key !== 'captureNotAllowed') throw err;
+    // Lost the claim. Two replays of one key (two instances, a client retrying twice) both get here: the other
+    // one claimed the hold and is asking the acquirer. Its outcome is this key's answer, so "still in flight"
+    // (the provisional answer stays), not "only an authorized one can be captured" — which, stored first by
+    // the loser, used to be the key's final answer while the winner captured.
+    const now = await deps.storage.repos.transactions.getTransaction(merchantId, id);
+    if (now && now.stage !== 'done') return undefined;
+    if (now?.status === done) return currentResult(deps, now);
+    throw err;
   }
-  return settlePreauthorization(deps, merchantId, id, operation, {}, input);
 }
 
 /**

@@ -1,10 +1,28 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 export type IdempotencyRecord = Database['idempotencyKeys'];
 
 /** The stages in which a transaction waits on the acquirer. */
 const WAITING_STAGES = ['authorizing', 'capturing', 'voiding'];
+
+/** `unsettled` while the key's transaction still waits on the acquirer, else `done`: one expression, no read. */
+function answeredState(eb: ExpressionBuilder<Database, 'idempotencyKeys'>) {
+  return eb
+    .case()
+    .when(
+      eb.exists(
+        eb
+          .selectFrom('transactions')
+          .select('transactions.id')
+          .whereRef('transactions.id', '=', 'idempotencyKeys.transactionId')
+          .where('transactions.stage', 'in', WAITING_STAGES),
+      ),
+    )
+    .then('unsettled')
+    .else('done')
+    .end();
+}
 
 export class IdempotencyRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -37,20 +55,7 @@ export class IdempotencyRepo {
     await this.db
       .updateTable('idempotencyKeys')
       .set((eb) => ({
-        state: eb
-          .case()
-          .when(
-            eb.exists(
-              eb
-                .selectFrom('transactions')
-                .select('transactions.id')
-                .whereRef('transactions.id', '=', 'idempotencyKeys.transactionId')
-                .where('transactions.stage', 'in', WAITING_STAGES),
-            ),
-          )
-          .then('unsettled')
-          .else('done')
-          .end(),
+        state: answeredState(eb),
         responseStatus: status,
         responseBody: body,
       }))
@@ -59,11 +64,20 @@ export class IdempotencyRepo {
       .execute();
   }
 
-  /** Replaces a provisional answer with the final one; false when another replay did it first. */
+  /**
+   * Replaces a provisional answer with a newer one; false when another replay did it first. The newer answer is
+   * final only if the key's transaction no longer waits on the acquirer, as in `complete`: a replay that acted
+   * (a capture resumed after the first never happened) may itself end without the acquirer's answer, and
+   * storing that as `done` made the key answer `authorized` for good while the acquirer went on to capture.
+   */
   async settle(merchantId: string, key: string, status: number, body: string): Promise<boolean> {
     const result = await this.db
       .updateTable('idempotencyKeys')
-      .set({ state: 'done', responseStatus: status, responseBody: body })
+      .set((eb) => ({
+        state: answeredState(eb),
+        responseStatus: status,
+        responseBody: body,
+      }))
       .where('merchantId', '=', merchantId)
       .where('key', '=', key)
       .where('state', '=', 'unsettled')
