@@ -201,6 +201,12 @@ export class ImojeAcquirer implements Acquirer {
     if (!sale?.upstreamId || sale.result?.outcome !== 'approved') {
       return (await this.book.answerWithoutAsking(ask, { outcome: 'declined', code: 'CODE_12' })).result!;
     }
+    if (operation === 'capture' && request.amount !== sale.amount) {
+      // imoje's capture takes no amount: it settles the whole hold (imoje-api.md §3.5). Sent as `{}`, a partial
+      // capture took all of it upstream while the gateway settled, notified and refunded only the part. Refused
+      // without asking and without a row: the hold stays whole upstream, and a capture of all of it may follow.
+      return { outcome: 'declined', code: 'CODE_13' };
+    }
     return resultOf(
       await this.ask(ask, `/transaction/${sale.upstreamId}/${operation}`, {}, true, sale.upstreamId),
     );
