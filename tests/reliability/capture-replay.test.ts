@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpRequest } from '../../src/acquirer/acquirer.js';
 import { AcquirerCallError } from '../../src/acquirer/guarded-acquirer.js';
-import { DB_KINDS } from '../support/databases.js';
+import { DB_KINDS, freshPostgresDatabase, PG_URL } from '../support/databases.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
+import { Http } from '../support/http.js';
 import { saleBody } from '../support/payloads.js';
 import type { TransactionResponse } from '../support/wire.js';
 
@@ -130,3 +134,73 @@ for (const db of DB_KINDS) {
     });
   });
 }
+
+describe.skipIf(!PG_URL)('postgres: a capture resumed by replays on two instances at once', () => {
+  let one: TestGateway;
+  let two: TestGateway;
+  let m: TestGateway['merchant'];
+  let drop: (() => Promise<void>) | undefined;
+  let dataDir: string;
+  beforeAll(async () => {
+    const fresh = await freshPostgresDatabase();
+    drop = fresh.drop;
+    // One database and one data directory (the master key), two instances.
+    dataDir = mkdtempSync(join(tmpdir(), 'kartoteka-replays-'));
+    const shared = { db: 'postgres' as const, env: ENV, databaseUrl: fresh.url, dataDir };
+    one = await startGateway(shared);
+    two = await startGateway(shared);
+    m = await one.newMerchant({ preauth: true });
+  });
+  afterAll(async () => {
+    await two?.close();
+    await one?.close();
+    await drop?.();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('one capture; neither instance answers or stores that it was refused', async () => {
+    const onOne = m.api;
+    const onTwo = new Http(`${two.url}/v1/merchant/${m.merchantId}`, { authorization: `Bearer ${m.token}` });
+    const key = 'two-instances';
+    const held = await onOne.post<TransactionResponse>('/transaction', saleBody(m.serviceId));
+    const id = held.body.transaction.id;
+    const path = `/transaction/${id}/capture`;
+    const real = new Map<TestGateway, TestGateway['gateway']['acquirer']['capture']>();
+    for (const gw of [one, two]) {
+      const acquirer = gw.gateway.acquirer;
+      real.set(gw, acquirer.capture.bind(acquirer));
+      acquirer.capture = async () => {
+        throw new AcquirerCallError('timeout', 'capture', 0);
+      };
+    }
+    const first = await onOne.post<TransactionResponse>(path, {}, { 'idempotency-key': key });
+    expect([first.status, first.body.transaction.status]).toEqual([200, 'authorized']);
+    await sleep(900);
+    await one.gateway.worker.tick(); // past the deadline, nothing at the acquirer: the hold is given back
+    for (const gw of [one, two]) {
+      gw.gateway.acquirer.capture = async (request: FollowUpRequest) => {
+        await sleep(300);
+        return real.get(gw)!(request);
+      };
+    }
+    let answers;
+    try {
+      answers = await Promise.all([
+        onOne.post<TransactionResponse>(path, {}, { 'idempotency-key': key }),
+        onTwo.post<TransactionResponse>(path, {}, { 'idempotency-key': key }),
+      ]);
+    } finally {
+      for (const gw of [one, two]) gw.gateway.acquirer.capture = real.get(gw)!;
+    }
+    const ledger = (await one.ledger.list()).filter((e) => e.reference === id && e.operation === 'capture');
+    expect(ledger.map((e) => e.outcome)).toEqual(['approved']);
+    for (const res of answers) {
+      expect(res.status, res.text).toBe(200);
+      expect(['authorized', 'settled']).toContain(res.body.transaction.status);
+    }
+    const row = await one.gateway.storage.repos.idempotency.getKey(m.merchantId, key);
+    expect([row?.state, row?.responseStatus]).toEqual(['done', 200]);
+    const replay = await onTwo.post<TransactionResponse>(path, {}, { 'idempotency-key': key });
+    expect([replay.status, replay.body.transaction.status]).toEqual([200, 'settled']);
+  });
+});
