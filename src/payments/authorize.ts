@@ -10,8 +10,7 @@ import { attemptEnded } from './attempt.js';
 import { challengeRedirect } from './challenge-redirect.js';
 import type { CreatedTransaction } from './created-transaction.js';
 import type { PaymentsDeps } from './deps.js';
-import { finalize, outcomeOf, StageChangedError, type Outcome } from './finalize.js';
-import { currentResult } from './payment-result.js';
+import { finalize, finalizeOrStored, outcomeOf, StageChangedError, type Outcome } from './finalize.js';
 import type { PaymentContext } from './payment-context.js';
 
 export type AuthorizeOptions = Omit<
@@ -89,16 +88,9 @@ export async function authorizeAndFinalize(
       shopNotificationUrl: context.shop.notificationUrl,
     };
   }
-  try {
-    return await finalize(deps, { transaction: t, outcome, expectedStage: 'authorizing', context });
-  } catch (err) {
-    if (!(err instanceof StageChangedError)) throw err;
-    // Another finaliser recorded the outcome first — the recovery chore, when this request stalled longer than
-    // its grace period: what it stored (from the same acquirer record) is the answer, not a 500.
-    const stored = await deps.storage.repos.transactions.getTransactionById(t.id);
-    if (!stored) throw err;
-    return currentResult(deps, stored);
-  }
+  // Another finaliser may have recorded the outcome first (the recovery chore, when this request stalled longer
+  // than its grace period): what it stored, from the same acquirer record, is then the answer, not a 500.
+  return finalizeOrStored(deps, { transaction: t, outcome, expectedStage: 'authorizing', context });
 }
 
 /**

@@ -2,7 +2,7 @@ import { DomainError } from '../domain/domain-error.js';
 import type { Transaction } from '../domain/transaction.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { PaymentResult } from '../domain/payment-result.js';
-import { finalize } from './finalize.js';
+import { finalizeOrStored } from './finalize.js';
 import { currentResult } from './payment-result.js';
 import { recoverTransaction, releaseClaim } from './recover.js';
 import { attemptDeadline } from './attempt.js';
@@ -154,9 +154,16 @@ export async function applyPreauthorization(
     ]);
   }
   const status = operation === 'capture' ? 'settled' : 'cancelled';
-  return finalize(deps, {
+  const finalized = await finalizeOrStored(deps, {
     transaction: t,
     outcome: { status, statusCode: result.code },
     expectedStage: stage,
   });
+  // Another finaliser came first: it read the same acquirer record, so this is only a guard.
+  if (finalized.transaction.status === 'authorized') {
+    throw new DomainError('captureNotAllowed', [
+      { property: 'transactionId', message: `The acquirer did not ${operation} the transaction.` },
+    ]);
+  }
+  return finalized;
 }

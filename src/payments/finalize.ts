@@ -19,6 +19,7 @@ import type { Shop } from './shops.js';
 import { recordRetryState, retryStateMayChange } from './reattempt-state.js';
 import { shopNow } from './shop-time.js';
 import { settleOrder } from './widget-order.js';
+import { currentResult } from './payment-result.js';
 
 export interface Outcome {
   status: TransactionStatus;
@@ -118,6 +119,24 @@ export async function finalize(deps: PaymentsDeps, o: FinalizeOptions): Promise<
   deps.paymentFinalized?.(result.transaction);
   const { notified: _notified, ...answer } = result;
   return answer;
+}
+
+/**
+ * {@link finalize} for a request holding the acquirer's answer, when another finaliser may have recorded the
+ * outcome first — the recovery chore beside a request slower than its grace period, an upstream notification
+ * arriving before the acquirer's HTTP answer, a replay resuming the transaction. What that one stored (from the
+ * same acquirer record) is the answer: a lost compare-and-set is not a 500, which for a refund made invited a
+ * shop to refund again.
+ */
+export async function finalizeOrStored(deps: PaymentsDeps, o: FinalizeOptions): Promise<PaymentResult> {
+  try {
+    return await finalize(deps, o);
+  } catch (err) {
+    if (!(err instanceof StageChangedError)) throw err;
+    const stored = await deps.storage.repos.transactions.getTransactionById(o.transaction.id);
+    if (!stored) throw err;
+    return currentResult(deps, stored);
+  }
 }
 
 function finished(t: Transaction, outcome: Outcome, profileId: string | null, now: number): Transaction {

@@ -5,7 +5,7 @@ import type { Repos } from '../storage/storage.js';
 import { attemptDeadline } from './attempt.js';
 import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { PaymentResult } from '../domain/payment-result.js';
-import { finalize, outcomeOf } from './finalize.js';
+import { finalizeOrStored, outcomeOf } from './finalize.js';
 import { currentResult } from './payment-result.js';
 import { recoverTransaction } from './recover.js';
 import { keyClock, shopNow } from './shop-time.js';
@@ -121,7 +121,7 @@ export async function refundTransaction(
     deps.log.error({ err, transactionId: refund.id }, 'acquirer refund failed; looking it up');
   }
   if (result) {
-    finalized = await finalize(deps, {
+    finalized = await finalizeOrStored(deps, {
       transaction: refund,
       outcome: outcomeOf(result, true),
       expectedStage: 'authorizing',
