@@ -21,6 +21,7 @@ import {
 import { WidgetSessions, type WidgetSession } from './sessions.js';
 import { verifyWidgetSignature } from './signature.js';
 import { hashToken } from '../domain/token-hash.js';
+import { locationOf } from '../html/location.js';
 
 export interface WidgetDeps {
   payments: PaymentsDeps;
@@ -188,7 +189,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
     // This request holds the session in `paying`: nobody else changes it, so this write can't lose.
     if (result.kind === 'redirect') {
       await sessions.save(session, paying);
-      return reply.code(303).header('location', result.url).send();
+      return reply.code(303).header('location', locationOf(result.url)).send();
     }
     session.state = 'open';
     await sessions.save(session, paying);
@@ -312,7 +313,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
             return sendPage(reply, 200, session.parentOrigin, bankPage(session, session.challengeUrl));
           }
           const challenge = session.challengeUrl ?? `/3ds/${session.transactionId}`;
-          return reply.code(303).header('location', challenge).send();
+          return reply.code(303).header('location', locationOf(challenge)).send();
         }
         if (session.state !== 'open') return reply.code(303).header('location', resultUrl(p, session)).send();
         return showForm(reply, session);
@@ -378,7 +379,7 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
         // So is a payer back from the processor's own 3-D Secure page: the browser left the iframe for it.
         const back = (url: string | null) =>
           (a.topLevel || session.challengeOutside) && url
-            ? reply.code(303).header('location', url).send()
+            ? reply.code(303).header('location', locationOf(url)).send()
             : undefined;
         if (session.state === 'cancelled') {
           const gone = back(a.urlCancel ?? a.urlReturn);

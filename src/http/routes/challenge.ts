@@ -7,6 +7,7 @@ import { formatMoney } from '../../domain/money.js';
 import type { Transaction } from '../../domain/transaction.js';
 import { completeChallenge, viewChallenge } from '../../payments/challenge.js';
 import type { HttpDeps } from '../http-deps.js';
+import { locationOf } from '../../html/location.js';
 import { escapeHtml, page, pageCsp } from '../pages/html.js';
 
 function html(
@@ -129,7 +130,7 @@ export function challengeRoutes(app: FastifyInstance, deps: HttpDeps): void {
         );
       }
       if (result.kind === 'final') return finished(reply, framer, result.transaction, 'nothing was changed');
-      if (result.redirectUrl) return reply.code(303).header('location', result.redirectUrl).send();
+      if (result.redirectUrl) return reply.code(303).header('location', locationOf(result.redirectUrl)).send();
       return html(reply, framer, 200, 'Done', `<h1>Payment ${escapeHtml(result.transaction.status)}</h1>`);
     },
   );

@@ -6,6 +6,7 @@ import {
   returnsFromProcessorChallenge,
 } from '../../payments/processor-return.js';
 import type { HttpDeps } from '../http-deps.js';
+import { locationOf } from '../../html/location.js';
 import { escapeHtml, page, pageCsp } from '../pages/html.js';
 
 const Params = Type.Object({ transactionId: Type.String({ maxLength: 64 }) });
@@ -36,7 +37,7 @@ export function processorReturnRoutes(app: FastifyInstance, deps: HttpDeps): voi
       const back = await returnFromProcessorChallenge(deps.payments, request.params.transactionId);
       switch (back.kind) {
         case 'redirect':
-          return reply.code(303).header('location', back.url).header('cache-control', 'no-store').send();
+          return reply.code(303).header('location', locationOf(back.url)).header('cache-control', 'no-store').send();
         case 'unknown':
           return html(
             reply,
