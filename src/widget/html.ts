@@ -1,4 +1,5 @@
 import { escapeHtml } from '../html/escape-html.js';
+import { isWebOrigin } from '../html/origin.js';
 
 export const esc = escapeHtml;
 
@@ -14,7 +15,8 @@ export function frameCsp(parentOrigin: string | null, formTargets: readonly stri
     "img-src 'self' data:",
     // A top-level (paywall) form's redirect chain ends on the shop's return URL: form-action covers redirects.
     ["form-action 'self'", ...formTargets].join(' '),
-    `frame-ancestors ${parentOrigin ?? "'none'"}`,
+    // Checked again here: whatever reaches the header is a bare origin, however it was recorded.
+    `frame-ancestors ${parentOrigin !== null && isWebOrigin(parentOrigin) ? parentOrigin : "'none'"}`,
     "base-uri 'none'",
   ].join('; ');
 }

@@ -22,6 +22,7 @@ import { WidgetSessions, type WidgetSession } from './sessions.js';
 import { verifyWidgetSignature } from './signature.js';
 import { hashToken } from '../domain/token-hash.js';
 import { locationOf } from '../html/location.js';
+import { isWebOrigin } from '../html/origin.js';
 
 export interface WidgetDeps {
   payments: PaymentsDeps;
@@ -69,7 +70,9 @@ function returnOrigins(session: WidgetSession): string[] {
   for (const url of [a.urlSuccess, a.urlFailure, a.urlReturn, a.urlCancel]) {
     if (!url) continue;
     try {
-      origins.add(new URL(url).origin);
+      // A URL host may hold `;` (`https://a;sandbox/`): only a bare origin goes into the policy.
+      const origin = new URL(url).origin;
+      if (isWebOrigin(origin)) origins.add(origin);
     } catch {
       // Validated as an absolute URL when the session was opened; nothing to add otherwise.
     }
@@ -77,18 +80,17 @@ function returnOrigins(session: WidgetSession): string[] {
   return [...origins];
 }
 
-const ORIGIN = /^https?:\/\/[^/\s]+$/;
-
 /**
  * The shop page's origin: the browser's Origin header, or — when the browser sends `Origin: null` because the
  * shop page uses Referrer-Policy: no-referrer — the origin the widget script posted. A forged value gains
- * nothing: it only names who may frame the form (frame-ancestors) and receive its events.
+ * nothing: it only names who may frame the form (frame-ancestors) and receive its events. Only a bare origin is
+ * kept (`isWebOrigin`): the value is written into the form's Content-Security-Policy.
  */
 export function parentOriginOf(request: FastifyRequest): string | null {
   const origin = request.headers.origin;
-  if (typeof origin === 'string' && ORIGIN.test(origin)) return origin;
+  if (typeof origin === 'string' && isWebOrigin(origin)) return origin;
   const posted = body(request).kartotekaParentOrigin;
-  return typeof posted === 'string' && ORIGIN.test(posted) ? posted : null;
+  return typeof posted === 'string' && isWebOrigin(posted) ? posted : null;
 }
 
 function body(request: FastifyRequest): Record<string, unknown> {

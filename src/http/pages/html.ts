@@ -1,8 +1,7 @@
 import { escapeHtml } from '../../html/escape-html.js';
+import { isWebOrigin } from '../../html/origin.js';
 
 export { escapeHtml };
-
-const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /**
  * Gateway-hosted pages: no third-party anything, a strict CSP, readable on a phone. Framed only by
@@ -10,7 +9,7 @@ const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:
  */
 export function pageCsp(frameAncestor: string | null): string {
   // Only a bare scheme://host[:port] goes into the header: anything else could add directives.
-  const ancestor = frameAncestor && ORIGIN.test(frameAncestor) ? frameAncestor : "'none'";
+  const ancestor = frameAncestor && isWebOrigin(frameAncestor) ? frameAncestor : "'none'";
   return [
     "default-src 'none'",
     "style-src 'unsafe-inline'",
