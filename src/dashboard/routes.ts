@@ -86,7 +86,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
       const signedIn = async (request: FastifyRequest): Promise<Viewer | null> => {
         const cookie = readCookie(request, SESSION_COOKIE);
         if (!cookie) return null;
-        const s = await dashboardSession(p, cookie);
+        const s = await dashboardSession(p, cookie, deps.adminToken);
         return s
           ? {
               merchantId: s.merchantId,

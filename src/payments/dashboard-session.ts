@@ -37,6 +37,8 @@ export async function signInToDashboard(
   let operator = false;
   if (adminToken !== null && token.length > 0 && sameSecret(token, adminToken)) {
     operator = true;
+    // Kept like a merchant's token hash: the session lasts only while this admin token is the configured one.
+    tokenHash = hashToken(adminToken);
   } else if (token.length > 0) {
     tokenHash = hashToken(token);
     const owner = await deps.storage.repos.merchants.findTokenByHash(tokenHash);
@@ -66,12 +68,24 @@ export async function signInToDashboard(
   return { cookie, session };
 }
 
+/**
+ * The session a cookie names, if it is still valid: not expired, and its token still good — a merchant's API
+ * token not revoked (the repository checks), an operator's admin token still the configured one. Rotating
+ * KARTOTEKA_ADMIN_TOKEN (or unsetting it) ends the operator sessions opened with the old one.
+ */
 export async function dashboardSession(
   deps: PaymentsDeps,
   cookie: string,
+  adminToken: string | null,
 ): Promise<DashboardSession | undefined> {
   const row = await deps.storage.repos.dashboardSessions.find(sha256(cookie), deps.clock.now());
   if (!row) return undefined;
+  if (
+    row.operator === 1 &&
+    (adminToken === null || row.tokenHash === null || !sameSecret(row.tokenHash, hashToken(adminToken)))
+  ) {
+    return undefined;
+  }
   return {
     merchantId: row.merchantId,
     operator: row.operator === 1,
