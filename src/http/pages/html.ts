@@ -4,6 +4,16 @@ import { isWebOrigin } from '../../html/origin.js';
 export { escapeHtml };
 
 /**
+ * Beside the CSP, on every gateway-hosted page: never cached, never sniffed into another type, and no Referer
+ * (a 3-D Secure page's address is the payment's own; the landing page shows the sandbox token).
+ */
+export const PAGE_HEADERS = {
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+} as const;
+
+/**
  * Gateway-hosted pages: no third-party anything, a strict CSP, readable on a phone. Framed only by
  * `frameAncestor` (an origin) or by nobody; form-action allows the redirect to the shop's return URL.
  */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { escapeHtml as esc } from '../../html/escape-html.js';
+import { PAGE_HEADERS } from './html.js';
 
 /** The sandbox merchant's credentials, as the banner prints them; handed over by the composition root. */
 export interface LandingCredentials {
@@ -108,6 +109,7 @@ export function landingRoutes(app: FastifyInstance, info: LandingInfo, base: () 
     return reply
       .type('text/html; charset=utf-8')
       .header('content-security-policy', CSP)
+      .headers(PAGE_HEADERS)
       .send(html(info, base()));
   });
 }

@@ -8,7 +8,7 @@ import type { Transaction } from '../../domain/transaction.js';
 import { completeChallenge, viewChallenge } from '../../payments/challenge.js';
 import type { HttpDeps } from '../http-deps.js';
 import { locationOf } from '../../html/location.js';
-import { escapeHtml, page, pageCsp } from '../pages/html.js';
+import { escapeHtml, page, PAGE_HEADERS, pageCsp } from '../pages/html.js';
 
 function html(
   reply: FastifyReply,
@@ -21,7 +21,7 @@ function html(
     .code(status)
     .type('text/html; charset=utf-8')
     .header('content-security-policy', pageCsp(framer))
-    .header('cache-control', 'no-store')
+    .headers(PAGE_HEADERS)
     .send(page(title, body));
 }
 
@@ -130,7 +130,8 @@ export function challengeRoutes(app: FastifyInstance, deps: HttpDeps): void {
         );
       }
       if (result.kind === 'final') return finished(reply, framer, result.transaction, 'nothing was changed');
-      if (result.redirectUrl) return reply.code(303).header('location', locationOf(result.redirectUrl)).send();
+      if (result.redirectUrl)
+        return reply.code(303).header('location', locationOf(result.redirectUrl)).send();
       return html(reply, framer, 200, 'Done', `<h1>Payment ${escapeHtml(result.transaction.status)}</h1>`);
     },
   );

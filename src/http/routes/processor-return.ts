@@ -7,7 +7,7 @@ import {
 } from '../../payments/processor-return.js';
 import type { HttpDeps } from '../http-deps.js';
 import { locationOf } from '../../html/location.js';
-import { escapeHtml, page, pageCsp } from '../pages/html.js';
+import { escapeHtml, page, PAGE_HEADERS, pageCsp } from '../pages/html.js';
 
 const Params = Type.Object({ transactionId: Type.String({ maxLength: 64 }) });
 
@@ -16,7 +16,7 @@ function html(reply: FastifyReply, status: number, title: string, body: string):
     .code(status)
     .type('text/html; charset=utf-8')
     .header('content-security-policy', pageCsp(null))
-    .header('cache-control', 'no-store')
+    .headers(PAGE_HEADERS)
     .send(page(title, body));
 }
 
@@ -37,7 +37,11 @@ export function processorReturnRoutes(app: FastifyInstance, deps: HttpDeps): voi
       const back = await returnFromProcessorChallenge(deps.payments, request.params.transactionId);
       switch (back.kind) {
         case 'redirect':
-          return reply.code(303).header('location', locationOf(back.url)).header('cache-control', 'no-store').send();
+          return reply
+            .code(303)
+            .header('location', locationOf(back.url))
+            .header('cache-control', 'no-store')
+            .send();
         case 'unknown':
           return html(
             reply,
