@@ -64,6 +64,8 @@ const EN = {
   paymentError:
     'The payment could not be completed. The shop will be informed of its final status; please check with the shop before paying again.',
   forbidden: 'This request did not come from the payment form.',
+  framedOnly:
+    "This payment form opens only inside the shop's page. Nothing was charged. If someone sent you this link, do not pay here: go to the shop yourself.",
   declined: 'The payment was not accepted: the bank declined the card. Nothing was charged.',
   declined3ds: 'The payment was not accepted: the 3-D Secure verification failed. Nothing was charged.',
   declinedFunds: 'The payment was not accepted: insufficient funds on the card. Nothing was charged.',
@@ -138,6 +140,8 @@ const PL: Messages = {
   paymentError:
     'Nie udało się dokończyć płatności. Sklep otrzyma informację o jej ostatecznym statusie; zanim zapłacisz ponownie, sprawdź to w sklepie.',
   forbidden: 'To żądanie nie pochodzi z formularza płatności.',
+  framedOnly:
+    'Ten formularz płatności otwiera się tylko na stronie sklepu. Nic nie pobrano. Jeśli ktoś przesłał Ci ten link, nie płać tutaj: przejdź do sklepu samodzielnie.',
   declined: 'Płatność nie została przyjęta: bank odrzucił kartę. Nic nie pobrano.',
   declined3ds: 'Płatność nie została przyjęta: weryfikacja 3-D Secure nie powiodła się. Nic nie pobrano.',
   declinedFunds: 'Płatność nie została przyjęta: brak środków na karcie. Nic nie pobrano.',

@@ -93,6 +93,18 @@ export function parentOriginOf(request: FastifyRequest): string | null {
   return typeof posted === 'string' && isWebOrigin(posted) ? posted : null;
 }
 
+/**
+ * A widget's card form lives in the shop page's iframe. Its session is a bearer URL whose opener chose the
+ * customer, so the form loaded as a whole page is a link somebody was sent: paying there would save the
+ * payer's card to the opener's customer, who could then pay with it in one click. The browser says how it
+ * loads the page (`Sec-Fetch-Dest`); one that doesn't is served. The paywall's sessions are whole pages, and so
+ * is a session whose payer was sent to the processor's own 3-D Secure page and came back top-level.
+ */
+function shownAsWholePage(request: FastifyRequest, session: WidgetSession): boolean {
+  if (session.attrs.topLevel || session.challengeOutside) return false;
+  return request.headers['sec-fetch-dest'] === 'document';
+}
+
 function body(request: FastifyRequest): Record<string, unknown> {
   return request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
 }
@@ -310,6 +322,15 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
       async (request, reply) => {
         const session = await sessions.get(request.params.id);
         if (!session) return sessionGone(reply);
+        if (shownAsWholePage(request, session)) {
+          const m = messages(session.attrs.locale);
+          return sendPage(
+            reply,
+            403,
+            null,
+            errorPage(session.attrs.locale, null, 'framed_only', m.framedOnly),
+          );
+        }
         if (session.state === 'challenge' && session.transactionId) {
           if (session.challengeOutside && session.challengeUrl) {
             return sendPage(reply, 200, session.parentOrigin, bankPage(session, session.challengeUrl));
