@@ -37,9 +37,9 @@ export function setCookie(
     `Max-Age=${maxAgeSeconds}`,
     ...(secure ? ['Secure'] : []),
   ];
-  const prior = reply.getHeader('set-cookie');
-  const list = prior === undefined ? [] : Array.isArray(prior) ? prior.map(String) : [String(prior)];
-  reply.header('set-cookie', [...list, attrs.join('; ')]);
+  // Fastify appends a set-cookie header to the ones already set (it never overwrites it), so pass only the new
+  // cookie: re-sending the earlier ones too would repeat each of them in the answer.
+  reply.header('set-cookie', attrs.join('; '));
 }
 
 /**

@@ -7,6 +7,7 @@ import { saleBody } from '../support/payloads.js';
 import {
   DashboardClient,
   drainNotifications,
+  hiddenCsrf,
   registerWithChallengeAndDebit,
   TEST_PANS,
   type Scenario,
@@ -55,6 +56,27 @@ for (const db of DB_KINDS) {
       const anon = await fetch(`${gw.url}/dashboard/transactions`, { redirect: 'manual' });
       expect(anon.status).toBe(303);
       expect(anon.headers.get('location')).toBe('/dashboard/sign-in');
+    });
+
+    it('a successful sign-in sets each cookie once (the session, and the cleared sign-in cookie)', async () => {
+      const page = await fetch(`${gw.url}/dashboard/sign-in`);
+      const pre = page.headers.getSetCookie().map((c) => c.split(';')[0]!);
+      const res = await fetch(`${gw.url}/dashboard/sign-in`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: pre.join('; '),
+          origin: gw.url,
+        },
+        body: new URLSearchParams({
+          csrf: hiddenCsrf(await page.text()),
+          token: gw.merchant.token,
+        }).toString(),
+        redirect: 'manual',
+      });
+      expect(res.status).toBe(303);
+      const names = res.headers.getSetCookie().map((c) => c.split('=')[0]);
+      expect(names).toEqual(['kartoteka_dashboard', 'kartoteka_sign_in']);
     });
 
     it('POST without the CSRF token, with a wrong one, or from another origin is 403 and does nothing', async () => {
