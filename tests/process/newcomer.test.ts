@@ -159,6 +159,14 @@ describe('a newcomer: fresh clone, the README’s two commands, the walk-through
       const exports = local(shBlockAfter(walk, 'Take the values'));
       expect(exports).toMatch(/^export KT=/m);
 
+      // The banner's own command first, pasted as printed: a newcomer runs it before the walk-through, so the
+      // walk-through must still work after it (its card went to customer-1, and a cid holds one card).
+      const bannerCurl = /^ {2}(curl [^\n]*\\\n[^\n]*\\\n[^\n]*)$/m.exec(out)?.[1];
+      expect(bannerCurl, `the banner prints a curl command:\n${out}`).toBeDefined();
+      const quick = await send(expandCurl('', bannerCurl!));
+      expect(quick.status, JSON.stringify(quick.json)).toBe(200);
+      expect(quick.json.transaction).toMatchObject({ status: 'settled' });
+
       // 1. Register a card (the challenge card).
       const register = await send(expandCurl(exports, local(shBlockAfter(walk, '**1. Register'))));
       expect(register.status, JSON.stringify(register.json)).toBe(200);
