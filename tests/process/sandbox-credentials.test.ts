@@ -152,6 +152,24 @@ describe('kartoteka reset', () => {
     });
   }, 120_000);
 
+  it('is refused while a gateway has the data directory open, and removes nothing', async () => {
+    const dataDir = join(root, 'reset-while-serving');
+    const env = { KARTOTEKA_DATA_DIR: dataDir };
+    await serving(env, async () => {
+      const res = await runCli(['reset'], env);
+      expect(res.code, res.output).toBe(1);
+      expect(res.output).toContain('reset refused');
+      expect(res.output).toContain('is open in another process');
+      for (const f of ['kartoteka.db', 'master.key', 'sandbox-credentials.json']) {
+        expect([f, existsSync(join(dataDir, f))]).toEqual([f, true]);
+      }
+    });
+    // Stopped, it empties the directory as before.
+    const after = await runCli(['reset'], env);
+    expect(after.code, after.output).toBe(0);
+    expect(existsSync(join(dataDir, 'kartoteka.db'))).toBe(false);
+  }, 120_000);
+
   it('is refused in production mode, whatever the acquirer, and removes nothing', async () => {
     const dataDir = join(root, 'prod');
     await serving({ KARTOTEKA_DATA_DIR: dataDir }, async () => undefined);
