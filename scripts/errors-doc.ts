@@ -5,7 +5,11 @@ export function renderErrorsDoc(): string {
   const rows = Object.values(ERROR_CATALOG)
     .slice()
     .sort((a, b) => a.code.localeCompare(b.code))
-    .map((e) => `| \`${e.code}\` | ${e.status} | ${e.message} |`);
+    .map((e) => {
+      const later =
+        'retryLater' in e && e.retryLater ? ' _(retry later: not stored under an `Idempotency-Key`)_' : '';
+      return `| \`${e.code}\` | ${e.status} | ${e.message}${later} |`;
+    });
   return [
     '# Error codes',
     '',

@@ -15,6 +15,8 @@ export class DomainError extends Error {
   readonly code: string;
   readonly status: number;
   readonly errors: FieldError[];
+  /** Something was in progress; the same request may succeed shortly (see ERROR_CATALOG). */
+  readonly retryLater: boolean;
 
   constructor(key: ErrorKey, errors: FieldError[] = [], message?: string) {
     const entry = ERROR_CATALOG[key];
@@ -24,6 +26,7 @@ export class DomainError extends Error {
     this.code = entry.code;
     this.status = entry.status;
     this.errors = errors;
+    this.retryLater = 'retryLater' in entry && entry.retryLater;
   }
 }
 

@@ -3,7 +3,8 @@
  * (`npm run docs:errors`) and a test fails when the two drift apart.
  *
  * `TRX-ERROR-120301` is imoje's own code and must never change; the others follow imoje's
- * `AREA-ERROR-NNNNNN` shape.
+ * `AREA-ERROR-NNNNNN` shape. `retryLater`: the request met something in progress and the same request may
+ * succeed shortly, so it is not stored as the answer of its `Idempotency-Key` (a retry with the key runs again).
  */
 export const ERROR_CATALOG = {
   validation: { code: 'API-ERROR-100422', status: 422, message: 'Request validation failed.' },
@@ -30,6 +31,7 @@ export const ERROR_CATALOG = {
     code: 'API-ERROR-100410',
     status: 409,
     message: 'A request with this Idempotency-Key is still being processed; retry later.',
+    retryLater: true,
   },
   rateLimited: { code: 'API-ERROR-100429', status: 429, message: 'Too many requests; slow down.' },
   requestTimeout: { code: 'API-ERROR-100408', status: 408, message: 'Request took too long to arrive.' },
@@ -196,12 +198,14 @@ export const ERROR_CATALOG = {
     code: 'CLK-ERROR-230410',
     status: 409,
     message: 'Another advance of this test clock is running; retry when it is done.',
+    retryLater: true,
   },
   testClockWorkHeld: {
     code: 'CLK-ERROR-230411',
     status: 409,
     message:
       "Work due at the test clock's time is held by another process (a payment still with the acquirer, or a runner that died); the clock stopped there: advance again shortly.",
+    retryLater: true,
   },
   testClockBackwards: {
     code: 'CLK-ERROR-230422',
@@ -237,6 +241,7 @@ export const ERROR_CATALOG = {
     status: 409,
     message:
       'Reattempt refused: another reattempt of this card is with the acquirer; try again once it is finalised.',
+    retryLater: true,
   },
   scheduleNotFound: { code: 'RCR-ERROR-220404', status: 404, message: 'Schedule not found.' },
   scheduleProfileNotRecurring: {

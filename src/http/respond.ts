@@ -32,13 +32,16 @@ export async function respond(
   }
   const path = request.url.split('?')[0] ?? request.url;
   const hash = requestHash(request.method, path, request.body);
-  /** A client error (4xx) is an answer, stored under the key like a success; a server fault is thrown. */
+  /**
+   * A client error (4xx) is an answer, stored under the key like a success; a server fault is thrown, and so
+   * is a refusal to retry later (something was in progress), which must not become the key's answer for good.
+   */
   const answer = async (work: () => Promise<object | undefined>): Promise<StoredResponse | undefined> => {
     try {
       const body = await work();
       return body ? { status: 200, body: JSON.stringify(body) } : undefined;
     } catch (err) {
-      if (err instanceof DomainError && err.status < 500) {
+      if (err instanceof DomainError && err.status < 500 && !err.retryLater) {
         return { status: err.status, body: JSON.stringify(envelope(err, request.body)) };
       }
       throw err;

@@ -6,6 +6,7 @@ import { finalizeOrStored } from './finalize.js';
 import { currentResult } from './payment-result.js';
 import { recoverTransaction, releaseClaim } from './recover.js';
 import { attemptDeadline } from './attempt.js';
+import { attachToKey } from './idempotency.js';
 
 type Operation = 'capture' | 'void';
 
@@ -70,7 +71,7 @@ export async function settlePreauthorization(
       );
       if (!won) return undefined;
       if (ctx.idempotency) {
-        await trx.idempotency.attachTransaction(ctx.idempotency.merchantId, ctx.idempotency.key, t.id);
+        await attachToKey(trx, ctx.idempotency, t.id);
       }
       return { ...held, stage, acquirerDeadline, ...patch };
     }));

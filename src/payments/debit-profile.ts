@@ -16,6 +16,7 @@ import { atShopTime, keyClock } from './shop-time.js';
 import type { Shop } from './shops.js';
 import { liveRetryState } from './reattempt-state.js';
 import { claimOrder } from './widget-order.js';
+import { attachToKey } from './idempotency.js';
 
 type FoundProfile = ProfileWithCard | undefined;
 
@@ -143,13 +144,7 @@ async function tryStoreDebit(
         await checkAgreementDebit(trx, bound, { amount: input.amount, currency: input.currency, at: now });
       if (!(await store(trx))) return false;
       if (bound) await recordAgreementDebit(trx, bound, transaction.id, transaction.createdAt);
-      if (ctx.idempotency)
-        await trx.idempotency.attachTransaction(
-          ctx.idempotency.merchantId,
-          ctx.idempotency.key,
-          transaction.id,
-          keyClock(deps, shop, ctx),
-        );
+      if (ctx.idempotency) await attachToKey(trx, ctx.idempotency, transaction.id, keyClock(deps, shop, ctx));
       if (ctx.oncePerOrder) await claimOrder(trx, transaction, transaction.createdAt);
       return true;
     });

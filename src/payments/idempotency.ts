@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../domain/clock.js';
 import { DomainError } from '../domain/domain-error.js';
 import type { Logger } from '../domain/log-port.js';
-import type { Storage } from '../storage/storage.js';
+import type { Repos, Storage } from '../storage/storage.js';
 import type { RequestContext } from './deps.js';
 
 export interface StoredResponse {
@@ -118,7 +118,7 @@ export class Idempotency {
             const resumed = await resume(existing.transactionId);
             if (resumed) {
               await storage.transaction((r) =>
-                r.idempotency.complete(merchantId, key, resumed.status, resumed.body),
+                r.idempotency.complete(merchantId, key, resumed.status, resumed.body, newLease),
               );
               return { ...resumed, replayed: true };
             }
@@ -150,17 +150,20 @@ export class Idempotency {
       response = await execute({ idempotency: { merchantId, key } });
     } catch (err) {
       await lease.stop();
-      await storage.transaction((r) => r.idempotency.release(merchantId, key)).catch(() => undefined);
+      await storage
+        .transaction((r) => r.idempotency.release(merchantId, key, lease.until))
+        .catch(() => undefined);
       throw err;
     }
     await lease.stop();
-    // Whoever took the key over (only possible after this holder stalled a whole lease) answers for it.
+    // Whoever took the key over (only possible after this holder stalled a whole lease) answers for it: the
+    // writes below are compare-and-set on this holder's lease, which its heartbeat may not have seen go.
     if (lease.lost) return response;
     if (response.status >= 500) {
-      await storage.transaction((r) => r.idempotency.release(merchantId, key));
+      await storage.transaction((r) => r.idempotency.release(merchantId, key, lease.until));
     } else {
       await storage.transaction((r) =>
-        r.idempotency.complete(merchantId, key, response.status, response.body),
+        r.idempotency.complete(merchantId, key, response.status, response.body, lease.until),
       );
     }
     return response;
@@ -170,6 +173,21 @@ export class Idempotency {
   purgeExpired(limit = 500): Promise<number> {
     return this.options.storage.repos.idempotency.deleteExpired(this.options.clock.now(), limit);
   }
+}
+
+/**
+ * Names `transactionId` as the key's, inside the database transaction that stores it; throws (the caller's
+ * transaction rolls back, nothing is sent) when another request holding the key stored its own first — this
+ * one stalled past its lease and was taken over. The client's retry then answers with that one's outcome.
+ */
+export async function attachToKey(
+  repos: Repos,
+  key: { merchantId: string; key: string },
+  transactionId: string,
+  clock?: { shopId: string; expiresAt: number },
+): Promise<void> {
+  if (!(await repos.idempotency.attachTransaction(key.merchantId, key.key, transactionId, clock)))
+    throw inFlight();
 }
 
 function inFlight(): DomainError {
@@ -184,6 +202,10 @@ function inFlight(): DomainError {
  */
 class LeaseHeartbeat {
   lost = false;
+  /** The lease as this holder last set it. */
+  get until(): number {
+    return this.leaseUntil;
+  }
   private timer: NodeJS.Timeout | undefined;
   private renewing: Promise<void> = Promise.resolve();
   private stopped = false;

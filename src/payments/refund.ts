@@ -10,6 +10,7 @@ import { currentResult } from './payment-result.js';
 import { recoverTransaction } from './recover.js';
 import { keyClock, shopNow } from './shop-time.js';
 import type { Shop } from './shops.js';
+import { attachToKey } from './idempotency.js';
 
 export interface RefundInput {
   serviceId: string;
@@ -96,13 +97,7 @@ export async function refundTransaction(
       acquirerDeadline: attemptDeadline(deps),
     };
     await repos.transactions.insertTransaction(r);
-    if (ctx.idempotency)
-      await repos.idempotency.attachTransaction(
-        ctx.idempotency.merchantId,
-        ctx.idempotency.key,
-        r.id,
-        shop && keyClock(deps, shop, ctx),
-      );
+    if (ctx.idempotency) await attachToKey(repos, ctx.idempotency, r.id, shop && keyClock(deps, shop, ctx));
     return r;
   });
   let finalized: PaymentResult;

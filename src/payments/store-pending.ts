@@ -9,6 +9,7 @@ import type { PaymentsDeps, RequestContext } from './deps.js';
 import type { CardInput, CreateTransactionInput } from './inputs.js';
 import { keyClock } from './shop-time.js';
 import { claimOrder } from './widget-order.js';
+import { attachToKey } from './idempotency.js';
 
 export interface PendingShape {
   paymentMethodCode: PaymentMethodCode;
@@ -76,13 +77,7 @@ export async function storePending(deps: PaymentsDeps, o: StorePendingOptions): 
   await deps.storage.transaction(async (repos) => {
     await repos.transactions.insertCardAndTransaction(sealed, t);
     if (o.alongside) await o.alongside(repos, t);
-    if (o.ctx.idempotency)
-      await repos.idempotency.attachTransaction(
-        o.ctx.idempotency.merchantId,
-        o.ctx.idempotency.key,
-        t.id,
-        keyClock(deps, o.shop, o.ctx),
-      );
+    if (o.ctx.idempotency) await attachToKey(repos, o.ctx.idempotency, t.id, keyClock(deps, o.shop, o.ctx));
     if (o.ctx.oncePerOrder) await claimOrder(repos, t, now);
   });
   return { transaction: t, card: sealed };

@@ -47,12 +47,20 @@ export class IdempotencyRepo {
   }
 
   /**
-   * Stores the answer. While the key's transaction still waits on the acquirer the answer is only provisional
-   * (`unsettled`): a replay then resumes the transaction instead of repeating it, so a stored answer never
-   * contradicts what the acquirer did. Decided in the same statement, so it costs no extra round trip.
+   * Stores the answer, if the caller still holds the key (`leaseUntil` is its lease; a holder that stalled past
+   * it may have been taken over, and the taker answers); returns whether it did. While the key's transaction
+   * still waits on the acquirer the answer is only provisional (`unsettled`): a replay then resumes the
+   * transaction instead of repeating it, so a stored answer never contradicts what the acquirer did. Decided in
+   * the same statement, so it costs no extra round trip.
    */
-  async complete(merchantId: string, key: string, status: number, body: string): Promise<void> {
-    await this.db
+  async complete(
+    merchantId: string,
+    key: string,
+    status: number,
+    body: string,
+    leaseUntil: number,
+  ): Promise<boolean> {
+    const result = await this.db
       .updateTable('idempotencyKeys')
       .set((eb) => ({
         state: answeredState(eb),
@@ -61,7 +69,10 @@ export class IdempotencyRepo {
       }))
       .where('merchantId', '=', merchantId)
       .where('key', '=', key)
-      .execute();
+      .where('state', '=', 'in_flight')
+      .where('leaseUntil', '=', leaseUntil)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   /**
@@ -86,35 +97,42 @@ export class IdempotencyRepo {
   }
 
   /**
-   * With `clock` (the transaction is a test-clock shop's), the key then expires at that shop's time and only
-   * that shop's clock expires it.
+   * Records the transaction the key's request stored, in the database transaction that stores it; false when
+   * the key already names another one (or is gone). A holder that stalled longer than its lease (a paused
+   * process) may find that a retry took the key over and stored its own payment meanwhile: its caller must
+   * then roll back instead of charging a second time. With `clock` (the transaction is a test-clock shop's),
+   * the key then expires at that shop's time and only that shop's clock expires it.
    */
   async attachTransaction(
     merchantId: string,
     key: string,
     transactionId: string,
     clock?: { shopId: string; expiresAt: number },
-  ): Promise<void> {
-    await this.db
+  ): Promise<boolean> {
+    const result = await this.db
       .updateTable('idempotencyKeys')
       .set(
         clock ? { transactionId, clockShopId: clock.shopId, expiresAt: clock.expiresAt } : { transactionId },
       )
       .where('merchantId', '=', merchantId)
       .where('key', '=', key)
-      .execute();
+      .where((eb) => eb.or([eb('transactionId', 'is', null), eb('transactionId', '=', transactionId)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   /**
    * Forgets a claim whose request failed before it stored a transaction, so a retry may run again. A claim
-   * with a transaction stays: the retry must resume that transaction, never create a second one.
+   * with a transaction stays: the retry must resume that transaction, never create a second one. Only while
+   * the caller still holds the key (`leaseUntil`): a holder taken over must not free the taker's claim.
    */
-  async release(merchantId: string, key: string): Promise<void> {
+  async release(merchantId: string, key: string, leaseUntil: number): Promise<void> {
     await this.db
       .deleteFrom('idempotencyKeys')
       .where('merchantId', '=', merchantId)
       .where('key', '=', key)
       .where('state', '=', 'in_flight')
+      .where('leaseUntil', '=', leaseUntil)
       .where('transactionId', 'is', null)
       .execute();
     // The holder is gone: a retry may resume its transaction at once instead of waiting out the lease.
@@ -124,6 +142,7 @@ export class IdempotencyRepo {
       .where('merchantId', '=', merchantId)
       .where('key', '=', key)
       .where('state', '=', 'in_flight')
+      .where('leaseUntil', '=', leaseUntil)
       .execute();
   }
 

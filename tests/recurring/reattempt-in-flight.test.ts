@@ -102,6 +102,27 @@ for (const db of DB_KINDS) {
       expect(g.arrived).toHaveLength(2);
     });
 
+    it('the refusal is not stored as an Idempotency-Key answer: the same key, once the first is finalised, runs', async () => {
+      const p = await rig.register({ number: DO_NOT_HONOUR });
+      const declined = await debit(p, `key-first-${db}`);
+      expect(declined.body.transaction.status, declined.text).toBe('rejected');
+      const g = gate();
+      const inFlight = debit(p, `key-retry-${db}`);
+      await g.firstArrived;
+      const body = debitBody(rig.merchant.serviceId, p, { orderId: `keyed-${db}` });
+      const key = { 'idempotency-key': `reattempt-in-flight-${db}` };
+      const refused = await rig.merchant.api.post<ErrorBody>('/transaction/profile', body, key);
+      expect(refused.status, refused.text).toBe(409);
+      expect(refused.body.apiErrorResponse.code).toBe('RCR-ERROR-210409');
+      g.release();
+      await inFlight;
+      const again = await rig.merchant.api.post<TransactionResponse>('/transaction/profile', body, key);
+      expect(again.status, again.text).toBe(200);
+      expect(again.headers.get('idempotent-replayed')).toBe('false');
+      expect(again.body.transaction.status).toBe('rejected');
+      expect(g.arrived).toHaveLength(2);
+    });
+
     it('reattempts sent at the same instant: exactly one reaches the acquirer', async () => {
       const p = await rig.register({ number: DO_NOT_HONOUR });
       const declined = await debit(p, `burst-first-${db}`);
