@@ -624,7 +624,15 @@ export function mutate(
         set(typeof current === 'string' ? Number(current) : JSON.stringify(current ?? null));
         break;
       case 'addKey':
-        if (typeof current === 'object' && current !== null && !Array.isArray(current))
+        // Never onto a Raw (or Entries): those are shared constants, written by their own text. A key added to
+        // one outlived the run, and one holding that same Raw made it circular for the `stringify` mutation.
+        if (current instanceof Entries) set(new Entries([...current.entries, [m.key, m.value]]));
+        else if (
+          typeof current === 'object' &&
+          current !== null &&
+          !Array.isArray(current) &&
+          !(current instanceof Raw)
+        )
           Object.defineProperty(current, m.key, {
             value: cloneHostile(m.value),
             enumerable: true,
