@@ -185,6 +185,19 @@ function sandboxFixed(env: Env): SandboxFixed {
  */
 const TOOL_VARIABLES = [/^KARTOTEKA_TEST_/, /^KARTOTEKA_FUZZ_/, /^KARTOTEKA_BENCH_/];
 
+/**
+ * Production with the dashboard on and no https public URL: its session cookie goes without `Secure` (a browser
+ * on plain http would not send a Secure one back), so anyone on the path can read it. Said at start-up rather
+ * than refused: a deployment may be reachable only on a private network.
+ */
+function insecureDashboardWarning(mode: Mode, env: Env): string[] {
+  if (mode !== 'production' || !flag(env, 'KARTOTEKA_DASHBOARD', false)) return [];
+  if (env.KARTOTEKA_PUBLIC_URL?.startsWith('https://')) return [];
+  return [
+    'the dashboard is on in production without an https KARTOTEKA_PUBLIC_URL: its session cookie is sent without Secure; set KARTOTEKA_PUBLIC_URL=https://… (or KARTOTEKA_DASHBOARD=off)',
+  ];
+}
+
 /** One warning per `KARTOTEKA_*` variable that is no setting, naming the closest one. */
 export function unknownVariableWarnings(env: Env): string[] {
   const known = Object.keys(SETTINGS);
@@ -398,7 +411,7 @@ export function loadConfig(processEnv: Env = process.env, overrides: Env = {}): 
     sandboxFixed: Object.freeze(sandboxFixed(env)),
     logFormat: oneOf(env, 'KARTOTEKA_LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
     dashboard: flag(env, 'KARTOTEKA_DASHBOARD', mode === 'sandbox'),
-    warnings: Object.freeze(unknownVariableWarnings(processEnv)),
+    warnings: Object.freeze([...unknownVariableWarnings(processEnv), ...insecureDashboardWarning(mode, env)]),
   };
   return Object.freeze(config);
 }

@@ -49,6 +49,19 @@ describe('configuration', () => {
     expect(loadConfig({}).acquirer).toBe('sandbox');
   });
 
+  it('the dashboard on in production without an https public URL is warned about (its cookie is not Secure)', () => {
+    const production = { KARTOTEKA_MODE: 'production', KARTOTEKA_ALLOW_SANDBOX_IN_PRODUCTION: 'on' };
+    const warned = (env: Record<string, string>) =>
+      loadConfig({ ...production, ...env }).warnings.some((w) => w.includes('without Secure'));
+    expect(warned({ KARTOTEKA_DASHBOARD: 'on' })).toBe(true);
+    expect(warned({ KARTOTEKA_DASHBOARD: 'on', KARTOTEKA_PUBLIC_URL: 'http://pay.internal' })).toBe(true);
+    expect(warned({ KARTOTEKA_DASHBOARD: 'on', KARTOTEKA_PUBLIC_URL: 'https://pay.example.com' })).toBe(
+      false,
+    );
+    expect(warned({})).toBe(false); // the dashboard is off in production unless asked for
+    expect(loadConfig({ KARTOTEKA_DASHBOARD: 'on' }).warnings).toEqual([]); // the sandbox on a laptop
+  });
+
   it('an acquirer timeout not shorter than the Idempotency-Key lease is refused', () => {
     expect(() =>
       loadConfig({ KARTOTEKA_IDEMPOTENCY_LEASE_MS: '5000', KARTOTEKA_ACQUIRER_TIMEOUT_MS: '5000' }),
