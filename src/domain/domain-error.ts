@@ -18,7 +18,16 @@ export class DomainError extends Error {
   /** Something was in progress; the same request may succeed shortly (see ERROR_CATALOG). */
   readonly retryLater: boolean;
 
-  constructor(key: ErrorKey, errors: FieldError[] = [], message?: string) {
+  /**
+   * `options.retryLater` overrides the catalog's: a refusal of a kind that is usually "retry later" but came
+   * after the request already did part of its work must be remembered under its Idempotency-Key.
+   */
+  constructor(
+    key: ErrorKey,
+    errors: FieldError[] = [],
+    message?: string,
+    options: { retryLater?: boolean } = {},
+  ) {
     const entry = ERROR_CATALOG[key];
     super(message ?? entry.message);
     this.name = 'DomainError';
@@ -26,7 +35,7 @@ export class DomainError extends Error {
     this.code = entry.code;
     this.status = entry.status;
     this.errors = errors;
-    this.retryLater = 'retryLater' in entry && entry.retryLater;
+    this.retryLater = options.retryLater ?? ('retryLater' in entry && entry.retryLater);
   }
 }
 

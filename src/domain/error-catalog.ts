@@ -200,12 +200,13 @@ export const ERROR_CATALOG = {
     message: 'Another advance of this test clock is running; retry when it is done.',
     retryLater: true,
   },
+  // Not `retryLater`: the clock already moved to where it stopped, so a retry under the same key must answer
+  // this again rather than advance once more (TestClocks.advance).
   testClockWorkHeld: {
     code: 'CLK-ERROR-230411',
     status: 409,
     message:
       "Work due at the test clock's time is held by another process (a payment still with the acquirer, or a runner that died); the clock stopped there: advance again shortly.",
-    retryLater: true,
   },
   testClockBackwards: {
     code: 'CLK-ERROR-230422',

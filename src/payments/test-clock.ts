@@ -117,10 +117,19 @@ export class TestClocks {
       if (!(await repo.renew(found.shopId, owner, this.o.clock.now() + this.leaseMs, target))) {
         throw new DomainError('testClockBusy');
       }
-      const report = await this.run(found.shopId, owner, from, target, lease);
-      finished = await repo.finish(found.shopId, owner);
-      if (!finished) throw new DomainError('testClockBusy');
-      return report;
+      try {
+        const report = await this.run(found.shopId, owner, from, target, lease);
+        finished = await repo.finish(found.shopId, owner);
+        if (!finished) throw new DomainError('testClockBusy');
+        return report;
+      } catch (err) {
+        // The target is stored and the clock may have moved towards it: a retry under the same Idempotency-Key
+        // must get this answer again, not run the advance once more (`by` would then count from the stored
+        // target, and the clock would move twice as far). Only a refusal before this point did nothing.
+        if (err instanceof DomainError && err.retryLater)
+          throw new DomainError(err.key, err.errors, err.message, { retryLater: false });
+        throw err;
+      }
     } finally {
       await lease.stop();
       // Not finished (an error): the target stays for the next advance to finish, and the lease is let go now.
