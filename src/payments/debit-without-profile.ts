@@ -81,6 +81,9 @@ export async function debitWithoutProfile(
             // committed since the read above (another debit of it) refuses this one too, as a profile
             // debit's INSERT does. A reattempt also claims the card (one reattempt with the acquirer at a
             // time); a claim that finds the state changed under it (a concurrent claim, PostgreSQL) reads again.
+            // The agreement first, locked (FOR UPDATE), then the card's state: the order a profile debit takes
+            // them in (its agreement check, then the claim in its INSERT), so the two never deadlock.
+            const agreement = await repos.agreements.findByNetworkTxnId(merchantId, firstTransactionId, true);
             let current = await repos.cardRetry.get(merchantId, firstCard.fingerprint);
             for (let read = 1; ; read++) {
               const live = await liveRetryState(repos, merchantId, current);
@@ -100,7 +103,6 @@ export async function debitWithoutProfile(
               current = await repos.cardRetry.get(merchantId, firstCard.fingerprint);
             }
             if (retry) retry = { ...retry, state: current };
-            const agreement = await repos.agreements.findByNetworkTxnId(merchantId, firstTransactionId, true);
             if (!agreement) return;
             await checkAgreementDebit(repos, agreement, {
               amount: t.amount,
