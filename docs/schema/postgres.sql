@@ -292,7 +292,8 @@ table shops (
   test_clock_at bigint,
   test_clock_target bigint,
   test_clock_owner text,
-  test_clock_lease_until bigint
+  test_clock_lease_until bigint,
+  widget_origins text
 );
 
 table transaction_events (

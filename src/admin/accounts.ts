@@ -7,6 +7,7 @@ import {
   type RecurringSettings,
 } from '../domain/dunning-policy.js';
 import { DEFAULT_LIMITS, limitsProblem, type TransactionLimits } from '../domain/transaction-limits.js';
+import { isWebOrigin } from '../domain/web-origin.js';
 import type { Merchant, Shop } from '../storage/merchant-repo.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -93,6 +94,25 @@ export class Accounts {
     const problem = recurringSettingsProblem(next);
     if (problem) throw new Error(problem);
     const shop = await this.storage.repos.merchants.updateShop(merchantId, shopId, next);
+    return shop!;
+  }
+
+  /**
+   * Sets the origins whose pages may open and frame the shop's widget (each a bare scheme://host[:port], as a
+   * browser sends `Origin`); an empty list lets any page again.
+   */
+  async setWidgetOrigins(merchantId: string, shopId: string, origins: string[]): Promise<Shop> {
+    const current = await this.storage.repos.merchants.getShop(merchantId, shopId);
+    if (!current) throw new Error(`no shop ${shopId} for merchant ${merchantId}`);
+    const bad = origins.find((o) => !isWebOrigin(o));
+    if (bad !== undefined) {
+      throw new Error(
+        `${JSON.stringify(bad)} is not an origin: scheme://host[:port], no path, no trailing slash (e.g. https://shop.example)`,
+      );
+    }
+    const shop = await this.storage.repos.merchants.updateShop(merchantId, shopId, {
+      widgetOrigins: [...new Set(origins)],
+    });
     return shop!;
   }
 

@@ -198,6 +198,27 @@ export function adminCommands(program: Command): void {
         }),
     );
   shop
+    .command('widget-origins')
+    .description("the origins whose pages may open and frame the shop's widget (default: any)")
+    .requiredOption('--merchant <merchantId>', 'merchant id')
+    .requiredOption('--shop <serviceId>', 'shop id')
+    .option(
+      '--allow <origins...>',
+      "the shop pages' origins, e.g. https://shop.example https://www.shop.example",
+    )
+    .option('--any', 'let any page open the widget again')
+    .option('--json', 'print JSON')
+    .action(
+      async (opts: { merchant: string; shop: string; allow?: string[]; any?: boolean; json?: boolean }) => {
+        if (!opts.any === !opts.allow) throw new Error('give either --allow <origins...> or --any');
+        await withStorage(async (_s, accounts) => {
+          const updated = await accounts.setWidgetOrigins(opts.merchant, opts.shop, opts.allow ?? []);
+          const { serviceKey: _hidden, ...shown } = updated;
+          print(shown, !!opts.json);
+        });
+      },
+    );
+  shop
     .command('list')
     .option('--merchant <merchantId>', 'only this merchant')
     .option('--json', 'print JSON')

@@ -33,6 +33,11 @@ export interface Shop {
    * null/absent for real time. Read with the shop row, so a shop without one costs nothing more.
    */
   testClockAt?: number | null;
+  /**
+   * The origins (bare scheme://host[:port]) whose pages may open and frame the shop's widget; null or absent:
+   * any page may (the widget then trusts the origin its opener declares).
+   */
+  widgetOrigins?: string[] | null;
 }
 
 export interface ApiToken {
@@ -72,6 +77,7 @@ export function toShop(row: ShopRow, keys: ServiceKeys): Shop {
     pciEnabled: row.pciEnabled === 1,
     preauthEnabled: row.preauthEnabled === 1,
     agreementRequired: row.agreementRequired === 1,
+    widgetOrigins: row.widgetOrigins ? row.widgetOrigins.split(' ') : null,
   };
 }
 
@@ -122,6 +128,7 @@ export class MerchantRepo {
         pciEnabled: shop.pciEnabled ? 1 : 0,
         preauthEnabled: shop.preauthEnabled ? 1 : 0,
         agreementRequired: shop.agreementRequired ? 1 : 0,
+        widgetOrigins: shop.widgetOrigins?.length ? shop.widgetOrigins.join(' ') : null,
       })
       .execute();
   }
@@ -182,6 +189,7 @@ export class MerchantRepo {
         | 'retryAttempts'
         | 'retryWindowDays'
         | 'noticeDays'
+        | 'widgetOrigins'
       >
     >,
   ): Promise<Shop | undefined> {
@@ -196,6 +204,8 @@ export class MerchantRepo {
     if (patch.retryAttempts !== undefined) values.retryAttempts = patch.retryAttempts;
     if (patch.retryWindowDays !== undefined) values.retryWindowDays = patch.retryWindowDays;
     if (patch.noticeDays !== undefined) values.noticeDays = patch.noticeDays;
+    if (patch.widgetOrigins !== undefined)
+      values.widgetOrigins = patch.widgetOrigins?.length ? patch.widgetOrigins.join(' ') : null;
     if (Object.keys(values).length > 0) {
       await this.db
         .updateTable('shops')

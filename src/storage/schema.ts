@@ -127,6 +127,8 @@ export interface ShopsTable {
   testClockTarget: number | null;
   testClockOwner: string | null;
   testClockLeaseUntil: number | null;
+  /** The origins allowed to open and frame the shop's widget, space-separated; null: any (migration 0018). */
+  widgetOrigins: string | null;
 }
 
 export interface ApiTokensTable {

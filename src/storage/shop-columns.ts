@@ -25,6 +25,7 @@ const SHOP_COLUMNS = [
   'testClockTarget',
   'testClockOwner',
   'testClockLeaseUntil',
+  'widgetOrigins',
 ] as const satisfies ReadonlyArray<keyof ShopRow>;
 // A column added to shops and not listed above fails the type-check here, rather than reading as undefined.
 const everyShopColumn: Exclude<keyof ShopRow, (typeof SHOP_COLUMNS)[number]> extends never ? true : never =

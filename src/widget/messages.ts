@@ -64,6 +64,8 @@ const EN = {
   paymentError:
     'The payment could not be completed. The shop will be informed of its final status; please check with the shop before paying again.',
   forbidden: 'This request did not come from the payment form.',
+  originNotAllowed:
+    "This shop's payment form cannot be opened on this website. Nothing was charged: pay on the shop's own page.",
   framedOnly:
     "This payment form opens only inside the shop's page. Nothing was charged. If someone sent you this link, do not pay here: go to the shop yourself.",
   declined: 'The payment was not accepted: the bank declined the card. Nothing was charged.',
@@ -140,6 +142,8 @@ const PL: Messages = {
   paymentError:
     'Nie udało się dokończyć płatności. Sklep otrzyma informację o jej ostatecznym statusie; zanim zapłacisz ponownie, sprawdź to w sklepie.',
   forbidden: 'To żądanie nie pochodzi z formularza płatności.',
+  originNotAllowed:
+    'Formularza płatności tego sklepu nie można otworzyć na tej stronie. Nic nie pobrano: zapłać na stronie sklepu.',
   framedOnly:
     'Ten formularz płatności otwiera się tylko na stronie sklepu. Nic nie pobrano. Jeśli ktoś przesłał Ci ten link, nie płać tutaj: przejdź do sklepu samodzielnie.',
   declined: 'Płatność nie została przyjęta: bank odrzucił kartę. Nic nie pobrano.',

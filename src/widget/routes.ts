@@ -22,7 +22,7 @@ import { WidgetSessions, type WidgetSession } from './sessions.js';
 import { verifyWidgetSignature } from './signature.js';
 import { hashToken } from '../domain/token-hash.js';
 import { locationOf } from '../html/location.js';
-import { isWebOrigin } from '../html/origin.js';
+import { isWebOrigin } from '../domain/web-origin.js';
 
 export interface WidgetDeps {
   payments: PaymentsDeps;
@@ -283,6 +283,15 @@ export function widgetRoutes(deps: WidgetDeps): (app: FastifyInstance) => void {
                 ]
               : [];
           return fail(403, 'invalid_signature', m.badSignature, details);
+        }
+        // A shop that named its pages' origins: a session opened anywhere else would be framed there (its
+        // frame-ancestors is the opener's origin), so a signed session handed to another site is refused.
+        if (shop.widgetOrigins?.length && (origin === null || !shop.widgetOrigins.includes(origin))) {
+          request.log.warn(
+            { serviceId: shop.id, origin },
+            'widget opened from an origin the shop does not allow',
+          );
+          return fail(403, 'origin_not_allowed', m.originNotAllowed);
         }
         const parsed = parseAttributes(raw, {
           now: p.clock.now(),

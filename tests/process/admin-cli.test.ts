@@ -126,6 +126,27 @@ describe('admin CLI: merchants, shops, tokens', () => {
     expect(zeroWindow.output).toContain('retry window must be an integer from 1 to 30 days');
   }, 60_000);
 
+  it("shop widget-origins lists the origins allowed to open the shop's widget, checked; --any lifts it", async () => {
+    const json = async (args: string[]) => {
+      const res = await runCli([...args, '--json'], env);
+      expect(res.code, res.output).toBe(0);
+      return JSON.parse(res.output) as Record<string, unknown>;
+    };
+    const merchantId = (await json(['merchant', 'create', '--name', 'Origins'])).id as string;
+    const shopId = (await json(['shop', 'create', '--merchant', merchantId, '--pci', 'off'])).id as string;
+    const origins = ['shop', 'widget-origins', '--merchant', merchantId, '--shop', shopId];
+    expect(
+      await json([...origins, '--allow', 'https://shop.example', 'https://www.shop.example:8443']),
+    ).toMatchObject({ widgetOrigins: ['https://shop.example', 'https://www.shop.example:8443'] });
+    const path = await runCli([...origins, '--allow', 'https://shop.example/checkout'], env);
+    expect(path.code).toBe(1);
+    expect(path.output).toContain('"https://shop.example/checkout" is not an origin');
+    const neither = await runCli(origins, env);
+    expect(neither.code).toBe(1);
+    expect(neither.output).toContain('give either --allow <origins...> or --any');
+    expect(await json([...origins, '--any'])).toMatchObject({ widgetOrigins: null });
+  }, 60_000);
+
   it('shop limits sets the amount limits GET /service shows and every payment must meet', async () => {
     const json = async (args: string[]) => {
       const res = await runCli([...args, '--json'], env);

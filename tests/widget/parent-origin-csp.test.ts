@@ -93,3 +93,65 @@ describe("a paywall's return URLs add only their bare origins to form-action", (
     expect(formAction).toBe("form-action 'self' https://shop.example");
   });
 });
+
+/**
+ * A shop may name its pages' origins (`kartoteka shop widget-origins`). Without that list the form's framer is
+ * whatever origin the session's opener declares, so a signed session handed to another site could be framed
+ * there; with it, a session is opened only from those origins, and so framed only by them.
+ */
+describe("a shop's allowed widget origins", () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({});
+    await gw.gateway.accounts.setWidgetOrigins(gw.merchant.merchantId, gw.merchant.serviceId, [
+      'https://shop.example',
+      'https://www.shop.example',
+    ]);
+  });
+  afterAll(async () => gw?.close());
+
+  async function post(origin: string, posted?: string) {
+    const attrs = withSignatureOf(gw.merchant, signedOrder(gw.merchant));
+    return fetch(`${gw.url}/widget/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+      body: new URLSearchParams({
+        ...attrs,
+        ...(posted === undefined ? {} : { kartotekaParentOrigin: posted }),
+      }).toString(),
+      redirect: 'manual',
+    });
+  }
+
+  it('opens from a listed origin, framed by it alone', async () => {
+    for (const origin of ['https://shop.example', 'https://www.shop.example']) {
+      const res = await post(origin);
+      expect(res.status).toBe(303);
+      const form = await fetch(new URL(res.headers.get('location')!, gw.url));
+      expect(form.status).toBe(200);
+      expect(form.headers.get('content-security-policy')).toContain(`frame-ancestors ${origin};`);
+    }
+    // A shop page with Referrer-Policy: no-referrer (Origin: null) posts its origin; only a listed one opens.
+    expect((await post('null', 'https://shop.example')).status).toBe(303);
+  });
+
+  it('refuses any other origin, or none: 403 origin_not_allowed, no session', async () => {
+    for (const [origin, posted] of [
+      ['https://evil.example', undefined],
+      ['https://shop.example.evil.example', undefined],
+      ['http://shop.example', undefined],
+      ['null', 'https://evil.example'],
+      ['null', undefined],
+    ] as const) {
+      const res = await post(origin, posted);
+      expect(res.status, `${origin} ${posted}`).toBe(403);
+      expect(res.headers.get('location')).toBeNull();
+      expect(await res.text()).toContain('origin_not_allowed');
+    }
+  });
+
+  it('an empty list lets any page open the widget again', async () => {
+    await gw.gateway.accounts.setWidgetOrigins(gw.merchant.merchantId, gw.merchant.serviceId, []);
+    expect((await post('https://elsewhere.example')).status).toBe(303);
+  });
+});

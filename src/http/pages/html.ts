@@ -1,5 +1,5 @@
 import { escapeHtml } from '../../html/escape-html.js';
-import { isWebOrigin } from '../../html/origin.js';
+import { isWebOrigin } from '../../domain/web-origin.js';
 
 export { escapeHtml };
 

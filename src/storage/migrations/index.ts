@@ -16,6 +16,7 @@ import * as m0014 from './0014_webhook_inbox.js';
 import * as m0015 from './0015_dashboard.js';
 import * as m0016 from './0016_schedule_notice_indexes.js';
 import * as m0017 from './0017_reattempt_in_flight.js';
+import * as m0018 from './0018_widget_origins.js';
 
 /** Every migration, in order. Numbered and append-only: the same list runs on SQLite and PostgreSQL. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0015_dashboard': m0015,
   '0016_schedule_notice_indexes': m0016,
   '0017_reattempt_in_flight': m0017,
+  '0018_widget_origins': m0018,
 };
