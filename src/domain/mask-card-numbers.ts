@@ -207,5 +207,22 @@ const writtenCardNumber: CardTest = (digits, groups, from, to) =>
  * request brings, which must keep a timestamp, a date or a network transaction id intact.
  */
 export function maskWrittenCardNumbers(text: string): string {
-  return maskWith(text, writtenCardNumber, 13);
+  if (!HAS_UUID.test(text)) return maskWith(text, writtenCardNumber, 13);
+  // UUIDs are kept whole: about 160 in a million random ones hold a run of digit groups shaped like a card
+  // number (`…-5944-4931-9903-60e8…`), and they are ids — the gateway's own (a profile, a shop, a transaction)
+  // or a shop's orderId — which must never be refused. No card number written as one fits inside a UUID: its
+  // digit groups are 8-4-4-4-12, and a card-shaped span needs a group cut off by a hex letter.
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(UUIDS)) {
+    out += maskWith(text.slice(last, m.index), writtenCardNumber, 13) + m[0];
+    last = m.index + m[0].length;
+  }
+  const masked = out + maskWith(text.slice(last), writtenCardNumber, 13);
+  return masked === text ? text : masked;
 }
+
+// A whole token: a UUID pattern cut out of a longer run (`…1111abcd1234-…`) would take a card's digits with it.
+const UUID = String.raw`(?<![0-9A-Za-z])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z])`;
+const HAS_UUID = new RegExp(UUID);
+const UUIDS = new RegExp(UUID, 'g');

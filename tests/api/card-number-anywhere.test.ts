@@ -140,7 +140,9 @@ describe('a card number in any field but the card number', () => {
 
   it('an identifier shaped like a date or a short number is not a card number: accepted as sent', async () => {
     // 12 digits and date-shaped groups pass the Luhn check here, yet are no card number's shape.
-    for (const orderId of ['2026-12-01/0005', '202612010005']) {
+    // A UUID whose digit groups line up like a card's (…-5944-4931-9903-60e8…): a shop's UUID orderId, as the
+    // gateway's own ids, is an id, never a card number.
+    for (const orderId of ['2026-12-01/0005', '202612010005', 'b614b31a-5944-4931-9903-60e8af2d6f42']) {
       const res = await api().post<TransactionResponse>('/transaction', body({ orderId }));
       expect(res.status, res.text).toBe(200);
       expect(res.body.transaction.orderId).toBe(orderId);
