@@ -40,8 +40,11 @@ export function toRetryState(row: Omit<Row, 'merchantId' | 'fingerprint' | 'modi
   };
 }
 
-/** The columns a reattempt's claim compares with what its debit read (the whole state). */
-const STATE_COLUMNS = [
+/**
+ * The state's columns, in one order: what a reattempt's claim and a profile debit's pending INSERT compare with
+ * the state their debit read (the whole state).
+ */
+export const RETRY_STATE_COLUMNS = [
   'lastDeclineAt',
   'declineClass',
   'retryAfter',
@@ -131,7 +134,7 @@ export class CardRetryRepo {
       .set({ reattemptInFlight: transactionId, modifiedAt: now })
       .where('merchantId', '=', merchantId)
       .where('fingerprint', '=', fingerprint);
-    for (const column of STATE_COLUMNS) {
+    for (const column of RETRY_STATE_COLUMNS) {
       const value = seen[column];
       query = value === null ? query.where(column, 'is', null) : query.where(column, '=', value);
     }

@@ -16,6 +16,7 @@ import type {
 import type { CardRetryState } from '../domain/reattempt.js';
 import type { SealedCard } from '../vault/sealed-card.js';
 import { CardRepo } from './card-repo.js';
+import { RETRY_STATE_COLUMNS } from './card-retry-repo.js';
 import type { Dialect } from './connect.js';
 import { ENQUEUED, NotificationRepo, type NotificationRow } from './notification-repo.js';
 import { prepared } from './prepared.js';
@@ -72,18 +73,6 @@ const insertQuery = prepared((db, arg) =>
 
 const snake = (column: string) => column.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** The card retry state's columns a profile debit's INSERT compares with what the debit read, in this order. */
-const RETRY_COLUMNS = [
-  'reattempts',
-  'lastDeclineAt',
-  'declineClass',
-  'retryAfter',
-  'hardDeclinedAt',
-  'declinedExpiry',
-  'windowStartedAt',
-  'reattemptInFlight',
-] as const satisfies ReadonlyArray<keyof CardRetryState>;
-
 /**
  * What a profile debit's INSERT re-checks of the card's retry state: nothing (a customer-initiated debit, which
  * the schemes' reattempt rules don't limit), that the card has none (`absent`), that it is still, column for
@@ -102,7 +91,7 @@ type RetryCheck = 'none' | 'absent' | 'same' | 'claim';
  * debit read the profile is still seen — the row is then not stored. `INSERT … SELECT` takes the parameters'
  * types from the target columns (PostgreSQL). Arguments: the COLUMNS in order, then the profile's id, merchant
  * and card, then (a retry check) the merchant and the card's fingerprint, and (`same`, `claim`) the
- * RETRY_COLUMNS' values. `ctes` are the statement's data-modifying CTEs (the claim's UPDATE, PostgreSQL), which
+ * RETRY_STATE_COLUMNS' values. `ctes` are the statement's data-modifying CTEs (the claim's UPDATE, PostgreSQL), which
  * must stay at the top level of a statement that adds its own.
  */
 function insertIfProfileSql(
@@ -124,7 +113,7 @@ function insertIfProfileSql(
     return { ctes: [], insert: `${insert}${profileHolds} and ${absent}`, parameters: n };
   }
   const same = dialect === 'postgres' ? 'is not distinct from' : 'is';
-  const unchanged = `${key}${RETRY_COLUMNS.map((c) => ` and ${snake(c)} ${same} ${p()}`).join('')}`;
+  const unchanged = `${key}${RETRY_STATE_COLUMNS.map((c) => ` and ${snake(c)} ${same} ${p()}`).join('')}`;
   if (check === 'same') {
     const stillSame = `exists (select 1 from card_retry_states where ${unchanged})`;
     return { ctes: [], insert: `${insert}${profileHolds} and ${stillSame}`, parameters: n };
@@ -166,12 +155,12 @@ const INSERT_IF_PROFILE: Record<Dialect, Record<RetryCheck, string>> = {
 /**
  * SQLite: a reattempt's claim of the card, then (`insertIfProfileSql`'s `none`) its pending row. One writer, and
  * the caller's transaction around both (`Storage.atomically` is one there), so nothing comes between them.
- * Arguments: merchant, fingerprint, RETRY_COLUMNS' values, then the profile's id, merchant, card — and the
+ * Arguments: merchant, fingerprint, RETRY_STATE_COLUMNS' values, then the profile's id, merchant, card — and the
  * transaction's id and creation time first.
  */
 const CLAIM_SQLITE =
   `update card_retry_states set reattempt_in_flight = ?, modified_at = ? ` +
-  `where merchant_id = ? and fingerprint = ?${RETRY_COLUMNS.map((c) => ` and ${snake(c)} is ?`).join('')} ` +
+  `where merchant_id = ? and fingerprint = ?${RETRY_STATE_COLUMNS.map((c) => ` and ${snake(c)} is ?`).join('')} ` +
   `and exists (select 1 from payment_profiles where id = ? and merchant_id = ? and is_active = 1 and card_id = ?)`;
 
 /** The card a merchant-initiated debit charges and its retry state as the debit read it. */
@@ -430,7 +419,7 @@ export class TransactionRepo {
         t.createdAt,
         profile.merchantId,
         retry.fingerprint,
-        ...RETRY_COLUMNS.map((column) => state[column]),
+        ...RETRY_STATE_COLUMNS.map((column) => state[column]),
         profile.id,
         profile.merchantId,
         profile.cardId,
@@ -769,6 +758,6 @@ function ifProfileParameters(
     profile.cardId,
   ];
   if (retry) parameters.push(profile.merchantId, retry.fingerprint);
-  if (retry?.state) for (const column of RETRY_COLUMNS) parameters.push(retry.state[column]);
+  if (retry?.state) for (const column of RETRY_STATE_COLUMNS) parameters.push(retry.state[column]);
   return parameters;
 }
